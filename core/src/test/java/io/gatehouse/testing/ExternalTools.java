@@ -1,0 +1,62 @@
+package io.gatehouse.testing;
+
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Finds the third-party programs the integration tests drive (skopeo, podman, docker, docker-registry, cosign…).
+ * On a developer machine a missing tool skips the test; under CI (CI=true) it fails it, because `.ci/run`
+ * installs every tool and a silently skipped interoperability test would hide a regression.
+ */
+public final class ExternalTools {
+    private ExternalTools() {
+    }
+
+    /** The sigstore-enabled cosign and skopeo live here (installed by shared/tools/install-sigstore-tools.sh). */
+    public static Path sigstoreBin() {
+        String env = System.getenv("GATEHOUSE_SIGSTORE_BIN");
+        return Path.of(env != null && !env.isBlank() ? env : "/opt/sigstore-tools/bin");
+    }
+
+    /** Path of {@code command} on PATH (or in the sigstore tools folder for cosign), or fails/skips the test. */
+    public static Path require(String command) {
+        Path found = find(command);
+        if (found == null) {
+            String why = command + " is not installed (bash .ci/run installs it)";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                throw new AssertionError(why);
+            }
+            Assumptions.abort(why);
+        }
+        return found;
+    }
+
+    /** The sigstore-enabled skopeo 1.18 (Debian 12's skopeo has sigstore compiled out). */
+    public static Path requireSigstoreSkopeo() {
+        Path p = sigstoreBin().resolve("skopeo");
+        if (!Files.isExecutable(p)) {
+            return require("__missing_sigstore_skopeo__");
+        }
+        return p;
+    }
+
+    public static Path find(String command) {
+        if (command.equals("cosign")) {
+            Path p = sigstoreBin().resolve("cosign");
+            if (Files.isExecutable(p)) return p;
+        }
+        String path = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+        for (String dir : path.split(File.pathSeparator)) {
+            Path p = Path.of(dir, command);
+            if (Files.isExecutable(p)) return p;
+        }
+        for (String dir : new String[]{"/usr/sbin", "/sbin", "/usr/bin"}) {
+            Path p = Path.of(dir, command);
+            if (Files.isExecutable(p)) return p;
+        }
+        return null;
+    }
+}
