@@ -446,6 +446,16 @@ public final class TestImages {
             return n;
         }
 
+        /** Skipping regenerates the skipped bytes (the generator is sequential), in large blocks. */
+        @Override
+        public long skip(long n) {
+            long todo = Math.min(n, size - pos);
+            byte[] sink = new byte[1 << 16];
+            long done = 0;
+            while (done < todo) done += read(sink, 0, (int) Math.min(sink.length, todo - done));
+            return done;
+        }
+
         @Override
         public int available() {
             return (int) Math.min(Integer.MAX_VALUE, size - pos);
