@@ -22,8 +22,11 @@ public final class ImageSigner {
     /**
      * Signs {@code image} in {@code repository} and appends the signature to its .sig manifest.
      *
-     * @param dockerReference the identity to sign, as clients name the repository: {@code host[:port]/team/app}
-     *                        (cosign's choice) or {@code host/team/app:tag} for containers/image's exact matching
+     * @param dockerReference the identity to sign, as clients name the image. Prefer {@code host[:port]/team/app:tag}:
+     *                        containers/image's default rule (matchRepoDigestOrExact) then accepts pulls by tag and
+     *                        by digest. cosign's own choice, the bare {@code host/team/app}, is refused by that rule
+     *                        (name-only identities never match) and needs {@code signedIdentity: matchRepository}.
+     *                        cosign verify and our verifier ignore the tag.
      * @param optional        extra payload fields (creator, timestamp…); informative only
      */
     public SignatureArtifacts sign(String repository, Digest image, String dockerReference, SigningKey key,
