@@ -2,6 +2,8 @@ package io.gatehouse.core.report;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -15,10 +17,11 @@ import java.util.List;
  * @param imageDigest     digest of the image manifest scanned
  * @param databaseVersion build id of the vulnerability database used (changes on every import)
  * @param scannerVersion  version of the scanner that produced the report
+ * @param startedAt       ISO-8601 instant (text, so the records serialise with plain jackson-databind)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ScanReport(String imageDigest, String repository, OsInfo os, String databaseVersion,
-                         String scannerVersion, Instant startedAt, Instant finishedAt, List<Finding> findings,
+                         String scannerVersion, String startedAt, String finishedAt, List<Finding> findings,
                          ScanSummary summary) {
 
     public static final String MEDIA_TYPE = "application/vnd.gatehouse.scan.report.v1+json";
@@ -37,7 +40,13 @@ public record ScanReport(String imageDigest, String repository, OsInfo os, Strin
 
     public static ScanReport of(String imageDigest, String repository, OsInfo os, String databaseVersion,
                                 String scannerVersion, Instant startedAt, Instant finishedAt, List<Finding> findings) {
-        return new ScanReport(imageDigest, repository, os, databaseVersion, scannerVersion, startedAt, finishedAt,
-                findings, null);
+        return new ScanReport(imageDigest, repository, os, databaseVersion, scannerVersion, startedAt.toString(),
+                finishedAt.toString(), findings, null);
+    }
+
+    /** When the scan finished, for policies on report age. */
+    @JsonIgnore
+    public Instant finishedAtInstant() {
+        return Instant.parse(finishedAt);
     }
 }
