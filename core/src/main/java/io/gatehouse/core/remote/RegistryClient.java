@@ -9,6 +9,7 @@ import io.gatehouse.core.model.Manifest;
 import io.gatehouse.core.model.MediaTypes;
 import io.gatehouse.core.reference.Digest;
 import io.gatehouse.core.reference.RepositoryName;
+import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -305,8 +306,7 @@ public final class RegistryClient {
             long offset = 0;
             while (offset < size) {
                 long len = Math.min(chunkSize, size - offset);
-                Request.Builder extra = new Request.Builder()
-                        .header("Content-Range", offset + "-" + (offset + len - 1));
+                Headers extra = Headers.of("Content-Range", offset + "-" + (offset + len - 1));
                 try (Response r = send("PATCH", location, streaming(content, len, progress), List.of(push(repo)), false, extra)) {
                     if (r.code() != 202 && !r.isSuccessful()) throw error("PATCH", "/v2/" + repo + "/blobs/uploads/…", r);
                     String loc = r.header("Location");
@@ -514,13 +514,14 @@ public final class RegistryClient {
      * Sends one request with authentication, retries (5xx, connection errors: exponential backoff with jitter; only
      * when the body can be sent again) and 429 handling. Returns the final response for the caller to check.
      */
-    private Response send(String method, HttpUrl url, RequestBody body, List<String> scopes, boolean replayable, Request.Builder extraHeaders) {
+    private Response send(String method, HttpUrl url, RequestBody body, List<String> scopes, boolean replayable, Headers extraHeaders) {
         int attempt = 0;
         int authRounds = 0;
         int rateWaits = 0;
         List<String> effectiveScopes = scopes;
         while (true) {
-            Request.Builder rb = extraHeaders != null ? extraHeaders.build().newBuilder() : new Request.Builder();
+            Request.Builder rb = new Request.Builder();
+            if (extraHeaders != null) rb.headers(extraHeaders);
             rb.url(url).method(method, body);
             if (url.encodedPath().contains("/manifests/")) rb.header("Accept", MediaTypes.MANIFEST_ACCEPT);
             Request request;
