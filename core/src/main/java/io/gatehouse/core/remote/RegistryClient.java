@@ -627,7 +627,7 @@ public final class RegistryClient {
     private static String human(Duration d) {
         long s = Math.max(0, d.toSeconds());
         if (s < 120) return s + "s";
-        if (s < 7200) return (s / 60) + "m";
+        if (s < 3600) return (s / 60) + "m";
         return (s / 3600) + "h " + (s % 3600) / 60 + "m";
     }
 
