@@ -10,7 +10,7 @@ import io.gatehouse.core.remote.RetryPolicy;
 import io.gatehouse.testing.DistributionRegistry;
 import io.gatehouse.testing.FreePort;
 import io.gatehouse.testing.RegistryProxy;
-import io.gatehouse.testing.TestImages;
+import io.gatehouse.testing.ModelTestImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,7 +69,7 @@ class CopyEngineTest {
 
     @Test
     void copiesAMultiPlatformIndexByteForByteWithProgress() {
-        TestImages.MultiPlatform mp = TestImages.multiPlatform(List.of(TestImages.randomLayer(3000), TestImages.randomLayer(300_000)), 500,
+        ModelTestImages.MultiPlatform mp = ModelTestImages.multiPlatform(List.of(ModelTestImages.randomLayer(3000), ModelTestImages.randomLayer(300_000)), 500,
                 "linux/amd64", "linux/arm64/v8", "linux/arm/v7");
         RepositoryName repo = RepositoryName.of("lib/multi");
         mp.push(up, repo, "1.0");
@@ -95,8 +95,8 @@ class CopyEngineTest {
             assertThat(r.blobsCopied()).isEqualTo(2 + 3 + 3); // 2 shared layers, 3 own layers, 3 configs
             assertThat(progress.get()).isEqualTo(r.bytesCopied());
             assertThat(down.getManifest(RepositoryName.of("mirror/multi"), "1.0").bytes()).isEqualTo(mp.index().bytes());
-            for (TestImages.Image i : mp.images()) {
-                for (TestImages.Blob b : i.blobs()) assertThat(down.headBlob(RepositoryName.of("mirror/multi"), b.digest())).isPresent();
+            for (ModelTestImages.Image i : mp.images()) {
+                for (ModelTestImages.Blob b : i.blobs()) assertThat(down.headBlob(RepositoryName.of("mirror/multi"), b.digest())).isPresent();
             }
             // again: everything is there, nothing moves
             CopyResult again = engine.copy(ref(upstream, "lib/multi:1.0"), ref(target, "mirror/multi:1.1"));
@@ -108,7 +108,7 @@ class CopyEngineTest {
 
     @Test
     void platformFilterMakesANewAnnotatedIndex() {
-        TestImages.MultiPlatform mp = TestImages.multiPlatform(List.of(TestImages.randomLayer(1000)), 500, "linux/amd64", "linux/arm64/v8", "linux/s390x");
+        ModelTestImages.MultiPlatform mp = ModelTestImages.multiPlatform(List.of(ModelTestImages.randomLayer(1000)), 500, "linux/amd64", "linux/arm64/v8", "linux/s390x");
         mp.push(up, RepositoryName.of("lib/filtered"), "2");
         CopyOptions opts = CopyOptions.defaults().withPlatforms(Platform.parseList("linux/amd64,linux/arm64"));
         try (CopyEngine engine = new CopyEngine(up, down, opts)) {
@@ -127,7 +127,7 @@ class CopyEngineTest {
 
     @Test
     void sameRegistryMountsInsteadOfCopying() {
-        TestImages.Image img = TestImages.image("linux/amd64", TestImages.randomLayer(20_000));
+        ModelTestImages.Image img = ModelTestImages.image("linux/amd64", ModelTestImages.randomLayer(20_000));
         img.push(up, RepositoryName.of("team-a/app"), "v1");
         try (CopyEngine engine = new CopyEngine(up, up, CopyOptions.defaults())) {
             CopyResult r = engine.copy(ref(upstream, "team-a/app:v1"), ref(upstream, "team-b/app:v1"));
@@ -139,10 +139,10 @@ class CopyEngineTest {
 
     @Test
     void copiesReferrersWithTheImage() {
-        TestImages.Image img = TestImages.image("linux/amd64", TestImages.randomLayer(1000));
+        ModelTestImages.Image img = ModelTestImages.image("linux/amd64", ModelTestImages.randomLayer(1000));
         RepositoryName repo = RepositoryName.of("lib/signed");
         img.push(up, repo, "v1");
-        TestImages.Image sig = TestImages.artifact(img.manifest().descriptor(), "application/vnd.example.sig", "signature".getBytes());
+        ModelTestImages.Image sig = ModelTestImages.artifact(img.manifest().descriptor(), "application/vnd.example.sig", "signature".getBytes());
         sig.push(up, repo, sig.manifest().digest().toString());
         try (CopyEngine engine = new CopyEngine(up, down, CopyOptions.defaults().withReferrers(true))) {
             CopyResult r = engine.copy(ref(upstream, "lib/signed:v1"), ref(target, "mirror/signed:v1"));
@@ -154,8 +154,8 @@ class CopyEngineTest {
 
     @Test
     void corruptUpstreamBlobLeavesNoImageOnTheTarget() {
-        TestImages.Blob layer = TestImages.randomLayer(50_000);
-        TestImages.Image img = TestImages.image("linux/amd64", layer);
+        ModelTestImages.Blob layer = ModelTestImages.randomLayer(50_000);
+        ModelTestImages.Image img = ModelTestImages.image("linux/amd64", layer);
         img.push(up, RepositoryName.of("bad/corrupt"), "v1");
         byte[] bad = layer.bytes().clone();
         bad[100] ^= 1;
@@ -175,8 +175,8 @@ class CopyEngineTest {
 
     @Test
     void truncatedBlobIsRetriedThenFailsCleanly() {
-        TestImages.Blob layer = TestImages.randomLayer(50_000);
-        TestImages.Image img = TestImages.image("linux/amd64", layer);
+        ModelTestImages.Blob layer = ModelTestImages.randomLayer(50_000);
+        ModelTestImages.Image img = ModelTestImages.image("linux/amd64", layer);
         img.push(up, RepositoryName.of("bad/cut"), "v1");
         proxy.rule((ex, m, p) -> {
             if (!p.endsWith(layer.digest().toString()) || !m.equals("GET")) return false;
@@ -195,7 +195,7 @@ class CopyEngineTest {
 
     @Test
     void indexPointingAtAMissingManifestCopiesNothing() {
-        TestImages.MultiPlatform mp = TestImages.multiPlatform(List.of(), 500, "linux/amd64", "linux/arm64");
+        ModelTestImages.MultiPlatform mp = ModelTestImages.multiPlatform(List.of(), 500, "linux/amd64", "linux/arm64");
         mp.push(up, RepositoryName.of("bad/index"), "v1");
         String missing = mp.image("linux/arm64").manifest().digest().toString();
         proxy.rule((ex, m, p) -> {

@@ -6,7 +6,7 @@ import io.gatehouse.core.remote.RegistryClient;
 import io.gatehouse.core.remote.RetryPolicy;
 import io.gatehouse.testing.DistributionRegistry;
 import io.gatehouse.testing.RegistryProxy;
-import io.gatehouse.testing.TestImages;
+import io.gatehouse.testing.ModelTestImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,8 +52,8 @@ class MirrorTest {
 
     /** Tags of one repository sharing a base layer, each a two-platform index. */
     static void seedTags(String repo, String... tags) {
-        TestImages.Blob base = TestImages.randomLayer(20_000);
-        for (String t : tags) TestImages.multiPlatform(List.of(base), 2_000, "linux/amd64", "linux/arm64").push(seed, RepositoryName.of(repo), t);
+        ModelTestImages.Blob base = ModelTestImages.randomLayer(20_000);
+        for (String t : tags) ModelTestImages.multiPlatform(List.of(base), 2_000, "linux/amd64", "linux/arm64").push(seed, RepositoryName.of(repo), t);
     }
 
     @Test
@@ -120,8 +120,8 @@ class MirrorTest {
 
     @Test
     void shortRetryAfterIsWaitedOutAndTheRunCompletes() {
-        TestImages.Blob base = TestImages.randomLayer(5_000);
-        for (String t : List.of("x1", "x2", "x3")) TestImages.image("linux/amd64", base, TestImages.randomLayer(500)).push(seed, RepositoryName.of("library/quota"), t);
+        ModelTestImages.Blob base = ModelTestImages.randomLayer(5_000);
+        for (String t : List.of("x1", "x2", "x3")) ModelTestImages.image("linux/amd64", base, ModelTestImages.randomLayer(500)).push(seed, RepositoryName.of("library/quota"), t);
         // three single-image tags need three manifest GETs; the quota holds two, then 429 + Retry-After: 1
         try (RegistryProxy hubProxy = RegistryProxy.start(upstream.url()).dockerHub(2, 1)) {
             MirrorSpec spec = new MirrorSpec(RepositoryName.of("library/quota"), RepositoryName.of("mirror/quota"), TagFilter.all(), false, 1);
@@ -135,8 +135,8 @@ class MirrorTest {
 
     @Test
     void longRetryAfterStopsWithWhenTheQuotaReturnsAndTheNextRunResumes() {
-        TestImages.Blob base = TestImages.randomLayer(5_000);
-        for (String t : List.of("y1", "y2", "y3")) TestImages.image("linux/amd64", base, TestImages.randomLayer(500)).push(seed, RepositoryName.of("library/spent"), t);
+        ModelTestImages.Blob base = ModelTestImages.randomLayer(5_000);
+        for (String t : List.of("y1", "y2", "y3")) ModelTestImages.image("linux/amd64", base, ModelTestImages.randomLayer(500)).push(seed, RepositoryName.of("library/spent"), t);
         try (RegistryProxy hubProxy = RegistryProxy.start(upstream.url()).dockerHub(1, 3600)) {
             MirrorSpec spec = new MirrorSpec(RepositoryName.of("library/spent"), RepositoryName.of("mirror/spent"), TagFilter.all(), false, 1);
             MirrorReport r = new Mirror(hub(hubProxy), down, CopyOptions.defaults()).run(spec);

@@ -8,7 +8,7 @@ import io.gatehouse.core.reference.RepositoryName;
 import io.gatehouse.testing.DistributionRegistry;
 import io.gatehouse.testing.FreePort;
 import io.gatehouse.testing.RegistryProxy;
-import io.gatehouse.testing.TestImages;
+import io.gatehouse.testing.ModelTestImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,7 +61,7 @@ class RegistryClientTest {
     @Test
     void pushesAndPullsAMultiPlatformImage() throws Exception {
         RepositoryName repo = RepositoryName.of("client/multi");
-        TestImages.MultiPlatform mp = TestImages.multiPlatform(List.of(TestImages.randomLayer(2000)), 1000, "linux/amd64", "linux/arm64/v8");
+        ModelTestImages.MultiPlatform mp = ModelTestImages.multiPlatform(List.of(ModelTestImages.randomLayer(2000)), 1000, "linux/amd64", "linux/arm64/v8");
         mp.push(client, repo, "v1");
         client.ping();
 
@@ -73,7 +73,7 @@ class RegistryClientTest {
         Manifest child = client.getManifest(repo, mp.image("linux/arm64").manifest().digest().toString());
         assertThat(child.image().layers()).hasSize(2);
 
-        TestImages.Blob layer = mp.images().get(0).layers().get(0);
+        ModelTestImages.Blob layer = mp.images().get(0).layers().get(0);
         try (InputStream in = client.openBlob(repo, layer.digest(), layer.bytes().length)) {
             assertThat(in.readAllBytes()).isEqualTo(layer.bytes());
         }
@@ -103,7 +103,7 @@ class RegistryClientTest {
         Digest absent = Digest.sha256("absent".getBytes());
         assertThat(client.mountBlob(b, absent, a)).isFalse();
 
-        TestImages.Image img = TestImages.image("linux/amd64", TestImages.randomLayer(100));
+        ModelTestImages.Image img = ModelTestImages.image("linux/amd64", ModelTestImages.randomLayer(100));
         for (int i = 0; i < 5; i++) img.push(client, a, "t" + i);
         assertThat(client.listTags(a, 2)).containsExactlyInAnyOrder("t0", "t1", "t2", "t3", "t4");
         assertThat(client.catalog(1)).contains("client/chunks", "client/mounted");
@@ -115,10 +115,10 @@ class RegistryClientTest {
     @Test
     void referrersFallBackToTheTagSchemaOnDistribution() {
         RepositoryName repo = RepositoryName.of("client/referred");
-        TestImages.Image img = TestImages.image("linux/amd64", TestImages.randomLayer(100));
+        ModelTestImages.Image img = ModelTestImages.image("linux/amd64", ModelTestImages.randomLayer(100));
         img.push(client, repo, "v1");
-        TestImages.Image sig = TestImages.artifact(img.manifest().descriptor(), "application/vnd.example.signature", "sig".getBytes());
-        TestImages.Image sbom = TestImages.artifact(img.manifest().descriptor(), "application/spdx+json", "{}".getBytes());
+        ModelTestImages.Image sig = ModelTestImages.artifact(img.manifest().descriptor(), "application/vnd.example.signature", "sig".getBytes());
+        ModelTestImages.Image sbom = ModelTestImages.artifact(img.manifest().descriptor(), "application/spdx+json", "{}".getBytes());
         sig.push(client, repo, sig.manifest().digest().toString());
         sbom.push(client, repo, sbom.manifest().digest().toString());
 
@@ -132,7 +132,7 @@ class RegistryClientTest {
     @Test
     void corruptBlobIsRefusedBeforeItsLastByte() throws Exception {
         RepositoryName repo = RepositoryName.of("client/corrupt");
-        TestImages.Blob layer = TestImages.randomLayer(5000);
+        ModelTestImages.Blob layer = ModelTestImages.randomLayer(5000);
         client.uploadBlob(repo, layer.digest(), layer.bytes());
         byte[] bad = layer.bytes().clone();
         bad[bad.length / 2] ^= 1;
@@ -153,7 +153,7 @@ class RegistryClientTest {
     @Test
     void truncatedBlobIsDetected() {
         RepositoryName repo = RepositoryName.of("client/truncated");
-        TestImages.Blob layer = TestImages.randomLayer(5000);
+        ModelTestImages.Blob layer = ModelTestImages.randomLayer(5000);
         client.uploadBlob(repo, layer.digest(), layer.bytes());
         proxy.rule((ex, m, p) -> {
             if (!p.endsWith(layer.digest().toString()) || !m.equals("GET")) return false;
@@ -172,7 +172,7 @@ class RegistryClientTest {
     @Test
     void retriesServerErrorsThenSucceeds() {
         RepositoryName repo = RepositoryName.of("client/flaky");
-        TestImages.Image img = TestImages.image("linux/amd64", TestImages.randomLayer(100));
+        ModelTestImages.Image img = ModelTestImages.image("linux/amd64", ModelTestImages.randomLayer(100));
         img.push(client, repo, "v1");
         AtomicInteger failures = new AtomicInteger(2);
         proxy.rule((ex, m, p) -> {
@@ -213,9 +213,9 @@ class RegistryClientTest {
     @Test
     void manifestNotMatchingItsDigestIsRefused() {
         RepositoryName repo = RepositoryName.of("client/lying");
-        TestImages.Image img = TestImages.image("linux/amd64", TestImages.randomLayer(100));
+        ModelTestImages.Image img = ModelTestImages.image("linux/amd64", ModelTestImages.randomLayer(100));
         img.push(client, repo, "v1");
-        TestImages.Image other = TestImages.image("linux/amd64", TestImages.randomLayer(100));
+        ModelTestImages.Image other = ModelTestImages.image("linux/amd64", ModelTestImages.randomLayer(100));
         proxy.rule((ex, m, p) -> {
             if (!p.contains("/manifests/")) return false;
             RegistryProxy.send(ex, 200, MediaTypes.OCI_MANIFEST, new String(other.manifest().bytes(), StandardCharsets.UTF_8));

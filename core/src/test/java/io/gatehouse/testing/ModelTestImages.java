@@ -21,12 +21,15 @@ import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Builds real (small) container images in memory for tests: gzip'd tar layers of random bytes, an image config with
+ * Builds real (small) container images in memory for tests, as core's own model objects (Manifest, Descriptor,
+ * Platform) so they can be pushed with {@link RegistryClient} and shared layers reused across tags (what mirroring
+ * tests need). The "integ" engineer's {@link TestImages} is the string/JSON-level twin used by the registry tests.
+ * Contents: gzip'd tar layers of random bytes, an image config with
  * matching diff_ids, OCI or Docker manifests, and multi-platform indexes. Push them with a {@link RegistryClient}
  * (blobs first, then manifests) to Distribution or our registry.
  */
-public final class TestImages {
-    private TestImages() {
+public final class ModelTestImages {
+    private ModelTestImages() {
     }
 
     public record Blob(String mediaType, byte[] bytes, Digest digest) {
@@ -109,7 +112,7 @@ public final class TestImages {
         String configJson = "{\"architecture\":\"" + platform.architecture() + "\",\"os\":\"" + platform.os() + "\""
                 + (platform.variant() != null ? ",\"variant\":\"" + platform.variant() + "\"" : "")
                 + ",\"config\":{\"Env\":[\"PATH=/usr/bin\"]},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[" + diffIds + "]},"
-                + "\"created\":\"2026-01-01T00:00:00Z\",\"history\":[{\"created_by\":\"gatehouse TestImages " + SEEDS.nextLong() + "\"}]}";
+                + "\"created\":\"2026-01-01T00:00:00Z\",\"history\":[{\"created_by\":\"gatehouse ModelTestImages " + SEEDS.nextLong() + "\"}]}";
         byte[] cfg = configJson.getBytes(StandardCharsets.UTF_8);
         Blob config = new Blob(docker ? MediaTypes.DOCKER_CONFIG : MediaTypes.OCI_CONFIG, cfg, Digest.sha256(cfg));
         ImageManifest m = new ImageManifest(2, docker ? MediaTypes.DOCKER_MANIFEST : MediaTypes.OCI_MANIFEST, null,
