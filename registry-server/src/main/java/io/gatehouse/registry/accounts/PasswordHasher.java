@@ -18,8 +18,14 @@ public final class PasswordHasher {
     private static final Base64.Decoder B64D = Base64.getDecoder();
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** OWASP's minimum recommendation for Argon2id: 19 MiB, 2 iterations, 1 lane. */
-    public static final PasswordHasher DEFAULT = new PasswordHasher(19 * 1024, 2, 1);
+    /** OWASP's minimum recommendation for Argon2id: 19 MiB, 2 iterations, 1 lane. Built on first use (it hashes once). */
+    public static PasswordHasher defaults() {
+        return Default.INSTANCE;
+    }
+
+    private static final class Default {
+        static final PasswordHasher INSTANCE = new PasswordHasher(19 * 1024, 2, 1);
+    }
 
     private final int memoryKiB;
     private final int iterations;

@@ -68,7 +68,7 @@ public final class AuthModule {
      * @param repositoryExists whether the registry holds a repository (its metadata); used by the management API
      */
     public static AuthModule create(Jdbi jdbi, Path dataDir, AuthConfig config, Predicate<String> repositoryExists) {
-        return create(jdbi, TokenKeys.loadOrCreate(dataDir), config, Clock.systemUTC(), PasswordHasher.DEFAULT,
+        return create(jdbi, TokenKeys.loadOrCreate(dataDir), config, Clock.systemUTC(), PasswordHasher.defaults(),
                 LoginThrottle.defaults(Clock.systemUTC()), repositoryExists);
     }
 

@@ -56,6 +56,7 @@ public final class AuthFixture implements AutoCloseable {
         cfg.setBusyTimeout(10_000);
         cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
         cfg.enforceForeignKeys(true);
+        cfg.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         SQLiteDataSource ds = new SQLiteDataSource(cfg);
         ds.setUrl("jdbc:sqlite:" + file);
         Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
