@@ -33,6 +33,7 @@ public final class GatehouseAccessController implements AccessController {
 
     @Override
     public Decision authorize(String authorization, String remoteAddress, Scope required) {
+        RequestContext.remoteAddress(remoteAddress);
         Authenticator.Result r = authenticator.authenticate(authorization, remoteAddress, required);
         if (r instanceof Authenticator.Rejected rej) return rej.denied();
         Authenticator.Authenticated a = (Authenticator.Authenticated) r;

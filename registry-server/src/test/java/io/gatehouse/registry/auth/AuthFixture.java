@@ -99,7 +99,7 @@ public final class AuthFixture implements AutoCloseable {
     public static final class MutableClock extends Clock {
         private volatile Instant now;
 
-        MutableClock(Instant start) {
+        public MutableClock(Instant start) {
             this.now = start;
         }
 
