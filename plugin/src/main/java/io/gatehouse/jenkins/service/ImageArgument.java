@@ -11,6 +11,9 @@ import io.gatehouse.core.reference.RepositoryName;
  * No tag and no digest means {@code latest}.
  */
 public record ImageArgument(String registry, String repository, String tag, Digest digest) {
+    /** docker's domain grammar: DNS labels separated by dots, or a bracketed IPv6 address, and an optional port. */
+    private static final java.util.regex.Pattern DOMAIN = java.util.regex.Pattern.compile(
+            "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\\[[0-9a-fA-F:]+\\])(?::[0-9]{1,5})?");
 
     public static ImageArgument parse(String text, String defaultRegistry) {
         if (text == null || text.isBlank()) {
@@ -28,6 +31,9 @@ public record ImageArgument(String registry, String repository, String tag, Dige
         if (slash > 0) {
             String first = rest.substring(0, slash);
             if (first.contains(".") || first.contains(":") || first.equals("localhost")) {
+                if (!DOMAIN.matcher(first).matches()) {
+                    throw new InvalidNameException("invalid registry host '" + first + "' in image '" + text + "'");
+                }
                 registry = first;
                 rest = rest.substring(slash + 1);
             }
