@@ -1,0 +1,399 @@
+package io.gatehouse.registry;
+
+import io.gatehouse.core.reference.Digest;
+import io.gatehouse.registry.auth.AccessController;
+import io.gatehouse.registry.auth.OpenAccess;
+import io.gatehouse.registry.auth.Principal;
+import io.gatehouse.registry.config.RegistryConfig;
+import io.gatehouse.registry.content.ContentGate;
+import io.gatehouse.registry.content.ContentService;
+import io.gatehouse.registry.content.OciError;
+import io.gatehouse.registry.content.RegistryEvents;
+import io.gatehouse.registry.gc.GarbageCollector;
+import io.gatehouse.registry.http.PemKeyStores;
+import io.gatehouse.registry.http.RootHandler;
+import io.gatehouse.registry.http.V2Handler;
+import io.gatehouse.registry.metadata.Database;
+import io.gatehouse.registry.metadata.MetadataStore;
+import io.gatehouse.registry.metrics.Metrics;
+import io.gatehouse.registry.storage.DigestLocks;
+import io.gatehouse.registry.storage.FileSystemBlobStore;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The registry process, assembled: configuration → database (migrated) → blob store → content service → HTTP.
+ * Embeddable in tests:
+ * <pre>
+ * try (RegistryServer s = RegistryServer.builder(RegistryConfig.forTesting(dir)).build().start()) {
+ *     URI base = URI.create(s.baseUrl());
+ * }
+ * </pre>
+ * Other capabilities plug in through the builder: an {@link AccessController}, handlers mounted at a path prefix,
+ * {@link RegistryEvents} listeners and a {@link ContentGate}. Each has a factory overload receiving this server,
+ * for parts that need the database or the content service while being built.
+ */
+public final class RegistryServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryServer.class);
+
+    private final RegistryConfig config;
+    private final Clock clock;
+    private final Database database;
+    private final ContentService content;
+    private final Metrics metrics;
+    private final GarbageCollector gc;
+    private final CompositeEvents events;
+    private final GateHolder gate;
+    private AccessController accessController;
+    private Server jetty;
+    private ServerConnector connector;
+    private ScheduledExecutorService scheduler;
+    private volatile boolean started;
+    private volatile int boundPort;
+    private volatile boolean closed;
+
+    public static Builder builder(RegistryConfig config) {
+        return new Builder(config);
+    }
+
+    public static final class Builder {
+        private final RegistryConfig config;
+        private Function<RegistryServer, AccessController> access = s -> new OpenAccess();
+        private final Map<String, Function<RegistryServer, Handler>> mounts = new LinkedHashMap<>();
+        private final List<Function<RegistryServer, RegistryEvents>> listeners = new ArrayList<>();
+        private Function<RegistryServer, ContentGate> gate = s -> ContentGate.ALLOW_ALL;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(RegistryConfig config) {
+            this.config = config;
+        }
+
+        public Builder accessController(AccessController ac) {
+            return accessController(s -> ac);
+        }
+
+        public Builder accessController(Function<RegistryServer, AccessController> factory) {
+            this.access = factory;
+            return this;
+        }
+
+        /** Serves every request whose path is {@code prefix} or starts with {@code prefix + "/"} (full path kept). */
+        public Builder mount(String prefix, Handler handler) {
+            return mount(prefix, s -> handler);
+        }
+
+        public Builder mount(String prefix, Function<RegistryServer, Handler> factory) {
+            if (!prefix.startsWith("/") || prefix.equals("/") || prefix.equals("/v2") || prefix.startsWith("/v2/")) {
+                throw new IllegalArgumentException("mount prefix must start with / and not be / or /v2: " + prefix);
+            }
+            mounts.put(prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix, factory);
+            return this;
+        }
+
+        public Builder listener(RegistryEvents listener) {
+            return listener(s -> listener);
+        }
+
+        public Builder listener(Function<RegistryServer, RegistryEvents> factory) {
+            listeners.add(factory);
+            return this;
+        }
+
+        public Builder contentGate(ContentGate gate) {
+            return contentGate(s -> gate);
+        }
+
+        public Builder contentGate(Function<RegistryServer, ContentGate> factory) {
+            this.gate = factory;
+            return this;
+        }
+
+        /** The clock for upload expiry and GC grace periods (tests move it forward). */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /** Opens the database (running migrations) and storage and prepares HTTP; nothing listens until start(). */
+        public RegistryServer build() {
+            return new RegistryServer(this);
+        }
+    }
+
+    private RegistryServer(Builder b) {
+        this.config = b.config;
+        this.clock = b.clock;
+        try {
+            Files.createDirectories(config.dataDir());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create data directory " + config.dataDir() + ": " + e.getMessage(), e);
+        }
+        this.database = Database.open(config.database(), config.databasePoolSize());
+        try {
+            MetadataStore meta = new MetadataStore(database.jdbi(), clock);
+            FileSystemBlobStore store = new FileSystemBlobStore(config.dataDir());
+            this.events = new CompositeEvents();
+            this.gate = new GateHolder();
+            this.content = new ContentService(meta, store, new DigestLocks(), gate, events, clock,
+                    config.maxManifestBytes(), config.uploadExpiry(), config.gcGracePeriod());
+            this.metrics = new Metrics();
+            metrics.storageSize(meta::totalBlobBytes);
+            this.gc = new GarbageCollector(content, clock, config.gcGracePeriod(), config.gcDeleteUntagged());
+
+            this.accessController = b.access.apply(this);
+            this.gate.target = b.gate.apply(this);
+            for (var l : b.listeners) events.add(l.apply(this));
+            Map<String, Handler> mounted = new LinkedHashMap<>();
+            for (var m : b.mounts.entrySet()) mounted.put(m.getKey(), m.getValue().apply(this));
+            buildJetty(mounted);
+        } catch (IOException | RuntimeException e) {
+            database.close();
+            if (e instanceof RuntimeException re) throw re;
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void buildJetty(Map<String, Handler> mounted) {
+        QueuedThreadPool threads = new QueuedThreadPool(256, 8);
+        threads.setName("gatehouse-http");
+        jetty = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendDateHeader(false);
+        if (config.tlsEnabled()) {
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            try {
+                ssl.setKeyStore(PemKeyStores.load(config.tlsCertificate(), config.tlsKey()));
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot load TLS certificate/key: " + e.getMessage(), e);
+            }
+            ssl.setKeyStorePassword(new String(PemKeyStores.PASSWORD));
+            SecureRequestCustomizer src = new SecureRequestCustomizer();
+            src.setSniHostCheck(false);
+            http.addCustomizer(src);
+            connector = new ServerConnector(jetty, ssl, new HttpConnectionFactory(http));
+        } else {
+            connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+        }
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        jetty.addConnector(connector);
+        AccessController delegating = new AccessController() {
+            @Override
+            public io.gatehouse.registry.auth.Decision authorize(String authorization, String remoteAddress,
+                                                                 io.gatehouse.registry.auth.Scope required) {
+                return accessController.authorize(authorization, remoteAddress, required);
+            }
+
+            @Override
+            public boolean mayRead(Principal principal, String repository) {
+                return accessController.mayRead(principal, repository);
+            }
+        };
+        V2Handler v2 = new V2Handler(content, delegating, metrics, config.deleteEnabled());
+        RootHandler root = new RootHandler(v2, mounted, metrics, this::ready);
+        GracefulHandler graceful = new GracefulHandler();
+        graceful.setHandler(root);
+        jetty.setHandler(graceful);
+        jetty.setStopTimeout(config.shutdownTimeout().toMillis());
+    }
+
+    /** Starts listening (and the GC schedule, when configured). */
+    public RegistryServer start() {
+        try {
+            jetty.start();
+        } catch (Exception e) {
+            close();
+            throw new IllegalStateException("cannot start the registry on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+        }
+        started = true;
+        boundPort = connector.getLocalPort();
+        if (!config.gcInterval().isZero()) {
+            scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "gatehouse-gc");
+                t.setDaemon(true);
+                return t;
+            });
+            long every = config.gcInterval().toMillis();
+            scheduler.scheduleWithFixedDelay(() -> {
+                try {
+                    gc.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("scheduled GC failed: {}", e.toString(), e);
+                }
+            }, every, every, TimeUnit.MILLISECONDS);
+        }
+        LOG.info("Gatehouse registry listening on {} (data in {}, database {})", baseUrl(),
+                config.dataDir().toAbsolutePath().normalize(), config.database().toAbsolutePath().normalize());
+        return this;
+    }
+
+    /** The bound port (the real one when the configuration asked for port 0). */
+    public int port() {
+        return boundPort > 0 ? boundPort : config.port();
+    }
+
+    /** The URL clients use, without a trailing slash: the configured public URL, else derived from host and port. */
+    public String baseUrl() {
+        if (config.publicUrl() != null) return config.publicUrl();
+        String host = config.host();
+        if (host == null || host.isEmpty() || host.equals("0.0.0.0") || host.equals("::")) host = "localhost";
+        if (host.contains(":")) host = "[" + host + "]";
+        return (config.tlsEnabled() ? "https" : "http") + "://" + host + ":" + port();
+    }
+
+    /** The host:port clients put in image references (for example {@code 127.0.0.1:40123/team/app:1.0}). */
+    public String registryHost() {
+        String url = baseUrl();
+        return url.substring(url.indexOf("://") + 3);
+    }
+
+    public RegistryConfig config() {
+        return config;
+    }
+
+    public ContentService content() {
+        return content;
+    }
+
+    public Jdbi jdbi() {
+        return database.jdbi();
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public Path dataDir() {
+        return config.dataDir();
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public AccessController accessController() {
+        return accessController;
+    }
+
+    /** Adds an event listener after construction (for capabilities wired later). */
+    public void addListener(RegistryEvents listener) {
+        events.add(listener);
+    }
+
+    /** Runs garbage collection now (waits if a scheduled run is in progress). */
+    public GarbageCollector.Report gc() {
+        return gc.run();
+    }
+
+    private boolean ready() {
+        if (!started || closed) return false;
+        try {
+            return database.jdbi().withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1
+                    && Files.isWritable(config.dataDir());
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Graceful stop: refuses new connections, lets in-flight requests finish (up to the shutdown timeout), closes the database. */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        if (scheduler != null) scheduler.shutdownNow();
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            LOG.warn("error while stopping HTTP: {}", e.toString());
+        }
+        database.close();
+        if (started) LOG.info("Gatehouse registry on port {} stopped", port());
+    }
+
+    /** Fans events out to every listener; one failing listener does not stop the others. */
+    private static final class CompositeEvents implements RegistryEvents {
+        private final List<RegistryEvents> listeners = new CopyOnWriteArrayList<>();
+
+        void add(RegistryEvents l) {
+            listeners.add(l);
+        }
+
+        private void each(Consumer<RegistryEvents> call) {
+            for (RegistryEvents l : listeners) {
+                try {
+                    call.accept(l);
+                } catch (RuntimeException e) {
+                    LOG.warn("registry event listener {} failed: {}", l.getClass().getName(), e.toString(), e);
+                }
+            }
+        }
+
+        @Override
+        public void manifestPushed(String repository, Digest digest, String mediaType, String tag, Digest subject,
+                                   String artifactType, Principal principal) {
+            each(l -> l.manifestPushed(repository, digest, mediaType, tag, subject, artifactType, principal));
+        }
+
+        @Override
+        public void manifestDeleted(String repository, Digest digest, Principal principal) {
+            each(l -> l.manifestDeleted(repository, digest, principal));
+        }
+
+        @Override
+        public void tagDeleted(String repository, String tag, Principal principal) {
+            each(l -> l.tagDeleted(repository, tag, principal));
+        }
+
+        @Override
+        public void blobDeleted(String repository, Digest digest, Principal principal) {
+            each(l -> l.blobDeleted(repository, digest, principal));
+        }
+    }
+
+    /** Lets the gate be created after the content service (gates read content through it). */
+    private static final class GateHolder implements ContentGate {
+        volatile ContentGate target = ContentGate.ALLOW_ALL;
+
+        @Override
+        public Optional<OciError> beforeManifestPush(Principal principal, String repository, String reference, byte[] manifest,
+                                                     String mediaType) {
+            return target.beforeManifestPush(principal, repository, reference, manifest, mediaType);
+        }
+
+        @Override
+        public Optional<OciError> beforeManifestPull(Principal principal, String repository, Digest digest) {
+            return target.beforeManifestPull(principal, repository, digest);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.gatehouse.registry.cli;
+
+import io.gatehouse.registry.RegistryServer;
+import io.gatehouse.registry.auth.OpenAccess;
+import io.gatehouse.registry.config.RegistryConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+
+/** {@code gatehouse serve}: run the registry until interrupted (Ctrl-C or SIGTERM stop it gracefully). */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run the registry. Settings come from built-in defaults, then the YAML file, then environment variables, then these options.")
+public final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "YAML configuration file (default: $GATEHOUSE_CONFIG if set)")
+    Path configFile;
+
+    @Option(names = "--port", description = "overrides server.port")
+    Integer port;
+
+    @Option(names = "--host", description = "overrides server.host")
+    String host;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "overrides storage.data_dir")
+    Path dataDir;
+
+    /** How the registry is assembled; Main may replace it to wire more capabilities (auth, scanning…). */
+    static volatile Function<RegistryConfig, RegistryServer.Builder> assembler =
+            config -> RegistryServer.builder(config).accessController(new OpenAccess());
+
+    public static void setAssembler(Function<RegistryConfig, RegistryServer.Builder> a) {
+        assembler = a;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> env = System.getenv();
+        Path file = configFile;
+        if (file == null && env.get("GATEHOUSE_CONFIG") != null) file = Path.of(env.get("GATEHOUSE_CONFIG"));
+        RegistryConfig config = RegistryConfig.load(file, env);
+        if (port != null) config = config.withPort(port);
+        if (host != null) config = config.with("server.host", host);
+        if (dataDir != null) config = config.withDataDir(dataDir);
+        RegistryServer server = assembler.apply(config).build();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "gatehouse-shutdown"));
+        server.start();
+        stopped.await();
+        return 0;
+    }
+
+    /** The help footer: every setting with its YAML key, environment variable and default. */
+    public static String settingsHelp() {
+        StringBuilder sb = new StringBuilder("%nSettings (YAML key / environment variable, default):%n");
+        for (RegistryConfig.Setting s : RegistryConfig.SETTINGS) {
+            sb.append(String.format("  %-26s %-30s %s%n", s.key(), s.env(), s.defaultValue().isEmpty() ? "-" : s.defaultValue()))
+                    .append(String.format("      %s%n", s.description()));
+        }
+        sb.append("  (also GATEHOUSE_CONFIG: the YAML file when --config is not given)%n");
+        return sb.toString().replace("%", "%%").replace("%%n", "%n");
+    }
+}

@@ -1,0 +1,234 @@
+package io.gatehouse.registry.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The registry's configuration: built-in defaults, overridden by a YAML file, overridden by environment variables.
+ * Every setting has a dotted YAML key (for example {@code server.port}) and an environment variable
+ * ({@code GATEHOUSE_PORT}); {@link #SETTINGS} is the single table that {@code serve --help} and docs/registry.md list.
+ * <p>
+ * Other capabilities read their own settings with {@link #setting(String, String, String)}, so adding a setting
+ * never requires editing this record.
+ */
+public record RegistryConfig(
+        String host,
+        int port,
+        String publicUrl,
+        Path dataDir,
+        Path database,
+        int databasePoolSize,
+        Path tlsCertificate,
+        Path tlsKey,
+        Duration uploadExpiry,
+        int maxManifestBytes,
+        boolean deleteEnabled,
+        Duration gcInterval,
+        Duration gcGracePeriod,
+        boolean gcDeleteUntagged,
+        Duration shutdownTimeout,
+        Map<String, String> values,
+        Map<String, String> environment) {
+
+    /** One documented setting. */
+    public record Setting(String key, String env, String defaultValue, String description) {
+    }
+
+    public static final List<Setting> SETTINGS = List.of(
+            new Setting("server.host", "GATEHOUSE_HOST", "0.0.0.0", "address to listen on"),
+            new Setting("server.port", "GATEHOUSE_PORT", "5000", "TCP port (0 picks a free one)"),
+            new Setting("server.public_url", "GATEHOUSE_PUBLIC_URL", "", "URL clients use to reach the registry (default: derived from host and port)"),
+            new Setting("server.tls.certificate", "GATEHOUSE_TLS_CERT", "", "PEM certificate chain; with server.tls.key turns on HTTPS"),
+            new Setting("server.tls.key", "GATEHOUSE_TLS_KEY", "", "PEM private key (PKCS#8, PKCS#1 or SEC1)"),
+            new Setting("server.shutdown_timeout", "GATEHOUSE_SHUTDOWN_TIMEOUT", "30s", "how long in-flight requests may finish on shutdown"),
+            new Setting("storage.data_dir", "GATEHOUSE_DATA_DIR", "./data", "blobs, uploads and (by default) the database live here"),
+            new Setting("storage.database", "GATEHOUSE_DATABASE", "", "SQLite metadata file (default: <data_dir>/gatehouse.db)"),
+            new Setting("storage.database_pool_size", "GATEHOUSE_DATABASE_POOL_SIZE", "4", "database connections"),
+            new Setting("uploads.expiry", "GATEHOUSE_UPLOAD_EXPIRY", "24h", "an upload session idle this long is discarded"),
+            new Setting("manifests.max_bytes", "GATEHOUSE_MAX_MANIFEST_BYTES", "4194304", "larger manifests are refused with 413"),
+            new Setting("deletes.enabled", "GATEHOUSE_DELETE_ENABLED", "true", "allow DELETE of manifests, tags and blobs"),
+            new Setting("gc.interval", "GATEHOUSE_GC_INTERVAL", "24h", "run garbage collection this often (0 = never on a schedule)"),
+            new Setting("gc.grace_period", "GATEHOUSE_GC_GRACE_PERIOD", "1h", "blobs written or looked at more recently than this are never collected"),
+            new Setting("gc.delete_untagged", "GATEHOUSE_GC_DELETE_UNTAGGED", "false", "also delete untagged manifests (not referrers, not index children)"));
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    public RegistryConfig {
+        values = Map.copyOf(values);
+        environment = Map.copyOf(environment);
+    }
+
+    /** Built-in defaults only (no file, no environment). */
+    public static RegistryConfig defaults() {
+        return fromValues(new LinkedHashMap<>(), Map.of());
+    }
+
+    /** For tests and embedding: loopback, a free port, everything under {@code dataDir}, no scheduled GC. */
+    public static RegistryConfig forTesting(Path dataDir) {
+        return defaults().with("server.host", "127.0.0.1").with("server.port", "0")
+                .with("storage.data_dir", dataDir.toString()).with("gc.interval", "0")
+                .with("server.shutdown_timeout", "5s");
+    }
+
+    /** Defaults, then the YAML file (when not null), then the GATEHOUSE_* variables of {@code env}. */
+    public static RegistryConfig load(Path yamlFile, Map<String, String> env) {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (yamlFile != null) {
+            try {
+                JsonNode root = YAML.readTree(Files.readString(yamlFile));
+                if (root != null && !root.isMissingNode() && !root.isNull()) {
+                    if (!root.isObject()) throw new IllegalArgumentException(yamlFile + ": expected a YAML mapping at the top");
+                    flatten("", root, values);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read configuration " + yamlFile + ": " + e.getMessage(), e);
+            }
+        }
+        for (Setting s : SETTINGS) {
+            String v = env.get(s.env());
+            if (v != null) values.put(s.key(), v);
+        }
+        return fromValues(values, env);
+    }
+
+    /** A copy with one setting changed (by YAML key). */
+    public RegistryConfig with(String key, String value) {
+        Map<String, String> copy = new LinkedHashMap<>(values);
+        copy.put(key, value);
+        return fromValues(copy, environment);
+    }
+
+    public RegistryConfig withPort(int port) {
+        return with("server.port", Integer.toString(port));
+    }
+
+    public RegistryConfig withDataDir(Path dir) {
+        return with("storage.data_dir", dir.toString());
+    }
+
+    /**
+     * A setting owned by another capability: the YAML key if set, else the environment variable, else the default.
+     * Example: {@code config.setting("auth.admin_password", "GATEHOUSE_ADMIN_PASSWORD", "")}.
+     */
+    public String setting(String key, String env, String defaultValue) {
+        String v = env == null ? null : environment.get(env);
+        if (v != null) return v;
+        v = values.get(key);
+        return v != null ? v : defaultValue;
+    }
+
+    public boolean tlsEnabled() {
+        return tlsCertificate != null && tlsKey != null;
+    }
+
+    private static RegistryConfig fromValues(Map<String, String> values, Map<String, String> env) {
+        Map<String, String> v = new LinkedHashMap<>();
+        for (Setting s : SETTINGS) v.put(s.key(), s.defaultValue());
+        v.putAll(values);
+        Path dataDir = Path.of(v.get("storage.data_dir"));
+        String db = v.get("storage.database");
+        String cert = v.get("server.tls.certificate");
+        String key = v.get("server.tls.key");
+        if (blank(cert) != blank(key)) {
+            throw new IllegalArgumentException("server.tls.certificate and server.tls.key must be given together");
+        }
+        return new RegistryConfig(
+                v.get("server.host"),
+                intValue(v, "server.port", 0, 65535),
+                blank(v.get("server.public_url")) ? null : stripSlash(v.get("server.public_url")),
+                dataDir,
+                blank(db) ? dataDir.resolve("gatehouse.db") : Path.of(db),
+                intValue(v, "storage.database_pool_size", 1, 64),
+                blank(cert) ? null : Path.of(cert),
+                blank(key) ? null : Path.of(key),
+                duration(v, "uploads.expiry"),
+                intValue(v, "manifests.max_bytes", 1024, Integer.MAX_VALUE - 1),
+                bool(v, "deletes.enabled"),
+                duration(v, "gc.interval"),
+                duration(v, "gc.grace_period"),
+                bool(v, "gc.delete_untagged"),
+                duration(v, "server.shutdown_timeout"),
+                values, env);
+    }
+
+    private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out);
+            }
+        } else if (node.isNull()) {
+            out.put(prefix, "");
+        } else if (node.isValueNode()) {
+            out.put(prefix, node.asText());
+        } else {
+            out.put(prefix, node.toString()); // lists stay JSON for the capability that owns them
+        }
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static String stripSlash(String s) {
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    private static int intValue(Map<String, String> v, String key, int min, int max) {
+        String s = v.get(key).trim();
+        try {
+            int i = Integer.parseInt(s);
+            if (i < min || i > max) throw new NumberFormatException();
+            return i;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + ": expected an integer between " + min + " and " + max + ", got '" + s + "'");
+        }
+    }
+
+    private static boolean bool(Map<String, String> v, String key) {
+        String s = v.get(key).trim().toLowerCase(Locale.ROOT);
+        return switch (s) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw new IllegalArgumentException(key + ": expected true or false, got '" + s + "'");
+        };
+    }
+
+    /** Accepts {@code 0}, {@code 90s}, {@code 15m}, {@code 24h}, {@code 7d}, {@code 500ms} or ISO-8601 ({@code PT1H}). */
+    public static Duration parseDuration(String key, String text) {
+        String s = text.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (s.equals("0")) return Duration.ZERO;
+            if (s.startsWith("p")) return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
+            if (s.endsWith("ms")) return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+            long n = Long.parseLong(s.substring(0, s.length() - 1));
+            return switch (s.charAt(s.length() - 1)) {
+                case 's' -> Duration.ofSeconds(n);
+                case 'm' -> Duration.ofMinutes(n);
+                case 'h' -> Duration.ofHours(n);
+                case 'd' -> Duration.ofDays(n);
+                default -> throw new IllegalArgumentException();
+            };
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(key + ": expected a duration such as 30s, 15m, 24h or PT1H, got '" + text + "'");
+        }
+    }
+
+    private static Duration duration(Map<String, String> v, String key) {
+        Duration d = parseDuration(key, v.get(key));
+        if (d.isNegative()) throw new IllegalArgumentException(key + ": must not be negative");
+        return d;
+    }
+}
