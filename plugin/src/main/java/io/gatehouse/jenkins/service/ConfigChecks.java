@@ -1,8 +1,5 @@
 package io.gatehouse.jenkins.service;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +9,6 @@ import java.util.regex.Pattern;
 
 /** The validation rules of the global configuration and the step forms, as plain Java (see {@link Check}). */
 public final class ConfigChecks {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern POLICY_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
 
     private ConfigChecks() {
@@ -78,24 +74,15 @@ public final class ConfigChecks {
         return Check.ok();
     }
 
-    /**
-     * A policy document must be a JSON object. The full policy language (rules, schema, evaluator) is core's
-     * io.gatehouse.core.policy (branch trust); until it lands this checks syntax and shape and points at the error.
-     */
+    /** A policy document in core's policy language: every schema and semantic error, with its JSON path. */
     public static Check policyDocument(String value) {
-        if (value == null || value.isBlank()) {
-            return Check.error("The policy document is empty");
-        }
         try {
-            JsonNode node = JSON.readTree(value);
-            if (node == null || !node.isObject()) {
-                return Check.error("A policy is a JSON object, e.g. {\"maxSeverity\": \"HIGH\", \"requireSignature\": true}");
-            }
+            io.gatehouse.core.policy.PolicyDocuments.parse(value);
             return Check.ok();
-        } catch (JsonProcessingException e) {
-            var loc = e.getLocation();
-            return Check.error("Invalid JSON" + (loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr())
-                    + ": " + e.getOriginalMessage());
+        } catch (io.gatehouse.core.policy.PolicyValidationException e) {
+            var errors = e.errors();
+            String shown = errors.stream().limit(5).map(Object::toString).collect(java.util.stream.Collectors.joining("; "));
+            return Check.error(shown + (errors.size() > 5 ? " (and " + (errors.size() - 5) + " more)" : ""));
         }
     }
 

@@ -4,6 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import io.gatehouse.core.reference.Digest;
+import io.gatehouse.core.sign.ImageSigner;
+import io.gatehouse.core.sign.Keys;
+import io.gatehouse.core.sign.SignatureArtifacts;
+import java.util.Map;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -11,9 +16,9 @@ import okhttp3.Response;
 /**
  * The real {@link GatehouseService}: talks to our registry over HTTP.
  *
- * <p>Done: connection test and digest resolution over the OCI Distribution API (/v2/), Basic auth.
- * Waiting for other branches (see docs/plugin.md, "Status"): the management routes /api/v1 for server-side
- * mirror, scan, promotion (branches auth/registry/scan/trust) and core.sign for signing. Until they land, those
+ * <p>Done: connection test, digest resolution and signing (core.sign) over the OCI Distribution API (/v2/),
+ * Basic or bearer-token auth sent directly. Waiting for other branches (see docs/plugin.md, "Status"): the
+ * management routes /api/v1 for server-side mirror, scan and promotion. Until they land, those
  * operations fail with a clear message instead of guessing at routes that do not exist yet.
  */
 public final class RegistryGatehouseService implements GatehouseService {
@@ -88,9 +93,39 @@ public final class RegistryGatehouseService implements GatehouseService {
         throw notYet("promotion (/api/v1 promotions)");
     }
 
+    /**
+     * Resolves the tag to a digest, then signs that digest with core.sign (cosign format: a simple-signing payload
+     * in the image's {@code sha256-<hex>.sig} manifest, with the image as its OCI subject), over /v2.
+     * The identity signed is {@code host/repo:tag} (or {@code host/repo} for a digest argument), which cosign,
+     * skopeo/podman and our verifier accept.
+     */
     @Override
     public SignatureOutcome sign(ImageArgument image, SigningKey key) throws IOException {
-        throw notYet("signing (core.sign)");
+        requireConfiguredRegistry(image);
+        String digest = resolveDigest(image);
+        io.gatehouse.core.sign.SigningKey signingKey;
+        try {
+            signingKey = Keys.readPrivateKey(new String(key.keyBytes(), StandardCharsets.US_ASCII), key.passphrase());
+        } catch (RuntimeException e) {
+            // KeyFormatException and friends: say what is wrong with the key, never echo it.
+            throw new IOException("cannot read the signing key '" + key.fileName() + "': " + e.getMessage());
+        }
+        String identity = settings.registryHost() + "/" + image.repository() + (image.tag() != null ? ":" + image.tag() : "");
+        SignatureArtifacts artifacts = new ImageSigner(signatureStore())
+                .sign(image.repository(), Digest.parse(digest), identity, signingKey, Map.of("creator", "gatehouse-jenkins"));
+        return new SignatureOutcome(digest, artifacts.manifestDigest().toString(), signingKey.keyId());
+    }
+
+    /** The OCI store signing uses; also what verification in tests reads. */
+    public io.gatehouse.core.sign.SignatureStore signatureStore() {
+        return new OciSignatureStore(http, settings.registryUrl(), this::authorize);
+    }
+
+    private void requireConfiguredRegistry(ImageArgument image) throws IOException {
+        if (image.registry() != null && !image.registry().equals(settings.registryHost())) {
+            throw new IOException(image + " is not in the configured registry " + settings.registryHost()
+                    + ": name it without a host, or as " + settings.registryHost() + "/" + image.repository());
+        }
     }
 
     private IOException notYet(String what) {

@@ -63,7 +63,10 @@ class ArgumentsTest {
         assertThat(ConfigChecks.registryUrl("https://exa mple").kind()).isEqualTo(Check.Kind.ERROR);
         assertThat(ConfigChecks.caCertificate(null).kind()).isEqualTo(Check.Kind.OK);
         assertThat(ConfigChecks.caCertificate("garbage").kind()).isEqualTo(Check.Kind.ERROR);
-        assertThat(ConfigChecks.policyDocument("[1,2]").message()).contains("JSON object");
+        assertThat(ConfigChecks.policyDocument("[1,2]").kind()).isEqualTo(Check.Kind.ERROR);
+        assertThat(ConfigChecks.policyDocument("{\"schemaVersion\": 1, \"name\": \"no-critical\", \"conditions\": {\"vulnerabilities\": {\"maxCounts\": {\"critical\": 0}}}}").kind()).isEqualTo(Check.Kind.OK);
+        assertThat(ConfigChecks.policyDocument("{\"schemaVersion\": 1, \"name\": \"x\", \"conditions\": {\"vulnerabilities\": {\"maxCounts\": {\"critical\": -1}}}}").message())
+                .as("errors name their JSON path").contains("critical");
         assertThat(ConfigChecks.policyDocument("{\n  \"a\": }").message()).contains("line 2");
         assertThat(ConfigChecks.policyName("a".repeat(64)).kind()).isEqualTo(Check.Kind.ERROR);
         assertThat(ConfigChecks.repository("dev/alpine").kind()).isEqualTo(Check.Kind.OK);

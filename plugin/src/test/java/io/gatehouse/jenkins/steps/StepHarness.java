@@ -49,10 +49,15 @@ final class StepHarness implements AutoCloseable {
     }
 
     StepEnvironment environment() {
+        return environment((settings, auth) -> service);
+    }
+
+    /** With a real service factory (for tests against a registry on loopback). */
+    StepEnvironment environment(io.gatehouse.jenkins.service.GatehouseServiceFactory factory) {
         ReportArchiver archiver = (r, l, path, content) -> archived.add(new String[] {path, content});
         return new StepEnvironment(() -> config, (settings, auth) -> {
             openedWith.add(auth);
-            return service;
+            return factory.open(settings, auth);
         }, archiver);
     }
 
