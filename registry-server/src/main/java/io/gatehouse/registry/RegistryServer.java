@@ -147,7 +147,7 @@ public final class RegistryServer implements AutoCloseable {
     }
 
     private RegistryServer(Builder b) {
-        this.config = b.config;
+        this.config = b.config.validated();
         this.clock = b.clock;
         try {
             Files.createDirectories(config.dataDir());
