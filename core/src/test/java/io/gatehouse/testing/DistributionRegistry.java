@@ -105,6 +105,16 @@ public final class DistributionRegistry implements AutoCloseable {
         return root;
     }
 
+    /** kill -9: no shutdown hook, no flush; for crash tests. The storage folder stays for a restart. */
+    public void killForcibly() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
         process.destroy();

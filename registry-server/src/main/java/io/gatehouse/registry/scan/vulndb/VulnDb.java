@@ -1,0 +1,279 @@
+package io.gatehouse.registry.scan.vulndb;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.core.report.Severity;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The local vulnerability database: one SQLite file (JDBI + Flyway, migrations in {@code db/vulndb}), filled by
+ * {@link AdvisoryImporter}s and read by the matcher. Each import runs in one transaction: it lands whole or not at
+ * all, and only a landed import changes {@link #version()} — the "database version" every report records and
+ * that triggers rescans.
+ */
+public final class VulnDb {
+    private static final Logger LOG = LoggerFactory.getLogger(VulnDb.class);
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<List<Advisory.Range>> RANGES = new TypeReference<>() {
+    };
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
+    };
+
+    private final Jdbi jdbi;
+    private final Path file;
+    private volatile String version;
+
+    /** What the matcher needs of one affected row, joined with its advisory. */
+    public record Candidate(Advisory advisory, Advisory.AffectedPackage affected) {
+    }
+
+    /** Outcome of one import. */
+    public record ImportResult(String format, String origin, int advisories, int nvdEntries, String version) {
+    }
+
+    private VulnDb(Path file, Jdbi jdbi) {
+        this.file = file;
+        this.jdbi = jdbi;
+    }
+
+    public static VulnDb open(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setBusyTimeout(30_000);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        SQLiteDataSource ds = new SQLiteDataSource(config);
+        ds.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
+        Flyway.configure().dataSource(ds).locations("classpath:db/vulndb").load().migrate();
+        VulnDb db = new VulnDb(file, Jdbi.create(ds));
+        db.jdbi.useHandle(h -> h.execute("INSERT OR IGNORE INTO db_meta(key, value) VALUES ('instance', ?)",
+                UUID.randomUUID().toString().substring(0, 8)));
+        db.version = db.readVersion();
+        return db;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * {@code <instance>-<build>}: the instance id is random per database file, so a recreated database never
+     * reuses the version of an older one with different contents. Build 0 is an empty database.
+     */
+    public String version() {
+        return version;
+    }
+
+    private String readVersion() {
+        return jdbi.withHandle(h -> {
+            Map<String, String> meta = new HashMap<>();
+            h.createQuery("SELECT key, value FROM db_meta").map((rs, c) -> Map.entry(rs.getString(1),
+                    rs.getString(2))).forEach(e -> meta.put(e.getKey(), e.getValue()));
+            return meta.get("instance") + "-" + meta.getOrDefault("build", "0");
+        });
+    }
+
+    /** Imports {@code path} with {@code importer} in one transaction. */
+    public ImportResult importFrom(AdvisoryImporter importer, Path path) throws IOException {
+        AtomicInteger advisories = new AtomicInteger();
+        AtomicInteger nvd = new AtomicInteger();
+        try {
+            jdbi.useTransaction(h -> {
+                Writer w = new Writer(h, advisories, nvd);
+                try {
+                    importer.importFrom(path, w);
+                } catch (IOException e) {
+                    throw new ImportFailure(e);
+                }
+                int build = h.createQuery("SELECT CAST(value AS INTEGER) FROM db_meta WHERE key = 'build'")
+                        .mapTo(Integer.class).findOne().orElse(0) + 1;
+                h.execute("INSERT OR REPLACE INTO db_meta(key, value) VALUES ('build', ?)", String.valueOf(build));
+                h.execute("INSERT OR REPLACE INTO db_meta(key, value) VALUES ('updated_at', ?)",
+                        Instant.now().toString());
+                h.execute("INSERT INTO import_log(format, origin, advisories, nvd_entries, build, finished_at) "
+                                + "VALUES (?, ?, ?, ?, ?, ?)", importer.format(), path.toString(), advisories.get(),
+                        nvd.get(), build, Instant.now().toString());
+            });
+        } catch (ImportFailure f) {
+            IOException cause = (IOException) f.getCause();
+            if (cause instanceof VulnDbImportException v) {
+                throw v;
+            }
+            throw new VulnDbImportException(importer.format() + " import of " + path + " failed: "
+                    + cause.getMessage(), cause);
+        } catch (RuntimeException e) {
+            throw new VulnDbImportException(importer.format() + " import of " + path + " failed: " + e.getMessage(),
+                    e);
+        }
+        version = readVersion();
+        LOG.info("vulnerability database: imported {} ({}): {} advisories, {} NVD entries; version {}", path,
+                importer.format(), advisories.get(), nvd.get(), version);
+        return new ImportResult(importer.format(), path.toString(), advisories.get(), nvd.get(), version);
+    }
+
+    /** Carries an importer's checked exception through JDBI's transaction callback. */
+    private static final class ImportFailure extends RuntimeException {
+        ImportFailure(IOException cause) {
+            super(cause);
+        }
+    }
+
+    private static final class Writer implements AdvisorySink {
+        private final Handle h;
+        private final AtomicInteger advisories;
+        private final AtomicInteger nvd;
+
+        Writer(Handle h, AtomicInteger advisories, AtomicInteger nvd) {
+            this.h = h;
+            this.advisories = advisories;
+            this.nvd = nvd;
+        }
+
+        @Override
+        public void advisory(Advisory a) {
+            h.execute("DELETE FROM affected WHERE source = ? AND vuln_id = ?", a.source(), a.id());
+            upsert(a);
+        }
+
+        @Override
+        public void advisoryPerPackage(Advisory a) {
+            for (Advisory.AffectedPackage p : a.affected()) {
+                h.execute("DELETE FROM affected WHERE source = ? AND vuln_id = ? AND ecosystem = ? AND package = ?",
+                        a.source(), a.id(), p.ecosystem(), p.name());
+            }
+            upsert(a);
+        }
+
+        private void upsert(Advisory a) {
+            h.createUpdate("INSERT INTO vulnerability(source, id, aliases, title, description, severity, "
+                            + "severity_source, cvss_score, cvss_vector, published, modified) "
+                            + "VALUES (:source, :id, :aliases, :title, :description, :severity, :severitySource, "
+                            + ":score, :vector, :published, :modified) "
+                            + "ON CONFLICT(source, id) DO UPDATE SET aliases = excluded.aliases, "
+                            + "title = coalesce(excluded.title, title), "
+                            + "description = coalesce(excluded.description, description), "
+                            + "severity = coalesce(excluded.severity, severity), "
+                            + "severity_source = coalesce(excluded.severity_source, severity_source), "
+                            + "cvss_score = coalesce(excluded.cvss_score, cvss_score), "
+                            + "cvss_vector = coalesce(excluded.cvss_vector, cvss_vector), "
+                            + "published = coalesce(excluded.published, published), "
+                            + "modified = coalesce(excluded.modified, modified)")
+                    .bind("source", a.source()).bind("id", a.id()).bind("aliases", json(a.aliases()))
+                    .bind("title", a.title()).bind("description", a.description())
+                    .bind("severity", a.severity() == null ? null : a.severity().name())
+                    .bind("severitySource", a.severitySource()).bind("score", a.cvssScore())
+                    .bind("vector", a.cvssVector()).bind("published", a.published()).bind("modified", a.modified())
+                    .execute();
+            for (Advisory.AffectedPackage p : a.affected()) {
+                h.createUpdate("INSERT INTO affected(source, vuln_id, ecosystem, package, ranges, versions, severity, "
+                                + "severity_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                        .bind(0, a.source()).bind(1, a.id()).bind(2, p.ecosystem()).bind(3, p.name())
+                        .bind(4, json(p.ranges())).bind(5, json(p.versions()))
+                        .bind(6, p.severity() == null ? null : p.severity().name()).bind(7, p.severitySource())
+                        .execute();
+            }
+            advisories.incrementAndGet();
+        }
+
+        @Override
+        public void nvd(NvdEntry e) {
+            h.createUpdate("INSERT OR REPLACE INTO nvd(cve_id, description, v3_score, v3_vector, v4_score, v4_vector, "
+                            + "published, modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                    .bind(0, e.cveId()).bind(1, e.description()).bind(2, e.v3Score()).bind(3, e.v3Vector())
+                    .bind(4, e.v4Score()).bind(5, e.v4Vector()).bind(6, e.published()).bind(7, e.modified())
+                    .execute();
+            nvd.incrementAndGet();
+        }
+    }
+
+    private static String json(Object o) {
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Every affected row for these package names in one ecosystem, with its advisory: one indexed query per
+     * 500 names, so matching an image of a thousand packages costs a few queries.
+     */
+    public Map<String, List<Candidate>> candidates(String ecosystem, Collection<String> names) {
+        Map<String, List<Candidate>> out = new HashMap<>();
+        List<String> all = new ArrayList<>(new java.util.LinkedHashSet<>(names));
+        for (int from = 0; from < all.size(); from += 500) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
+            jdbi.useHandle(h -> h.createQuery("SELECT a.ecosystem, a.package, a.ranges, a.versions, a.severity, "
+                            + "a.severity_source, v.source, v.id, v.aliases, v.title, v.description, v.severity, "
+                            + "v.severity_source, v.cvss_score, v.cvss_vector, v.published, v.modified "
+                            + "FROM affected a JOIN vulnerability v ON v.source = a.source AND v.id = a.vuln_id "
+                            + "WHERE a.ecosystem = :eco AND a.package IN (<names>)")
+                    .bind("eco", ecosystem).bindList("names", chunk)
+                    .map((rs, ctx) -> {
+                        Advisory.AffectedPackage ap = new Advisory.AffectedPackage(rs.getString(1), rs.getString(2),
+                                read(rs.getString(3), RANGES), read(rs.getString(4), STRINGS),
+                                sev(rs.getString(5)), rs.getString(6));
+                        Double score = rs.getObject(14) == null ? null : rs.getDouble(14);
+                        Advisory adv = new Advisory(rs.getString(7), rs.getString(8), read(rs.getString(9), STRINGS),
+                                rs.getString(10), rs.getString(11), sev(rs.getString(12)), rs.getString(13), score,
+                                rs.getString(15), rs.getString(16), rs.getString(17), List.of());
+                        return new Candidate(adv, ap);
+                    })
+                    .forEach(c -> out.computeIfAbsent(c.affected().name(), k -> new ArrayList<>()).add(c)));
+        }
+        return out;
+    }
+
+    public Optional<NvdEntry> nvd(String cveId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT cve_id, description, v3_score, v3_vector, v4_score, "
+                        + "v4_vector, published, modified FROM nvd WHERE cve_id = ?").bind(0, cveId)
+                .map((rs, c) -> new NvdEntry(rs.getString(1), rs.getString(2),
+                        rs.getObject(3) == null ? null : rs.getDouble(3), rs.getString(4),
+                        rs.getObject(5) == null ? null : rs.getDouble(5), rs.getString(6), rs.getString(7),
+                        rs.getString(8)))
+                .findOne());
+    }
+
+    /** Counts for the admin API and tests: advisories, affected rows, NVD entries. */
+    public Map<String, Long> stats() {
+        return jdbi.withHandle(h -> Map.of(
+                "advisories", h.createQuery("SELECT count(*) FROM vulnerability").mapTo(Long.class).one(),
+                "affected", h.createQuery("SELECT count(*) FROM affected").mapTo(Long.class).one(),
+                "nvd", h.createQuery("SELECT count(*) FROM nvd").mapTo(Long.class).one()));
+    }
+
+    private static Severity sev(String s) {
+        return s == null ? null : Severity.valueOf(s);
+    }
+
+    private static <T> T read(String json, TypeReference<T> type) {
+        try {
+            return JSON.readValue(json, type);
+        } catch (IOException e) {
+            throw new IllegalStateException("corrupt row in the vulnerability database: " + e.getMessage(), e);
+        }
+    }
+}
