@@ -46,7 +46,7 @@ class ScanEngineTest {
 
     @BeforeAll
     static void fill() throws IOException {
-        db = TestData.filledDatabase(dir);
+        db = TestData.sharedDatabase();
         engine = new ScanEngine(db, ScanLimits.defaults(), Clock.systemUTC());
     }
 

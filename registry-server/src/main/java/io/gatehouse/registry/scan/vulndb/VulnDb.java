@@ -284,6 +284,17 @@ public final class VulnDb {
         return out;
     }
 
+    /**
+     * A consistent copy of the whole database in one file (SQLite's VACUUM INTO), taken while the database is in
+     * use: for backups, and to ship a database built on one machine to registries without network access.
+     */
+    public void copyTo(Path target) throws IOException {
+        if (Files.exists(target)) {
+            throw new IOException(target + " already exists");
+        }
+        jdbi.useHandle(h -> h.execute("VACUUM INTO ?", target.toAbsolutePath().toString()));
+    }
+
     public Optional<NvdEntry> nvd(String cveId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT cve_id, description, v3_score, v3_vector, v4_score, "
                         + "v4_vector, published, modified FROM nvd WHERE cve_id = ?").bind(0, cveId)
