@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** Wiring only: the {@code gatehouse} command line. Subcommands: serve (more are added by other capabilities). */
 @Command(name = "gatehouse", mixinStandardHelpOptions = true, version = "gatehouse 0.1.0",
         description = "Gatehouse: a companion container registry and its tools.",
-        subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, io.gatehouse.registry.scan.cli.VulnDbCommand.class,
+                io.gatehouse.registry.scan.cli.ScanCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
