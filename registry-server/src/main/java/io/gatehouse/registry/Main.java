@@ -4,13 +4,16 @@ import io.gatehouse.registry.auth.AuthWiring;
 import io.gatehouse.registry.cli.CopyCommand;
 import io.gatehouse.registry.cli.MirrorCommand;
 import io.gatehouse.registry.cli.ServeCommand;
+import io.gatehouse.registry.scan.cli.ScanCommand;
+import io.gatehouse.registry.scan.cli.VulnDbCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Wiring only: the {@code gatehouse} command line. Subcommands: serve (more are added by other capabilities). */
 @Command(name = "gatehouse", mixinStandardHelpOptions = true, version = "gatehouse 0.1.0",
         description = "Gatehouse: a companion container registry and its tools.",
-        subcommands = {ServeCommand.class, MirrorCommand.class, CopyCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, MirrorCommand.class, CopyCommand.class, VulnDbCommand.class, ScanCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
