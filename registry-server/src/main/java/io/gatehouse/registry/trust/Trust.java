@@ -20,16 +20,20 @@ public final class Trust {
     private final Promoter promoter;
     private final TrustGate gate;
     private final SigningKey registryKey;
+    private final PolicyStore policies;
+    private final io.gatehouse.registry.content.ContentService serverContent;
 
     private Trust(RegistryServer server, ScanReports reports, boolean signPromotions) {
         var content = server.content();
+        this.serverContent = content;
         this.keys = new TrustedKeys(server.jdbi(), server.clock());
         this.gates = new RepositoryGates(server.jdbi(), server.clock());
         ImageSigner signer = new ImageSigner(new ContentSignatureStore(content, SYSTEM));
         this.signatures = new SignatureService(signer, keys);
         this.registryKey = signPromotions ? RegistrySigningKey.loadOrCreate(server.dataDir()) : null;
-        this.promoter = new Promoter(content, signatures, reports, signer, registryKey, server::registryHost, server.clock());
+        this.promoter = new Promoter(content, signatures, reports, gates, signer, registryKey, server::registryHost, server.clock());
         this.gate = new TrustGate(gates, content, signatures, reports, server.clock());
+        this.policies = new PolicyStore(server.jdbi(), server.clock());
     }
 
     /**
@@ -58,6 +62,18 @@ public final class Trust {
 
     public TrustGate gate() {
         return gate;
+    }
+
+    public PolicyStore policies() {
+        return policies;
+    }
+
+    /**
+     * The listener that promotes automatically when scan reports arrive; register it with
+     * {@code server.addListener(trust.autoPromotion(executor, results))}.
+     */
+    public AutoPromotion autoPromotion(java.util.concurrent.Executor executor, java.util.function.Consumer<Promoter.Result> results) {
+        return new AutoPromotion(serverContent, policies, promoter, executor, results);
     }
 
     /** The registry's signing key, or null when promotions are not signed. */

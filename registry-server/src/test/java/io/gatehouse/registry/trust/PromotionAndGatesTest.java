@@ -221,4 +221,56 @@ class PromotionAndGatesTest {
         assertThat(trust.keys().forRepository("keys/other")).extracting(x -> x.keyId()).doesNotContain(k.keyId());
         assertThat(trust.keys().remove(TrustedKeys.repoScope("keys/app"), k.keyId())).isTrue();
     }
+
+    @Test
+    void policiesAreVersionedAndValidatedOnSave() {
+        String v1 = "{\"schemaVersion\":1,\"name\":\"versioned\",\"conditions\":{\"report\":{\"maxAge\":\"P1D\"}}}";
+        String v2 = "{\"schemaVersion\":1,\"name\":\"versioned\",\"conditions\":{\"report\":{\"maxAge\":\"P2D\"}}}";
+        assertThat(trust.policies().save(v1, "alice").version()).isEqualTo(1);
+        assertThat(trust.policies().save(v2, "bob").version()).isEqualTo(2);
+        assertThat(trust.policies().latest("versioned").orElseThrow().policy().conditions().report().maxAge()).isEqualTo("P2D");
+        assertThat(trust.policies().version("versioned", 1).orElseThrow().createdBy()).isEqualTo("alice");
+        assertThatThrownBy(() -> trust.policies().save("{\"schemaVersion\":1,\"name\":\"versioned\",\"conditions\":{\"report\":{}}}", "eve"))
+                .isInstanceOf(io.gatehouse.core.policy.PolicyValidationException.class).hasMessageContaining("$.conditions.report");
+        assertThat(trust.policies().versions("versioned")).hasSize(2);
+    }
+
+    @Test
+    void automaticPromotionRunsWhenTheScanReportArrivesAndRespectsImmutableTargets() throws Exception {
+        var executor = java.util.concurrent.Executors.newSingleThreadExecutor();
+        var results = new java.util.concurrent.CopyOnWriteArrayList<Promoter.Result>();
+        server.addListener(trust.autoPromotion(executor, results::add));
+        try {
+            trust.policies().save("""
+                    {"schemaVersion": 1, "name": "auto-release",
+                     "conditions": {"vulnerabilities": {"maxCounts": {"critical": 0}}},
+                     "promotion": {"targetRepository": "released/app", "tagTemplate": "%n"}}
+                    """, "test");
+            trust.policies().attachAutoPromotion("auto/app", "auto-release", "test");
+            trust.gates().set("released/app", new RepositoryGates.Settings(true, true, null), "test");
+
+            Digest clean = http.pushImage("auto/app", "3.0", "clean".getBytes(StandardCharsets.UTF_8));
+            pushReport("auto/app", clean, Instant.now());
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> results.size() == 1);
+            assertThat(results.get(0).promoted()).isTrue();
+            assertThat(http.get("/v2/released/app/manifests/3.0", "Accept", MediaTypes.OCI_MANIFEST).statusCode()).isEqualTo(200);
+
+            // a vulnerable image is not promoted; the verdict says why
+            Digest vulnerable = http.pushImage("auto/app", "3.1", "vulnerable".getBytes(StandardCharsets.UTF_8));
+            pushReport("auto/app", vulnerable, Instant.now(), critical("CVE-2021-44228"));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> results.size() == 2);
+            assertThat(results.get(1).promoted()).isFalse();
+            assertThat(results.get(1).verdict().explain()).contains("CVE-2021-44228");
+
+            // a different image tagged 3.0 in the source cannot move the immutable 3.0 in the target
+            Digest other = http.pushImage("auto/app", "3.0", "rebuilt".getBytes(StandardCharsets.UTF_8));
+            pushReport("auto/app", other, Instant.now());
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> results.size() == 3);
+            assertThat(results.get(2).promoted()).isFalse();
+            assertThat(results.get(2).verdict().explain()).contains("FAIL promotion.targetTag", "immutable");
+            assertThat(Digest.sha256(http.get("/v2/released/app/manifests/3.0", "Accept", MediaTypes.OCI_MANIFEST).body())).isEqualTo(clean);
+        } finally {
+            executor.shutdownNow();
+        }
+    }
 }
