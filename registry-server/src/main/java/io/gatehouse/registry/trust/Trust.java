@@ -64,6 +64,45 @@ public final class Trust {
         return gate;
     }
 
+    io.gatehouse.registry.content.ContentService promoterContent() {
+        return serverContent;
+    }
+
+    /**
+     * Wires trust into a server being built, with scan reports read from referrers, promotions signed by the
+     * registry key, automatic promotion on a single background thread, and (when {@code api} is given) the trust
+     * routes of the management API. Returns a holder filled when the server is built.
+     */
+    public static java.util.concurrent.atomic.AtomicReference<Trust> install(io.gatehouse.registry.RegistryServer.Builder b,
+                                                                             java.util.function.Function<io.gatehouse.registry.RegistryServer, io.gatehouse.registry.api.ApiRouter> api) {
+        var holder = new java.util.concurrent.atomic.AtomicReference<Trust>();
+        java.util.function.Function<io.gatehouse.registry.RegistryServer, Trust> get = s -> {
+            synchronized (holder) {
+                if (holder.get() == null) holder.set(create(s, new ReferrerScanReports(s.content()), true));
+                return holder.get();
+            }
+        };
+        b.contentGate(s -> get.apply(s).gate());
+        b.listener(s -> {
+            var executor = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "gatehouse-auto-promotion");
+                t.setDaemon(true);
+                return t;
+            });
+            return get.apply(s).autoPromotion(executor, result -> { });
+        });
+        if (api != null) {
+            // Routes are added while the server is built (listener factories run after the access controller, so
+            // the auth module and its router exist); the router accepts routes at any time.
+            b.listener(s -> {
+                TrustApi.register(api.apply(s), get.apply(s));
+                return new io.gatehouse.registry.content.RegistryEvents() {
+                };
+            });
+        }
+        return holder;
+    }
+
     public PolicyStore policies() {
         return policies;
     }

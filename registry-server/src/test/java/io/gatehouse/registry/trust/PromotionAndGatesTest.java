@@ -70,18 +70,51 @@ class PromotionAndGatesTest {
 
     /** Stores a real ScanReport as an OCI artifact referring to the image, as the scanner does. */
     static void pushReport(String repo, Digest image, Instant finished, Finding... findings) throws Exception {
+        pushReportWith(http, null, repo, image, finished, findings);
+    }
+
+    /** The same through any registry client, with an Authorization header (null for none). */
+    static void pushReportWith(RegistryClient c, String auth, String repo, Digest image, Instant finished, Finding... findings) throws Exception {
         ScanReport report = ScanReport.of(image.toString(), repo, null, "db-test", "test", finished.minusSeconds(5), finished, List.of(findings));
         byte[] body = JSON.writeValueAsBytes(report);
         byte[] empty = "{}".getBytes(StandardCharsets.UTF_8);
-        Digest b = http.pushBlob(repo, body);
-        Digest e = http.pushBlob(repo, empty);
-        byte[] subject = http.get("/v2/" + repo + "/manifests/" + image, "Accept", MediaTypes.OCI_MANIFEST).body();
+        Digest b = pushBlob(c, auth, repo, body);
+        Digest e = pushBlob(c, auth, repo, empty);
+        byte[] subject = c.send("GET", "/v2/" + repo + "/manifests/" + image, null, headers(auth, "Accept", MediaTypes.OCI_MANIFEST)).body();
         String m = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"artifactType\":\"" + ScanReport.MEDIA_TYPE
                 + "\",\"config\":{\"mediaType\":\"" + MediaTypes.OCI_EMPTY + "\",\"digest\":\"" + e + "\",\"size\":2},\"layers\":[{\"mediaType\":\""
                 + ScanReport.MEDIA_TYPE + "\",\"digest\":\"" + b + "\",\"size\":" + body.length + "}],\"subject\":{\"mediaType\":\""
                 + MediaTypes.OCI_MANIFEST + "\",\"digest\":\"" + image + "\",\"size\":" + subject.length + "}}";
         byte[] mb = m.getBytes(StandardCharsets.UTF_8);
-        assertThat(http.putManifest(repo, Digest.sha256(mb).toString(), mb, MediaTypes.OCI_MANIFEST).statusCode()).isEqualTo(201);
+        var put = c.send("PUT", "/v2/" + repo + "/manifests/" + Digest.sha256(mb), mb, headers(auth, "Content-Type", MediaTypes.OCI_MANIFEST));
+        assertThat(put.statusCode()).as(new String(put.body(), StandardCharsets.UTF_8)).isEqualTo(201);
+    }
+
+    /** Pushes a one-layer image with an Authorization header (null for none); returns its digest. */
+    static Digest pushImageWith(RegistryClient c, String auth, String repo, String tag) {
+        byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"n\":" + System.nanoTime() + "}").getBytes(StandardCharsets.UTF_8);
+        byte[] layer = ("layer " + repo + ":" + tag).getBytes(StandardCharsets.UTF_8);
+        Digest cd = pushBlob(c, auth, repo, config);
+        Digest ld = pushBlob(c, auth, repo, layer);
+        byte[] m = RegistryClient.imageManifest(cd, config.length, List.of(ld), List.of((long) layer.length), null, null, 0);
+        var put = c.send("PUT", "/v2/" + repo + "/manifests/" + tag, m, headers(auth, "Content-Type", MediaTypes.OCI_MANIFEST));
+        assertThat(put.statusCode()).isEqualTo(201);
+        return Digest.sha256(m);
+    }
+
+    private static Digest pushBlob(RegistryClient c, String auth, String repo, byte[] data) {
+        Digest d = Digest.sha256(data);
+        var r = c.send("POST", "/v2/" + repo + "/blobs/uploads/?digest=" + d, data, headers(auth, "Content-Type", "application/octet-stream"));
+        assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(201);
+        return d;
+    }
+
+    private static String[] headers(String auth, String... more) {
+        if (auth == null) return more;
+        String[] h = java.util.Arrays.copyOf(more, more.length + 2);
+        h[more.length] = "Authorization";
+        h[more.length + 1] = auth;
+        return h;
     }
 
     static Finding critical(String id) {
