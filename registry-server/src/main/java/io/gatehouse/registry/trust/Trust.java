@@ -69,12 +69,14 @@ public final class Trust {
     }
 
     /**
-     * Wires trust into a server being built, with scan reports read from referrers, promotions signed by the
-     * registry key, automatic promotion on a single background thread, and (when {@code api} is given) the trust
-     * routes of the management API. Returns a holder filled when the server is built.
+     * Wires trust into a server being built: scan reports read from referrers, promotions signed by the registry
+     * key, automatic promotion on a single background thread, and (when {@code api} is given) the trust routes of
+     * the management API. Promotions (manual and automatic) go to {@code audit} when given. Returns a holder
+     * filled when the server is built.
      */
     public static java.util.concurrent.atomic.AtomicReference<Trust> install(io.gatehouse.registry.RegistryServer.Builder b,
-                                                                             java.util.function.Function<io.gatehouse.registry.RegistryServer, io.gatehouse.registry.api.ApiRouter> api) {
+                                                                             java.util.function.Function<io.gatehouse.registry.RegistryServer, io.gatehouse.registry.api.ApiRouter> api,
+                                                                             java.util.function.Function<io.gatehouse.registry.RegistryServer, io.gatehouse.registry.audit.AuditLog> audit) {
         var holder = new java.util.concurrent.atomic.AtomicReference<Trust>();
         java.util.function.Function<io.gatehouse.registry.RegistryServer, Trust> get = s -> {
             synchronized (holder) {
@@ -89,18 +91,32 @@ public final class Trust {
                 t.setDaemon(true);
                 return t;
             });
-            return get.apply(s).autoPromotion(executor, result -> { });
+            io.gatehouse.registry.audit.AuditLog log = audit == null ? null : audit.apply(s);
+            return get.apply(s).autoPromotion(executor, result -> {
+                if (log != null) auditPromotion(log, SYSTEM, null, result);
+            });
         });
         if (api != null) {
             // Routes are added while the server is built (listener factories run after the access controller, so
             // the auth module and its router exist); the router accepts routes at any time.
             b.listener(s -> {
-                TrustApi.register(api.apply(s), get.apply(s));
+                TrustApi.register(api.apply(s), get.apply(s), audit == null ? null : audit.apply(s));
                 return new io.gatehouse.registry.content.RegistryEvents() {
                 };
             });
         }
         return holder;
+    }
+
+    /** Records a promotion attempt: action {@code image.promote}, the source as target, the outcome and why. */
+    static void auditPromotion(io.gatehouse.registry.audit.AuditLog log, Principal actor, String address, Promoter.Result r) {
+        String detail = r.promoted()
+                ? "promoted to " + r.targetRepository() + ":" + r.targetTag() + " by policy " + r.verdict().policy()
+                        + (r.signedBy() == null ? "" : ", signed by " + r.signedBy())
+                : "refused by policy " + r.verdict().policy() + ": " + r.verdict().failures().stream()
+                        .map(c -> c.name()).collect(java.util.stream.Collectors.joining(", "));
+        log.record(actor, "image.promote", r.sourceRepository() + "@" + r.digest(), address,
+                r.promoted() ? io.gatehouse.registry.audit.AuditEvent.Outcome.SUCCESS : io.gatehouse.registry.audit.AuditEvent.Outcome.DENIED, detail);
     }
 
     public PolicyStore policies() {

@@ -22,13 +22,16 @@ import java.util.Map;
  */
 public final class TrustApi {
     private final Trust trust;
+    private final io.gatehouse.registry.audit.AuditLog audit;
 
-    private TrustApi(Trust trust) {
+    private TrustApi(Trust trust, io.gatehouse.registry.audit.AuditLog audit) {
         this.trust = trust;
+        this.audit = audit;
     }
 
-    public static void register(ApiRouter router, Trust trust) {
-        new TrustApi(trust).routes(router);
+    /** @param audit where promotions are recorded, or null */
+    public static void register(ApiRouter router, Trust trust, io.gatehouse.registry.audit.AuditLog audit) {
+        new TrustApi(trust, audit).routes(router);
     }
 
     private void routes(ApiRouter r) {
@@ -56,7 +59,7 @@ public final class TrustApi {
                 .orElseThrow(() -> ApiException.notFound("no such policy version")))), "One version of a policy");
 
         // promotion (write on the source: promotion moves its content on, by the policy an admin wrote)
-        r.add("POST", "/repositories/{repo*}/promotions", p -> Scope.repository(p.get("repo"), Scope.PULL, Scope.PUSH), c -> promote(c.path("repo"), c.json(), c.principal()), "Promote an image by a policy");
+        r.add("POST", "/repositories/{repo*}/promotions", p -> Scope.repository(p.get("repo"), Scope.PULL, Scope.PUSH), c -> promote(c.path("repo"), c.json(), c.principal(), c.remoteAddress()), "Promote an image by a policy");
         r.add("GET", "/repositories/{repo*}/auto-promotions", p -> Scope.repository(p.get("repo"), Scope.PULL), c -> ApiResult.ok(Map.of("policies", trust.policies().autoPromotions(c.path("repo")))), "Policies promoting this repository automatically");
         r.add("POST", "/repositories/{repo*}/auto-promotions", p -> Scope.repository(p.get("repo"), Scope.ADMIN), c -> {
             trust.policies().attachAutoPromotion(c.path("repo"), text(c.json(), "policy"), c.principal().name());
@@ -115,12 +118,13 @@ public final class TrustApi {
                 "document", p.policy());
     }
 
-    private ApiResult promote(String repo, JsonNode body, io.gatehouse.registry.auth.Principal actor) {
+    private ApiResult promote(String repo, JsonNode body, io.gatehouse.registry.auth.Principal actor, String address) {
         String reference = text(body, "reference");
         var stored = trust.policies().latest(text(body, "policy")).orElseThrow(() -> ApiException.notFound("no policy named " + body.path("policy").asText()));
         if (stored.policy().promotion() == null) throw ApiException.badRequest("policy " + stored.name() + " has no promotion section");
         if (trust.promoterContent().getManifest(repo, reference).isEmpty()) throw ApiException.notFound("no image " + repo + ":" + reference);
         Promoter.Result r = trust.promoter().promote(repo, reference, stored.policy(), actor);
+        if (audit != null) Trust.auditPromotion(audit, actor, address, r);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("promoted", r.promoted());
         out.put("policy", stored.name());

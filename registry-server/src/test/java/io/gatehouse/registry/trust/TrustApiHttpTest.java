@@ -41,7 +41,7 @@ class TrustApiHttpTest {
                 AuthWiring.authConfig(config, s).withEnv(Map.of(AuthConfig.ADMIN_PASSWORD_ENV, AuthFixture.ADMIN_PASSWORD)::get),
                 clock, AuthFixture.FAST_HASHER, new LoginThrottle(clock, 5, 1000, Duration.ofMinutes(5)),
                 name -> s.content().repositoryExists(name)));
-        Trust.install(b, s -> w.module().api());
+        Trust.install(b, s -> w.module().api(), s -> w.module().auditLog());
         server = b.build().start();
         http = new Http(server.baseUrl());
     }
@@ -100,6 +100,8 @@ class TrustApiHttpTest {
         assertThat(http.get("/api/v1/repositories/team/api/signatures/" + image, admin).json().path("signed").asBoolean()).isFalse();
         assertThat(http.get("/api/v1/repositories/prod/api/gates", admin).json().path("protected").asBoolean()).isTrue();
         assertThat(api("POST", "/repositories/team/api/promotions", admin, "{\"reference\":\"9.9\",\"policy\":\"release\"}").status()).isEqualTo(404);
+        Http.Reply audit = http.get("/api/v1/audit?action=image.promote", admin);
+        assertThat(audit.body()).contains("refused by policy release: vulnerabilities.critical", "promoted to prod/api:2.1 by policy release");
         assertThat(api("POST", "/repositories/team/api/promotions", null, "{\"reference\":\"2.1\",\"policy\":\"release\"}").status()).isEqualTo(401);
     }
 }
