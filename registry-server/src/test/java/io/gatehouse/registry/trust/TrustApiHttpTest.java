@@ -29,6 +29,7 @@ class TrustApiHttpTest {
     @TempDir
     static Path dir;
     static RegistryServer server;
+    static AuthWiring wiring;
     static Http http;
     static String admin = SecuredRegistry.admin();
 
@@ -42,6 +43,7 @@ class TrustApiHttpTest {
                 clock, AuthFixture.FAST_HASHER, new LoginThrottle(clock, 5, 1000, Duration.ofMinutes(5)),
                 name -> s.content().repositoryExists(name)));
         Trust.install(b, s -> w.module().api(), s -> w.module().auditLog());
+        wiring = w;
         server = b.build().start();
         http = new Http(server.baseUrl());
     }
@@ -103,5 +105,17 @@ class TrustApiHttpTest {
         Http.Reply audit = http.get("/api/v1/audit?action=image.promote", admin);
         assertThat(audit.body()).contains("refused by policy release: vulnerabilities.critical", "promoted to prod/api:2.1 by policy release");
         assertThat(api("POST", "/repositories/team/api/promotions", null, "{\"reference\":\"2.1\",\"policy\":\"release\"}").status()).isEqualTo(401);
+    }
+
+    @Test
+    void everyRouteIsDocumentedInApiMdAndOpenapi() throws Exception {
+        String apiMd = Files.readString(Path.of("..", "docs", "api.md"));
+        String openapi = Files.readString(Path.of("..", "docs", "openapi.yaml"));
+        var routes = wiring.module().api().routes();
+        assertThat(routes).anySatisfy(r -> assertThat(r.path()).isEqualTo("/repositories/{repo*}/promotions"));
+        for (var r : routes) {
+            assertThat(apiMd).as("docs/api.md documents %s %s", r.method(), r.path()).contains("`" + r.method() + " /api/v1" + r.path() + "`");
+            assertThat(openapi).as("openapi.yaml has %s", r.path()).contains("/api/v1" + r.path().replace("*}", "}") + ":");
+        }
     }
 }
