@@ -43,7 +43,7 @@ import org.kohsuke.stapler.DataBoundSetter;
  * well-formed Jelly, a help file per step parameter, and the source reference of every stub.
  * Runs in {@code verify} (failsafe), after {@code package}.
  */
-class GatehouseHpiIT {
+public class GatehouseHpiIT {
     static final Map<String, String> EXPECTED_DEPENDENCIES = new LinkedHashMap<>();
 
     static {
@@ -258,7 +258,7 @@ class GatehouseHpiIT {
     }
 
     /** Names of @DataBoundConstructor parameters and @DataBoundSetter properties (compiled with -parameters). */
-    static Set<String> dataBoundParameters(Class<?> c) {
+    public static Set<String> dataBoundParameters(Class<?> c) {
         Set<String> names = new TreeSet<>();
         for (var ctor : c.getConstructors()) {
             if (ctor.isAnnotationPresent(DataBoundConstructor.class)) {
