@@ -67,9 +67,11 @@ abstract class CrashContract {
     @Test
     void killDuringLargePushesLosesNothingAndTheUploadResumes(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("data");
+        long t0 = System.nanoTime();
         String digest = TestImages.sha256(TestImages.randomStream(SEED, SIZE));
         String monoDigest = TestImages.sha256(TestImages.randomStream(SEED + 1, 64L * 1024 * 1024));
 
+        phase("hashing the test blobs", t0);
         // 1. content that must survive the crash
         Server first = start(data, dir);
         ImagePusher pusher = new ImagePusher(first.url());
@@ -80,6 +82,7 @@ abstract class CrashContract {
         pusher.push("crash/keep", "docker", keepDocker);
         pusher.push("crash/keep-multi", "1", keepIndex);
 
+        phase("start + seeding images", t0);
         // 2. a large chunked upload: three chunks acknowledged (202), the fourth cut off mid-stream by the kill
         String location = pusher.startUpload("crash/big");
         long acknowledged = 0;
@@ -103,6 +106,7 @@ abstract class CrashContract {
         assertThat(monoGate.reached.await(60, TimeUnit.SECONDS)).as("the monolithic PUT started streaming").isTrue();
         Thread.sleep(200); // let what was sent reach the server's socket and (maybe) its files
 
+        phase("acknowledged chunks + cut-off pushes", t0);
         // 3. crash
         first.kill9();
         bigGate.release.countDown();
@@ -110,6 +114,7 @@ abstract class CrashContract {
         assertThat(cut).failsWithin(Duration.ofSeconds(30));
         assertThat(monoCut).failsWithin(Duration.ofSeconds(30));
 
+        phase("kill", t0);
         // 4. restart on the same data and audit everything it serves
         Server second = start(data, dir);
         try {
@@ -124,6 +129,7 @@ abstract class CrashContract {
             assertThat(after.blobExists("crash/big", digest)).as("the interrupted chunked blob").isFalse();
             assertThat(after.blobExists("crash/mono", monoDigest)).as("the interrupted monolithic blob").isFalse();
 
+        phase("restart + audit", t0);
             // 5. resume the chunked upload (or restart it, where the registry cannot resume)
             HttpResponse<byte[]> status = after.send(HttpRequest.newBuilder(resolve(second.url(), location)).GET());
             long offset;
@@ -153,6 +159,7 @@ abstract class CrashContract {
             HttpResponse<byte[]> put = after.send(HttpRequest.newBuilder(resolve(second.url(), withDigest(location, digest))).PUT(BodyPublishers.noBody()));
             assertThat(put.statusCode()).as("closing the resumed upload: %s", body(put)).isEqualTo(201);
 
+        phase("resumed upload", t0);
             // 6. the big blob is usable in an image, and everything still audits clean
             Image bigImage = imageWithLayer(digest);
             for (TestImages.Blob b : bigImage.blobs()) if (!b.digest().equals(digest)) after.pushBlob("crash/big", b);
@@ -160,12 +167,18 @@ abstract class CrashContract {
             ServedContentAudit.Report end = ServedContentAudit.walk(second.url());
             assertThat(end.problems()).as("after the resumed upload").isEmpty();
             assertThat(end.blobBytes()).isGreaterThanOrEqualTo(SIZE);
+            phase("image push + final audit", t0);
         } finally {
             second.kill9();
         }
     }
 
     // --------------------------------------------------------------------------------------------- helpers
+
+    /** Where the time goes (for whoever looks at the test's output file; never asserted). */
+    private static void phase(String name, long t0) {
+        System.out.printf("crash test: %-40s done at %6d ms%n", name, (System.nanoTime() - t0) / 1_000_000);
+    }
 
     /** An OCI manifest whose only layer is the big blob (its config made up to match; the layer is not a real tar). */
     private static Image imageWithLayer(String digest) {
