@@ -204,6 +204,14 @@ class PromotionAndGatesTest {
         assertThat(RegistryClient.errorCode(r)).isEqualTo("DENIED");
         String body = new String(r.body(), StandardCharsets.UTF_8);
         assertThat(body).contains("blocked by policy pull-gate", "CVE-2023-4911", "CVE-2024-3094", "signatures.anyOf", "no valid signature");
+        // a real client shows the reason: skopeo prints the registry's error message
+        Path skopeo = ExternalTools.require("skopeo");
+        Path log = dir.resolve("skopeo-gated.log");
+        Process p = new ProcessBuilder(skopeo.toString(), "inspect", "--tls-verify=false", "docker://" + server.registryHost() + "/gated/app:2.0")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isNotZero();
+        assertThat(Files.readString(log)).contains("CVE-2023-4911", "CVE-2024-3094");
         // the referrers (the report) stay readable, so users can see why
         assertThat(server.content().referrers("gated/app", image, ScanReport.MEDIA_TYPE)).hasSize(1);
 
