@@ -88,7 +88,6 @@ class PermissionMatrixTest {
         appLayer = Digest.sha256(("layer of acme/app 1").getBytes());
         vaultLayer = Digest.sha256(("layer of acme/vault 1").getBytes());
         appManifestBytes = CLIENT_GET("/v2/acme/app/manifests/1", SecuredRegistry.admin());
-
         Http http = new Http(reg.base);
         String[] all = {"repository:acme/app:pull,push,delete", "repository:acme/vault:pull,push,delete", "registry:catalog:*"};
         Map<String, String> users = Map.of("nobody", "nobody", "read", "reader", "write", "writer", "admin", "orgadmin",

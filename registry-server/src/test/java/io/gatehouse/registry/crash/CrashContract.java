@@ -61,6 +61,21 @@ abstract class CrashContract {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Pattern RANGE = Pattern.compile("^(?:bytes=)?0-(\\d+)$");
 
+    /** Every process a test started, killed after it whatever happened (kill -9 of a dead process is harmless). */
+    private final List<Server> launched = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private Server launch(Path data, Path dir) throws Exception {
+        Server s = start(data, dir);
+        launched.add(s);
+        return s;
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void killEverythingStarted() {
+        for (Server s : launched) s.kill9();
+        launched.clear();
+    }
+
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -73,7 +88,7 @@ abstract class CrashContract {
 
         phase("hashing the test blobs", t0);
         // 1. content that must survive the crash
-        Server first = start(data, dir);
+        Server first = launch(data, dir);
         ImagePusher pusher = new ImagePusher(first.url());
         Image keep = TestImages.image(301);
         Image keepDocker = TestImages.image(302, Format.DOCKER, Platform.LINUX_AMD64, 2, 4096);
@@ -116,7 +131,7 @@ abstract class CrashContract {
 
         phase("kill", t0);
         // 4. restart on the same data and audit everything it serves
-        Server second = start(data, dir);
+        Server second = launch(data, dir);
         try {
             ServedContentAudit.Report audit = ServedContentAudit.walk(second.url());
             assertThat(audit.problems()).as("after the crash").isEmpty();
@@ -170,6 +185,70 @@ abstract class CrashContract {
             phase("image push + final audit", t0);
         } finally {
             second.kill9();
+        }
+    }
+
+    /**
+     * Many small pushes (blobs, manifests, tags, an index) racing with kill -9 at three different moments: after each
+     * restart no tag may point at a missing manifest and no manifest at a missing blob, and pushing again works.
+     */
+    @Test
+    void killDuringManySmallPushesLeavesNoDanglingTagOrManifest(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        java.util.Random random = new java.util.Random(77);
+        int seed = 500;
+        Server server = launch(data, dir);
+        try {
+            for (int round = 0; round < 3; round++) {
+                ImagePusher pusher = new ImagePusher(server.url());
+                java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+                java.util.concurrent.atomic.AtomicInteger pushed = new java.util.concurrent.atomic.AtomicInteger();
+                int base = seed;
+                Thread[] writers = new Thread[2];
+                for (int w = 0; w < writers.length; w++) {
+                    int writer = w;
+                    writers[w] = new Thread(() -> {
+                        for (int i = 0; !stop.get() && i < 10_000; i++) {
+                            try {
+                                long s = base + writer * 10_000L + i;
+                                if (i % 5 == 4) {
+                                    pusher.push("crash/small-" + writer, "idx-" + (i % 7), TestImages.index(s, Format.OCI,
+                                            List.of(Platform.LINUX_AMD64, Platform.LINUX_ARM64), 1, 512));
+                                } else {
+                                    pusher.push("crash/small-" + writer, "t-" + (i % 7), TestImages.image(s, Format.DOCKER, Platform.LINUX_AMD64, 2, 512));
+                                }
+                                pushed.incrementAndGet();
+                            } catch (RuntimeException killed) {
+                                return; // the registry died under us: expected
+                            }
+                        }
+                    }, "crash-writer-" + w);
+                    writers[w].start();
+                }
+                // kill after a random number of completed pushes plus a random moment into the next ones
+                int target = 2 + random.nextInt(8);
+                long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (pushed.get() < target && System.nanoTime() < giveUp) Thread.sleep(5);
+                Thread.sleep(random.nextInt(300));
+                server.kill9();
+                stop.set(true);
+                for (Thread t : writers) t.join(30_000);
+                seed += 100_000;
+
+                // the restarted registry is audited, takes a push, and is the next round's victim
+                server = launch(data, dir);
+                ServedContentAudit.Report audit = ServedContentAudit.walk(server.url());
+                assertThat(audit.problems()).as("round %d, after %d completed pushes", round, pushed.get()).isEmpty();
+                assertThat(audit.tags()).isPositive();
+                ImagePusher after = new ImagePusher(server.url());
+                Image fresh = TestImages.image(seed);
+                after.push("crash/small-0", "t-0", fresh);
+                assertManifestIs(after, "crash/small-0", "t-0", fresh.manifest());
+                System.out.printf("crash test: round %d killed after %d completed small pushes; %d tags audited%n",
+                        round, pushed.get(), audit.tags());
+            }
+        } finally {
+            server.kill9();
         }
     }
 
