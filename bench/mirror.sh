@@ -145,35 +145,38 @@ UPSTREAM_BYTES=$(du -sb "$WORK/up/data" | cut -f1)
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
 # The CLI is a JVM: most of a short run's CPU goes to loading and verifying classes. As recommended for cron/CI use
-# (docs/mirroring.md), it runs with an AppCDS archive made once by a training run (not timed), the C1
-# compiler only and the serial GC. The training run mirrors a separate tiny repository (shares no blob).
+# (docs/mirroring.md), it runs with an AppCDS archive made once by a training run (not timed) and the
+# serial GC (not C1-only: C1 has no SHA-256 intrinsic, and hashing 200 MiB then costs seconds). The training run mirrors a separate tiny repository (shares no blob).
 # JAVA_CLI_OPTS="" measures a plain `java -jar` instead.
 CDS="$WORK/gatehouse-cli.jsa"
-JAVA_CLI_OPTS=${JAVA_CLI_OPTS--XX:SharedArchiveFile=$CDS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC}
+JAVA_CLI_OPTS=${JAVA_CLI_OPTS--XX:SharedArchiveFile=$CDS -XX:+UseSerialGC}
 if [ -n "$JAVA_CLI_OPTS" ]; then
   log "training run for the class-data archive"
-  java -XX:ArchiveClassesAtExit="$CDS" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar "$JAR" mirror -q \
+  java -XX:ArchiveClassesAtExit="$CDS" -XX:+UseSerialGC -jar "$JAR" mirror -q \
     "$UP/bench/training" "$OURS_TARGET/training/app" > "$WORK/training.out" 2>&1 || { log "training run failed"; cat "$WORK/training.out" >&2; exit 1; }
 fi
-run_ours() { # repo -> seconds
-  local t0; t0=$(now)
-  # shellcheck disable=SC2086
-  java $JAVA_CLI_OPTS -jar "$JAR" mirror "$UP/bench/app" "$OURS_TARGET/$1/app" -q > "$WORK/ours-$1.out" 2>&1 \
-    || { log "gatehouse mirror failed:"; cat "$WORK/ours-$1.out" >&2; return 1; }
-  elapsed "$t0"
+# Each run prints "wall cpu" seconds (cpu = user + sys of the tool's process, from bash's time): on a shared machine
+# the wall time swings with the load, the CPU time much less, so both are recorded.
+TIMEFORMAT='%R %U %S'
+timed() { # outfile cmd... -> "wall cpu"
+  local out=$1; shift
+  local t
+  t=$( { time "$@" > "$out" 2>&1; } 2>&1 ) || { log "failed: $*"; tail -5 "$out" >&2; return 1; }
+  echo "$t" | awk '{ printf "%.3f %.3f", $1, $2 + $3 }'
 }
-run_skopeo() { # repo -> seconds
-  local t0; t0=$(now)
-  "$SKOPEO" sync --src docker --dest docker --src-tls-verify=false --dest-tls-verify=false \
-    "$UP/bench/app" "$SKOPEO_TARGET/$1" > "$WORK/skopeo-$1.out" 2>&1 \
-    || { log "skopeo sync failed:"; tail -5 "$WORK/skopeo-$1.out" >&2; return 1; }
-  elapsed "$t0"
+run_ours() { # repo -> "wall cpu"
+  # shellcheck disable=SC2086
+  timed "$WORK/ours-$1.out" java $JAVA_CLI_OPTS -jar "$JAR" mirror "$UP/bench/app" "$OURS_TARGET/$1/app" -q
+}
+run_skopeo() { # repo -> "wall cpu"
+  timed "$WORK/skopeo-$1.out" "$SKOPEO" sync --src docker --dest docker --src-tls-verify=false --dest-tls-verify=false \
+    "$UP/bench/app" "$SKOPEO_TARGET/$1"
 }
 check_tags() { # target repo -> number of tags
   curl -s "http://$1/v2/$2/tags/list" | python3 -c 'import json,sys; print(len(json.load(sys.stdin).get("tags") or []))'
 }
 
-OURS_FIRST=(); OURS_RERUN=(); SK_FIRST=(); SK_RERUN=()
+OURS_FIRST=(); OURS_RERUN=(); SK_FIRST=(); SK_RERUN=(); CPU_OURS_FIRST=(); CPU_OURS_RERUN=(); CPU_SK_FIRST=(); CPU_SK_RERUN=()
 for run in $(seq 1 "$RUNS"); do
   repo="mirror$run"
   # alternate who goes first, so neither always gets the warmer page cache
@@ -184,8 +187,9 @@ for run in $(seq 1 "$RUNS"); do
   fi
   n_ours=$(check_tags "$OURS_TARGET" "$repo/app"); n_sk=$(check_tags "$SKOPEO_TARGET" "$repo/app")
   [ "$n_ours" = "$TAGS" ] && [ "$n_sk" = "$TAGS" ] || { log "tag count mismatch: ours $n_ours skopeo $n_sk (want $TAGS)"; exit 1; }
-  log "run $run: first copy ours ${o1}s skopeo ${s1}s; rerun ours ${o2}s skopeo ${s2}s"
-  OURS_FIRST+=("$o1"); OURS_RERUN+=("$o2"); SK_FIRST+=("$s1"); SK_RERUN+=("$s2")
+  log "run $run (wall cpu): first copy ours $o1, skopeo $s1; rerun ours $o2, skopeo $s2"
+  OURS_FIRST+=("${o1% *}"); OURS_RERUN+=("${o2% *}"); SK_FIRST+=("${s1% *}"); SK_RERUN+=("${s2% *}")
+  CPU_OURS_FIRST+=("${o1#* }"); CPU_OURS_RERUN+=("${o2#* }"); CPU_SK_FIRST+=("${s1#* }"); CPU_SK_RERUN+=("${s2#* }")
 done
 
 median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
@@ -193,18 +197,23 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 verdict() { awk -v r="$1" -v t="$2" 'BEGIN { if (r + 0 <= t + 0) print "met"; else printf "MISSED (%.2fx the target)\n", r / t }'; }
 MO1=$(median "${OURS_FIRST[@]}"); MS1=$(median "${SK_FIRST[@]}"); MO2=$(median "${OURS_RERUN[@]}"); MS2=$(median "${SK_RERUN[@]}")
 R1=$(ratio "$MO1" "$MS1"); R2=$(ratio "$MO2" "$MS2")
+CO1=$(median "${CPU_OURS_FIRST[@]}"); CS1=$(median "${CPU_SK_FIRST[@]}"); CO2=$(median "${CPU_OURS_RERUN[@]}"); CS2=$(median "${CPU_SK_RERUN[@]}")
 TABLE=$(cat <<EOF
-| mirror $TAGS tags ($(awk -v b="$UPSTREAM_BYTES" 'BEGIN { printf "%.0f", b / 1048576 }') MiB upstream) | gatehouse mirror (s) | skopeo sync (s) | ours / skopeo | target | verdict |
-|---|---|---|---|---|---|
-| first copy | $MO1 | $MS1 | $R1 | <= 0.5 | $(verdict "$R1" 0.5) |
-| incremental rerun (nothing changed) | $MO2 | $MS2 | $R2 | <= 0.1 | $(verdict "$R2" 0.1) |
+| mirror $TAGS tags ($(awk -v b="$UPSTREAM_BYTES" 'BEGIN { printf "%.0f", b / 1048576 }') MiB upstream) | gatehouse mirror (s) | skopeo sync (s) | ours / skopeo | target | verdict | CPU s ours / skopeo |
+|---|---|---|---|---|---|---|
+| first copy | $MO1 | $MS1 | $R1 | <= 0.5 | $(verdict "$R1" 0.5) | $CO1 / $CS1 |
+| incremental rerun (nothing changed) | $MO2 | $MS2 | $R2 | <= 0.1 | $(verdict "$R2" 0.1) | $CO2 / $CS2 |
 EOF
 )
 echo "$TABLE"
-SAMPLES="ours first:  ${OURS_FIRST[*]}
-skopeo first: ${SK_FIRST[*]}
-ours rerun:  ${OURS_RERUN[*]}
-skopeo rerun: ${SK_RERUN[*]}"
+SAMPLES="wall  ours first:   ${OURS_FIRST[*]}
+wall  skopeo first: ${SK_FIRST[*]}
+wall  ours rerun:   ${OURS_RERUN[*]}
+wall  skopeo rerun: ${SK_RERUN[*]}
+cpu   ours first:   ${CPU_OURS_FIRST[*]}
+cpu   skopeo first: ${CPU_SK_FIRST[*]}
+cpu   ours rerun:   ${CPU_OURS_RERUN[*]}
+cpu   skopeo rerun: ${CPU_SK_RERUN[*]}"
 STAMP="$(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
 MACHINE="$(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg); $("$SKOPEO" --version)"
 
@@ -215,7 +224,7 @@ Machine: $MACHINE.
 
 $TABLE
 
-Raw samples (seconds):
+Raw samples (seconds; cpu = user + sys of the tool's own process, not counting the registries):
 \`\`\`
 $SAMPLES
 \`\`\`
