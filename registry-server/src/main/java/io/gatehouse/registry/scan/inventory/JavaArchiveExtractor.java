@@ -3,13 +3,17 @@ package io.gatehouse.registry.scan.inventory;
 import io.gatehouse.core.report.Package;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
+import org.apache.commons.compress.archivers.zip.ZipFile;
+import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
 
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
@@ -20,8 +24,8 @@ import java.util.regex.Pattern;
 
 /**
  * Java archives (jar, war, ear, Jenkins' hpi/jpi), read as a stream straight from the tar entry, nested archives
- * (Spring Boot's BOOT-INF/lib, WEB-INF/lib) recursively from the outer stream, up to {@link ScanLimits#maxArchiveDepth}.
- * Nothing is written to disk.
+ * (Spring Boot's BOOT-INF/lib, WEB-INF/lib) recursively, up to {@link ScanLimits#maxArchiveDepth}. Nothing is
+ * written to disk: archives are held in memory (bounded) or streamed.
  *
  * <p>Identity: every {@code META-INF/maven/<group>/<artifact>/pom.properties} is a package (a shaded jar contains
  * the code, and the vulnerabilities, of each); without any, {@code MANIFEST.MF} (Implementation-/Bundle- headers),
@@ -51,12 +55,97 @@ public final class JavaArchiveExtractor implements Extractor {
         return Extracted.of(out);
     }
 
+    /**
+     * Archives up to this size are read into memory and opened through their central directory, so only the
+     * entries that matter (pom.properties, the manifest, nested archives) are decompressed: a streamed zip can
+     * only be skipped through by inflating every entry, which made jars the slowest part of a scan. Bigger
+     * archives (rare: fat jars of hundreds of MiB) are streamed.
+     */
+    static final int IN_MEMORY_ARCHIVE = 32 << 20;
+
     private void scan(String location, InputStream in, ExtractContext ctx, int depth, List<Package> out)
             throws IOException {
         if (depth > ctx.limits().maxArchiveDepth()) {
             throw new ScanFailedException("archive " + location + " is nested deeper than "
                     + ctx.limits().maxArchiveDepth() + " levels");
         }
+        byte[] head = in.readNBytes(IN_MEMORY_ARCHIVE + 1);
+        ctx.addArchiveBytes(head.length, location);
+        if (head.length <= IN_MEMORY_ARCHIVE) {
+            ZipFile zf;
+            try {
+                zf = ZipFile.builder().setSeekableByteChannel(new SeekableInMemoryByteChannel(head)).get();
+            } catch (IOException | RuntimeException noCentralDirectory) {
+                // truncated or odd archives: the stream reader still finds whatever entries are intact
+                scanStream(location, new ByteArrayInputStream(head), ctx, depth, out);
+                return;
+            }
+            try (zf) {
+                scanZipFile(location, zf, ctx, depth, out);
+            }
+        } else {
+            scanStream(location, new SequenceInputStream(new ByteArrayInputStream(head), in), ctx, depth, out);
+        }
+    }
+
+    private void scanZipFile(String location, ZipFile zf, ExtractContext ctx, int depth, List<Package> out)
+            throws IOException {
+        List<Package> poms = new ArrayList<>();
+        Manifest manifest = null;
+        int entries = 0;
+        for (Enumeration<ZipArchiveEntry> en = zf.getEntriesInPhysicalOrder(); en.hasMoreElements(); ) {
+            ZipArchiveEntry e = en.nextElement();
+            if (++entries > ctx.limits().maxArchiveEntries()) {
+                throw new ScanFailedException("archive " + location + " has more than "
+                        + ctx.limits().maxArchiveEntries() + " entries");
+            }
+            String name = e.getName();
+            if (e.isDirectory() || !(name.endsWith("/pom.properties") || name.equalsIgnoreCase("META-INF/MANIFEST.MF")
+                    || isArchive(name))) {
+                continue;
+            }
+            try (InputStream es = zf.getInputStream(e)) {
+                if (name.startsWith("META-INF/maven/") && name.endsWith("/pom.properties")) {
+                    Package p = fromPomProperties(ctx.readText(location + "!/" + name, es), ctx, location);
+                    if (p != null) {
+                        poms.add(p);
+                    }
+                } else if (name.equalsIgnoreCase("META-INF/MANIFEST.MF")) {
+                    manifest = manifest(ctx.readText(location + "!/" + name, es));
+                } else if (isArchive(name)) {
+                    scan(location + "!/" + name, es, ctx, depth + 1, out);
+                }
+            } catch (ScanFailedException sfe) {
+                throw sfe;
+            } catch (IOException | RuntimeException unreadableEntry) {
+                // one damaged entry (bad CRC, unsupported method) costs only what it would have told us
+            }
+        }
+        identify(location, poms, manifest, ctx, out);
+    }
+
+    private static Manifest manifest(String text) {
+        try {
+            return new Manifest(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException | RuntimeException e) {
+            return null; // an unreadable manifest only costs us one identity hint
+        }
+    }
+
+    private void identify(String location, List<Package> poms, Manifest manifest, ExtractContext ctx,
+                          List<Package> out) {
+        if (!poms.isEmpty()) {
+            out.addAll(poms);
+            return;
+        }
+        Package p = fromManifestOrName(manifest, ctx, location);
+        if (p != null) {
+            out.add(p);
+        }
+    }
+
+    private void scanStream(String location, InputStream in, ExtractContext ctx, int depth, List<Package> out)
+            throws IOException {
         List<Package> poms = new ArrayList<>();
         Manifest manifest = null;
         int entries = 0;
@@ -77,12 +166,7 @@ public final class JavaArchiveExtractor implements Extractor {
                         poms.add(p);
                     }
                 } else if (name.equalsIgnoreCase("META-INF/MANIFEST.MF")) {
-                    String text = ctx.readText(location + "!/" + name, zip);
-                    try {
-                        manifest = new Manifest(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
-                    } catch (IOException ignored) {
-                        manifest = null; // an unreadable manifest only costs us one identity hint
-                    }
+                    manifest = manifest(ctx.readText(location + "!/" + name, zip));
                 } else if (isArchive(name)) {
                     scan(location + "!/" + name, zip, ctx, depth + 1, out);
                 }
@@ -97,14 +181,7 @@ public final class JavaArchiveExtractor implements Extractor {
                 return;
             }
         }
-        if (!poms.isEmpty()) {
-            out.addAll(poms);
-            return;
-        }
-        Package p = fromManifestOrName(manifest, ctx, location);
-        if (p != null) {
-            out.add(p);
-        }
+        identify(location, poms, manifest, ctx, out);
     }
 
     private static Package fromPomProperties(String text, ExtractContext ctx, String location) throws IOException {
