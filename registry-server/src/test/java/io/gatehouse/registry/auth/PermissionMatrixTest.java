@@ -294,6 +294,8 @@ class PermissionMatrixTest {
             try {
                 return CLIENT.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
             } catch (java.io.IOException e) {
+                // A pooled connection that the server closed as idle (the fixture's setup can outlast Jetty's idle
+                // timeout on a loaded machine): the JDK client retries only GETs by itself. One retry, logged.
                 System.err.println("RETRY " + row.method() + " " + row.path() + " " + e);
                 return CLIENT.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
             }
