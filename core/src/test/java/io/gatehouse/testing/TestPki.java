@@ -24,13 +24,14 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 
-/** A self-signed RSA certificate for 127.0.0.1/localhost, for TLS and token-signing tests (Bouncy Castle). */
+/** A self-signed EC P-256 certificate for 127.0.0.1/localhost, for TLS and token-signing tests (Bouncy Castle). */
 public record TestPki(KeyPair keyPair, X509Certificate certificate) {
 
     public static TestPki selfSigned(String commonName) {
         try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-            g.initialize(2048);
+            // P-256: key generation and handshakes are cheap, which matters on a busy two-core CI machine
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
             KeyPair kp = g.generateKeyPair();
             Instant now = Instant.now();
             X500Name name = new X500Name("CN=" + commonName);
@@ -40,7 +41,7 @@ public record TestPki(KeyPair keyPair, X509Certificate certificate) {
                     new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")}));
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
             X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
-                    b.build(new JcaContentSignerBuilder("SHA256withRSA").build(kp.getPrivate())));
+                    b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())));
             return new TestPki(kp, cert);
         } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException | IOException e) {
             throw new IllegalStateException(e);

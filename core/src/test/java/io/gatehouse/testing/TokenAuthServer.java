@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A Docker token service (distribution's docs/spec/auth/token.md) for CNCF Distribution's {@code auth: token:}: checks
- * Basic credentials, grants the requested scopes, and signs an RS256 JWT whose x5c header carries the certificate
+ * Basic credentials, grants the requested scopes, and signs an ES256 JWT whose x5c header carries the certificate
  * Distribution trusts through {@code rootcertbundle}. Counts requests and remembers issued tokens (to prove caching and
  * that no token reaches a log).
  */
@@ -97,12 +97,12 @@ public final class TokenAuthServer implements AutoCloseable {
                 access.append("]}");
             }
             long now = Instant.now().getEpochSecond();
-            String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"x5c\":[\"" + Base64.getEncoder().encodeToString(pki.certificate().getEncoded()) + "\"]}";
+            String header = "{\"alg\":\"ES256\",\"typ\":\"JWT\",\"x5c\":[\"" + Base64.getEncoder().encodeToString(pki.certificate().getEncoded()) + "\"]}";
             String claims = "{\"iss\":\"" + ISSUER + "\",\"sub\":\"" + user + "\",\"aud\":\"" + SERVICE + "\",\"exp\":" + (now + 300)
                     + ",\"nbf\":" + (now - 10) + ",\"iat\":" + now + ",\"jti\":\"" + UUID.randomUUID() + "\",\"access\":[" + access + "]}";
             Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
             String signingInput = b64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "." + b64.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
-            Signature sig = Signature.getInstance("SHA256withRSA");
+            Signature sig = Signature.getInstance("SHA256withECDSAinP1363Format"); // JWS wants R||S, not DER
             sig.initSign(pki.keyPair().getPrivate());
             sig.update(signingInput.getBytes(StandardCharsets.US_ASCII));
             String jwt = signingInput + "." + b64.encodeToString(sig.sign());

@@ -147,7 +147,7 @@ public final class RegistryServer implements AutoCloseable {
     }
 
     private RegistryServer(Builder b) {
-        this.config = b.config;
+        this.config = b.config.validated();
         this.clock = b.clock;
         try {
             Files.createDirectories(config.dataDir());
@@ -334,7 +334,16 @@ public final class RegistryServer implements AutoCloseable {
     public synchronized void close() {
         if (closed) return;
         closed = true;
-        if (scheduler != null) scheduler.shutdownNow();
+        if (scheduler != null) {
+            // Let a running GC finish its current step rather than pull the database from under it.
+            scheduler.shutdown();
+            try {
+                if (!scheduler.awaitTermination(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) scheduler.shutdownNow();
+            } catch (InterruptedException e) {
+                scheduler.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
         try {
             jetty.stop();
         } catch (Exception e) {

@@ -248,6 +248,21 @@ class ManifestApiTest extends ServerTestBase {
     }
 
     @Test
+    void acceptNegotiation() {
+        String repo = repo();
+        client.pushImage(repo, "oci", bytes("negotiate"));
+        String path = "/v2/" + repo + "/manifests/oci";
+        assertThat(client.get(path).statusCode()).isEqualTo(200); // no Accept: anything goes
+        assertThat(client.get(path, "Accept", "*/*").statusCode()).isEqualTo(200);
+        assertThat(client.get(path, "Accept", MediaTypes.DOCKER_MANIFEST + ", " + MediaTypes.OCI_MANIFEST + ";q=0.5").statusCode()).isEqualTo(200);
+        // An Accept list without the stored type still gets the stored manifest, with its true Content-Type
+        // (skopeo 1.9 asks for an index this way); the registry never converts.
+        HttpResponse<byte[]> other = client.get(path, "Accept", MediaTypes.DOCKER_MANIFEST + ", " + MediaTypes.DOCKER_MANIFEST_LIST);
+        assertThat(other.statusCode()).isEqualTo(200);
+        assertThat(other.headers().firstValue("Content-Type")).hasValue(MediaTypes.OCI_MANIFEST);
+    }
+
+    @Test
     void methodNotAllowed() {
         String repo = repo();
         HttpResponse<byte[]> r = client.send("POST", "/v2/" + repo + "/manifests/latest", new byte[0]);

@@ -130,6 +130,9 @@ class StorageSafetyTest {
             Digest kept = c.pushImage("gc/app", "keep", "kept layer".getBytes(StandardCharsets.UTF_8));
             Digest dropped = c.pushImage("gc/app", "drop", "dropped layer".getBytes(StandardCharsets.UTF_8));
             Digest stray = c.pushBlob("gc/app", "stray blob".getBytes(StandardCharsets.UTF_8));
+            // a signature-like referrer of "keep" stays although untagged; one of "drop" goes with it
+            Digest sigOfKept = pushReferrer(c, "gc/app", kept);
+            Digest sigOfDropped = pushReferrer(c, "gc/app", dropped);
             assertThat(c.send("DELETE", "/v2/gc/app/manifests/drop", null).statusCode()).isEqualTo(202);
 
             // Within the grace period nothing goes.
@@ -139,8 +142,10 @@ class StorageSafetyTest {
 
             clock.advance(Duration.ofMinutes(11));
             GarbageCollector.Report r = server.gc();
-            assertThat(r.manifestsDeleted()).isEqualTo(1); // the untagged "drop" image
-            assertThat(r.blobsDeleted()).isEqualTo(3); // its config and layer, and the stray blob
+            assertThat(r.manifestsDeleted()).isEqualTo(2); // the untagged "drop" image and its referrer
+            assertThat(r.blobsDeleted()).isEqualTo(4); // its config and layer, its referrer's config, the stray blob
+            assertThat(c.get("/v2/gc/app/manifests/" + sigOfKept).statusCode()).isEqualTo(200);
+            assertThat(c.get("/v2/gc/app/manifests/" + sigOfDropped).statusCode()).isEqualTo(404);
             assertThat(c.get("/v2/gc/app/manifests/" + dropped).statusCode()).isEqualTo(404);
             assertThat(c.head("/v2/gc/app/blobs/" + stray).statusCode()).isEqualTo(404);
             assertThat(c.get("/v2/gc/app/manifests/keep").statusCode()).isEqualTo(200);
@@ -245,6 +250,14 @@ class StorageSafetyTest {
                 gc.join();
             }
         }
+    }
+
+    private static Digest pushReferrer(RegistryClient c, String repo, Digest subject) {
+        byte[] config = ("{\"sig\":\"" + subject + "\"}").getBytes(StandardCharsets.UTF_8);
+        Digest cd = c.pushBlob(repo, config);
+        byte[] m = RegistryClient.imageManifest(cd, config.length, List.of(), List.of(), "application/vnd.example.sig", subject, 100);
+        assertThat(c.putManifest(repo, Digest.sha256(m).toString(), m, MediaTypes.OCI_MANIFEST).statusCode()).isEqualTo(201);
+        return Digest.sha256(m);
     }
 
     /** A clock tests move forward. */

@@ -126,6 +126,24 @@ class CopyEngineTest {
     }
 
     @Test
+    void copiesADockerManifestListByteForByte() {
+        ModelTestImages.Blob shared = ModelTestImages.randomLayer(2000);
+        List<ModelTestImages.Image> images = List.of(
+                ModelTestImages.image(Platform.parse("linux/amd64"), true, List.of(shared), java.util.Map.of()),
+                ModelTestImages.image(Platform.parse("linux/arm/v7"), true, List.of(shared), java.util.Map.of()));
+        ModelTestImages.MultiPlatform list = ModelTestImages.index(true, images);
+        list.push(up, RepositoryName.of("lib/docker"), "v2");
+        try (CopyEngine engine = new CopyEngine(up, down, CopyOptions.defaults())) {
+            engine.copy(ref(upstream, "lib/docker:v2"), ref(target, "mirror/docker:v2"));
+        }
+        Manifest m = down.getManifest(RepositoryName.of("mirror/docker"), "v2");
+        assertThat(m.mediaType()).isEqualTo(io.gatehouse.core.model.MediaTypes.DOCKER_MANIFEST_LIST);
+        assertThat(m.bytes()).isEqualTo(list.index().bytes());
+        assertThat(down.getManifest(RepositoryName.of("mirror/docker"), images.get(1).manifest().digest().toString()).mediaType())
+                .isEqualTo(io.gatehouse.core.model.MediaTypes.DOCKER_MANIFEST);
+    }
+
+    @Test
     void sameRegistryMountsInsteadOfCopying() {
         ModelTestImages.Image img = ModelTestImages.image("linux/amd64", ModelTestImages.randomLayer(20_000));
         img.push(up, RepositoryName.of("team-a/app"), "v1");

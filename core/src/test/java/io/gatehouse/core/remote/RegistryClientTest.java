@@ -200,6 +200,39 @@ class RegistryClientTest {
     }
 
     @Test
+    void bearerTokensAreCachedPerScopeUntilTheyExpire() {
+        RepositoryName repo = RepositoryName.of("client/tokens");
+        ModelTestImages.Image img = ModelTestImages.image("linux/amd64", ModelTestImages.randomLayer(100));
+        img.push(client, repo, "v1");
+        java.util.concurrent.atomic.AtomicReference<java.time.Instant> now = new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.now());
+        java.time.Clock clock = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return now.get();
+            }
+        };
+        try (RegistryProxy hub = RegistryProxy.start(distribution.url()).dockerHub(1000, 1)) {
+            RegistryClient c = RegistryClient.builder(hub.hostPort()).retry(FAST).clock(clock).build();
+            for (int i = 0; i < 5; i++) assertThat(c.headManifest(repo, "v1")).isPresent();
+            assertThat(hub.tokenRequests.get()).isEqualTo(1);
+            assertThat(c.rateLimit()).get().extracting(RateLimitStatus::limit).isEqualTo(1000L);
+            now.set(now.get().plusSeconds(301)); // the look-alike's tokens live 300 s
+            assertThat(c.headManifest(repo, "v1")).isPresent();
+            assertThat(hub.tokenRequests.get()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void malformedManifestFromRegistry() {
         proxy.rule((ex, m, p) -> {
             if (!p.contains("/manifests/")) return false;

@@ -8,7 +8,8 @@ import java.util.Objects;
  * Where the registry is and how to talk TLS to it. {@code caCertificatePem} (may be null) is trusted in addition
  * to the JDK's roots; {@code insecure} turns TLS verification off entirely (the global configuration warns).
  */
-public record ConnectionSettings(URI registryUrl, String caCertificatePem, boolean insecure, Duration connectTimeout) {
+public record ConnectionSettings(URI registryUrl, String caCertificatePem, boolean insecure, Duration connectTimeout)
+        implements java.io.Serializable {
     public ConnectionSettings {
         Objects.requireNonNull(registryUrl, "registryUrl");
         connectTimeout = connectTimeout == null ? Duration.ofSeconds(30) : connectTimeout;

@@ -17,8 +17,11 @@ public interface GatehouseService {
     /** Mirrors {@code request.source()} into {@code request.target()}, server-side in the registry. */
     MirrorOutcome mirror(MirrorRequest request) throws IOException, InterruptedException;
 
-    /** Triggers or reuses the registry's scan of {@code image} and waits at most {@code wait} for the report. */
-    ScanSummary scan(ImageArgument image, String policy, Duration wait) throws IOException, InterruptedException;
+    /**
+     * Reuses (or waits for) the registry's scan report of {@code image}, at most {@code wait}; evaluates the policy
+     * when {@code policyDocument} is given (a named policy of the global configuration; {@code policy} is its name).
+     */
+    ScanSummary scan(ImageArgument image, String policy, String policyDocument, Duration wait) throws IOException, InterruptedException;
 
     /** Evaluates {@code policy} (may be null: the target repository's gate) and asks the registry to promote. */
     PromotionOutcome promote(ImageArgument image, String targetRepository, String policy) throws IOException, InterruptedException;

@@ -5,5 +5,6 @@ package io.gatehouse.jenkins.service;
  * our registry, {@code tags} a regular expression (null: all), {@code platforms} comma-separated os/arch list
  * (null: all), {@code upstreamAuth} for the source registry, {@code dryRun} to only plan.
  */
-public record MirrorRequest(String source, String target, String tags, String platforms, RegistryAuth upstreamAuth, boolean dryRun) {
+public record MirrorRequest(String source, String target, String tags, String platforms, RegistryAuth upstreamAuth, boolean dryRun)
+        implements java.io.Serializable {
 }

@@ -5,7 +5,7 @@ package io.gatehouse.jenkins.service;
  * The secret is held as a char[] copy taken from the Jenkins {@code Secret} at the last moment;
  * {@link #toString()} never shows it, so it cannot reach a log or an exception message by accident.
  */
-public record RegistryAuth(String username, char[] secret) {
+public record RegistryAuth(String username, char[] secret) implements java.io.Serializable {
     public static final RegistryAuth ANONYMOUS = new RegistryAuth(null, null);
 
     public boolean isAnonymous() {

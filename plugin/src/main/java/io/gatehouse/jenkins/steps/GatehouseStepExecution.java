@@ -45,7 +45,7 @@ abstract class GatehouseStepExecution<T> extends SynchronousNonBlockingStepExecu
         RegistryAuth auth = StepCredentials.registryAuth(config.getCredentialsId(), run);
         GatehouseService service = environment.services().open(settings, auth);
         try {
-            return execute(new Call(run, listener, listener.getLogger(), config, settings, service, environment));
+            return execute(new Call(context, run, listener, listener.getLogger(), config, settings, auth, service, environment));
         } catch (IllegalArgumentException e) {
             // Bad step arguments (image names, durations, severities): fail the build with the reason, no stack trace.
             throw new AbortException(e.getMessage());
@@ -55,8 +55,8 @@ abstract class GatehouseStepExecution<T> extends SynchronousNonBlockingStepExecu
     protected abstract T execute(Call call) throws Exception;
 
     /** Everything one step run works with. */
-    record Call(Run<?, ?> run, TaskListener listener, PrintStream log, GatehouseConfiguration config,
-                ConnectionSettings settings, GatehouseService service, StepEnvironment environment) {
+    record Call(StepContext context, Run<?, ?> run, TaskListener listener, PrintStream log, GatehouseConfiguration config,
+                ConnectionSettings settings, RegistryAuth registryAuth, GatehouseService service, StepEnvironment environment) {
         ImageArgument image(String text) {
             return ImageArgument.parse(text, settings.registryHost());
         }

@@ -2,6 +2,7 @@ package io.gatehouse.jenkins.steps;
 
 import hudson.AbortException;
 import hudson.Extension;
+import hudson.FilePath;
 import hudson.model.Item;
 import hudson.model.Run;
 import hudson.model.TaskListener;
@@ -96,23 +97,32 @@ public class MirrorImageStep extends Step {
                     throw new AbortException("mirrorImage: tags is not a valid regular expression: " + e.getDescription());
                 }
             }
+            FilePath workspace = null;
             if (step.onAgent) {
-                // Agent-side copying needs core's copy engine (branch client); fail loudly rather than silently run server-side.
-                throw new AbortException("mirrorImage: onAgent: true is not available yet in this version; omit it to mirror server-side");
+                workspace = call.context().get(FilePath.class);
+                if (workspace == null) {
+                    throw new AbortException("mirrorImage: onAgent: true copies on the agent of the workspace: call it inside node { }");
+                }
             }
             RegistryAuth upstream = StepCredentials.registryAuth(step.credentialsId, call.run());
-            call.log().printf("Mirroring %s → %s/%s%s%s%n", step.source, call.settings().registryHost(), step.target.trim(),
-                    step.tags == null ? "" : " (tags matching " + step.tags + ")", step.dryRun ? " [dry run]" : "");
-            MirrorOutcome outcome = call.service().mirror(new MirrorRequest(step.source.trim(), step.target.trim(), step.tags,
-                    step.platforms, upstream, step.dryRun));
+            call.log().printf("Mirroring %s → %s/%s%s%s%s%n", step.source, call.settings().registryHost(), step.target.trim(),
+                    step.tags == null ? "" : " (tags matching " + step.tags + ")", step.dryRun ? " [dry run]" : "",
+                    step.onAgent ? " on the agent" : "");
+            MirrorRequest request = new MirrorRequest(step.source.trim(), step.target.trim(), step.tags, step.platforms, upstream, step.dryRun);
+            MirrorOutcome outcome = workspace != null
+                    ? workspace.act(new AgentMirror(call.settings(), call.registryAuth(), request))
+                    : call.service().mirror(request);
             Table table = new Table("TAG", "ACTION", "DIGEST", "NOTE");
             List<String> mirrored = new ArrayList<>();
             int copied = 0;
+            int planned = 0;
             int skipped = 0;
             for (MirrorOutcome.Row row : outcome.rows()) {
                 table.row(row.tag(), row.action(), row.digest() == null ? "-" : row.digest(), row.reason() == null ? "" : row.reason());
                 if ("copied".equals(row.action())) {
                     copied++;
+                } else if ("planned".equals(row.action())) {
+                    planned++;
                 } else {
                     skipped++;
                 }
@@ -121,7 +131,12 @@ public class MirrorImageStep extends Step {
                 }
             }
             table.print(call.log());
-            call.log().printf("%d copied, %d skipped%n", copied, skipped);
+            call.log().printf(planned > 0 ? "%d copied, %d to copy, %d skipped%n" : "%d copied, %3$d skipped%n", copied, planned, skipped);
+            List<String> failed = outcome.rows().stream().filter(r -> "failed".equals(r.action()) || "stopped".equals(r.action()))
+                    .map(r -> r.tag() + ": " + r.reason()).toList();
+            if (!failed.isEmpty()) {
+                throw new AbortException("mirrorImage: " + failed.size() + " tag(s) not mirrored:\n  " + String.join("\n  ", failed));
+            }
             return mirrored;
         }
     }

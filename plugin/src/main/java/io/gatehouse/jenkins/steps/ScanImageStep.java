@@ -85,7 +85,15 @@ public class ScanImageStep extends Step {
             Severity threshold = step.failOn == null ? null : Severity.parse(step.failOn);
             call.log().printf("Scanning %s (waiting up to %s)%s%n", image, wait, step.policy == null ? "" : " against policy " + step.policy);
 
-            ScanSummary summary = call.service().scan(image, step.policy, wait);
+            String policyDocument = null;
+            if (step.policy != null) {
+                var named = call.config().findPolicy(step.policy);
+                if (named == null) {
+                    throw new AbortException("scanImage: policy '" + step.policy + "' is not defined in Manage Jenkins → System → Gatehouse");
+                }
+                policyDocument = named.getDocument();
+            }
+            ScanSummary summary = call.service().scan(image, step.policy, policyDocument, wait);
 
             call.log().printf("%s@%s: CRITICAL %d, HIGH %d, MEDIUM %d, LOW %d, UNKNOWN %d%n", image.repository(), summary.digest(),
                     summary.count(Severity.CRITICAL), summary.count(Severity.HIGH), summary.count(Severity.MEDIUM),

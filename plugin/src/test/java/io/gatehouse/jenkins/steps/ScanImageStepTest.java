@@ -54,12 +54,12 @@ class ScanImageStepTest {
 
     @Test
     void printsTheSummaryAttachesTheReportAndReturnsIt() throws Exception {
-        when(h.service.scan(any(), any(), any())).thenReturn(summary(Map.of(Severity.HIGH, 1, Severity.LOW, 1), null));
+        when(h.service.scan(any(), any(), any(), any())).thenReturn(summary(Map.of(Severity.HIGH, 1, Severity.LOW, 1), null));
 
         Map<String, Object> result = new ScanImageStep.Execution(step("CRITICAL", false), h.context, h.environment()).run();
 
         ArgumentCaptor<ImageArgument> image = ArgumentCaptor.forClass(ImageArgument.class);
-        verify(h.service).scan(image.capture(), isNull(), eq(Duration.ofSeconds(90)));
+        verify(h.service).scan(image.capture(), isNull(), isNull(), eq(Duration.ofSeconds(90)));
         assertThat(image.getValue().registry()).as("a bare repository means the configured registry").isEqualTo("registry.example.com:5443");
         assertThat(image.getValue().repository()).isEqualTo("mirror/alpine");
         assertThat(image.getValue().tag()).isEqualTo("3.20");
@@ -81,7 +81,7 @@ class ScanImageStepTest {
 
     @Test
     void findingsAtFailOnFailTheBuild() throws Exception {
-        when(h.service.scan(any(), any(), any())).thenReturn(summary(Map.of(Severity.HIGH, 1), null));
+        when(h.service.scan(any(), any(), any(), any())).thenReturn(summary(Map.of(Severity.HIGH, 1), null));
         assertThatThrownBy(() -> new ScanImageStep.Execution(step("high", false), h.context, h.environment()).run())
                 .isInstanceOf(AbortException.class).hasMessageContaining("at or above HIGH");
         // The report is attached even when the build fails: that is when people read it.
@@ -90,7 +90,7 @@ class ScanImageStepTest {
 
     @Test
     void unstableMarksTheBuildAndContinues() throws Exception {
-        when(h.service.scan(any(), any(), any())).thenReturn(summary(Map.of(Severity.CRITICAL, 2), null));
+        when(h.service.scan(any(), any(), any(), any())).thenReturn(summary(Map.of(Severity.CRITICAL, 2), null));
         Map<String, Object> result = new ScanImageStep.Execution(step("HIGH", true), h.context, h.environment()).run();
         verify(h.run).setResult(Result.UNSTABLE);
         assertThat(result).containsEntry("passed", false).containsEntry("critical", 2);
@@ -102,7 +102,9 @@ class ScanImageStepTest {
         PolicyVerdict verdict = new PolicyVerdict("no-critical", false, List.of(
                 new PolicyVerdict.Condition("maxSeverity", false, "1 CRITICAL finding (CVE-2024-9999)"),
                 new PolicyVerdict.Condition("signed", true, "signed by release-key")));
-        when(h.service.scan(any(), eq("no-critical"), any())).thenReturn(summary(Map.of(Severity.CRITICAL, 1), verdict));
+        h.config.setPolicies(List.of(new io.gatehouse.jenkins.NamedPolicy("no-critical", "{\"schemaVersion\": 1, \"name\": \"no-critical\"}")));
+        when(h.service.scan(any(), eq("no-critical"), eq("{\"schemaVersion\": 1, \"name\": \"no-critical\"}"), any()))
+                .thenReturn(summary(Map.of(Severity.CRITICAL, 1), verdict));
         ScanImageStep s = step(null, false);
         s.setPolicy("no-critical");
         assertThatThrownBy(() -> new ScanImageStep.Execution(s, h.context, h.environment()).run())
@@ -113,10 +115,10 @@ class ScanImageStepTest {
     @Test
     void waitDefaultsToTheGlobalScanTimeout() throws Exception {
         h.config.setScanTimeout("3m");
-        when(h.service.scan(any(), any(), any())).thenReturn(summary(Map.of(), null));
+        when(h.service.scan(any(), any(), any(), any())).thenReturn(summary(Map.of(), null));
         new ScanImageStep.Execution(new ScanImageStep("mirror/alpine"), h.context, h.environment()).run();
         ArgumentCaptor<ImageArgument> image = ArgumentCaptor.forClass(ImageArgument.class);
-        verify(h.service).scan(image.capture(), isNull(), eq(Duration.ofMinutes(3)));
+        verify(h.service).scan(image.capture(), isNull(), isNull(), eq(Duration.ofMinutes(3)));
         assertThat(image.getValue().tag()).as("no tag means latest").isEqualTo("latest");
     }
 
@@ -130,7 +132,16 @@ class ScanImageStepTest {
                 .isInstanceOf(AbortException.class).hasMessageContaining("unknown severity");
         assertThatThrownBy(() -> new ScanImageStep.Execution(new ScanImageStep("Mirror/Alpine"), h.context, h.environment()).run())
                 .isInstanceOf(AbortException.class).hasMessageContaining("invalid repository name");
-        verify(h.service, never()).scan(any(), any(), any());
+        verify(h.service, never()).scan(any(), any(), any(), any());
+    }
+
+    @Test
+    void anUnknownPolicyNameIsABuildFailureBeforeScanning() throws Exception {
+        ScanImageStep s = new ScanImageStep("mirror/alpine:3.20");
+        s.setPolicy("nope");
+        assertThatThrownBy(() -> new ScanImageStep.Execution(s, h.context, h.environment()).run())
+                .isInstanceOf(AbortException.class).hasMessageContaining("policy 'nope' is not defined");
+        verify(h.service, never()).scan(any(), any(), any(), any());
     }
 
     @Test

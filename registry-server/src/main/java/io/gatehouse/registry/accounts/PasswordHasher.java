@@ -78,7 +78,24 @@ public final class PasswordHasher {
         verify(password, dummyHash);
     }
 
+    /**
+     * Argon2id is memory-hard by design (19 MiB per hash here): an unbounded number of simultaneous hashes (32
+     * clients whose cached Basic credentials expire together) would exhaust a small heap. At most one hash per
+     * core runs at a time; the others wait their turn.
+     */
+    private static final java.util.concurrent.Semaphore CONCURRENT = new java.util.concurrent.Semaphore(
+            Math.max(1, Runtime.getRuntime().availableProcessors()), true);
+
     private static byte[] derive(char[] password, byte[] salt, int m, int t, int p, int len) {
+        CONCURRENT.acquireUninterruptibly();
+        try {
+            return deriveNow(password, salt, m, t, p, len);
+        } finally {
+            CONCURRENT.release();
+        }
+    }
+
+    private static byte[] deriveNow(char[] password, byte[] salt, int m, int t, int p, int len) {
         Argon2Parameters params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13)
                 .withMemoryAsKB(m).withIterations(t).withParallelism(p).withSalt(salt).build();

@@ -47,6 +47,8 @@ public final class Authenticator {
     private final AuditLog audit;
     private final Challenges challenges;
     private final Cache<String, String> basicCache;
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.CompletableFuture<Result>> inFlight =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final java.time.Clock clock;
 
     public Authenticator(Accounts accounts, AccessRules rules, TokenService tokens, LoginThrottle throttle, AuditLog audit,
@@ -91,13 +93,26 @@ public final class Authenticator {
                 Optional<Principal> p = rules.activePrincipal(known);
                 if (p.isPresent()) return new Authenticated(p.get(), Via.BASIC, null);
             }
+            // One check per distinct header at a time: concurrent requests with the same credentials wait for it.
+            java.util.concurrent.CompletableFuture<Result> mine = new java.util.concurrent.CompletableFuture<>();
+            java.util.concurrent.CompletableFuture<Result> running = inFlight.putIfAbsent(cacheKey, mine);
+            if (running != null) {
+                Result r = running.join();
+                if (r instanceof Authenticated) return r;
+                // A failure is not shared: this request's attempt counts (and is throttled) on its own.
+            }
             char[] password = creds.get()[1].toCharArray();
+            Result r = null;
             try {
-                Result r = checkPassword(creds.get()[0], password, remoteAddress, scope);
+                r = checkPassword(creds.get()[0], password, remoteAddress, scope);
                 if (r instanceof Authenticated a) basicCache.put(cacheKey, a.principal().name());
                 return r;
             } finally {
                 Arrays.fill(password, '\0');
+                if (running == null) {
+                    inFlight.remove(cacheKey, mine);
+                    mine.complete(r == null ? new Rejected(challenges.invalidCredentials(scope)) : r);
+                }
             }
         }
         return new Rejected(challenges.authenticationRequired(scope));

@@ -55,7 +55,7 @@ public final class MirrorCommand implements Callable<Integer> {
     @Option(names = "--parallel", defaultValue = "4", description = "blob transfers at once (default: ${DEFAULT-VALUE})")
     int parallel;
 
-    @Option(names = "--tag-parallel", defaultValue = "2", description = "tags copied at once (default: ${DEFAULT-VALUE})")
+    @Option(names = "--tag-parallel", defaultValue = "4", description = "tags copied at once (default: ${DEFAULT-VALUE})")
     int tagParallel;
 
     @Option(names = "--report", paramLabel = "FILE", description = "write the report as JSON to FILE")

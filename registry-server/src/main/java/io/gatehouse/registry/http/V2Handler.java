@@ -173,6 +173,8 @@ public final class V2Handler extends Handler.Abstract {
                 Optional<StoredManifest> found = content.getManifest(name, ref);
                 if (found.isEmpty()) throw unknownManifest(name, ref);
                 StoredManifest m = found.get();
+                // Served as stored whatever Accept lists: the registry never converts, and real clients (skopeo 1.9
+                // inspect --raw, for one) omit types they do handle from Accept; Distribution serves them too.
                 boolean head = HttpMethod.HEAD.is(method);
                 if (!head) {
                     Optional<OciError> refused = content.gate().beforeManifestPull(p, name, m.digest());

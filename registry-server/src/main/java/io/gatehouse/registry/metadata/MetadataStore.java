@@ -334,11 +334,13 @@ public final class MetadataStore {
 
     /**
      * Untagged manifests older than {@code before} that nothing needs: not a child of another manifest in the same
-     * repository and not a referrer (signatures and reports are untagged by nature).
+     * repository, and not a referrer of a manifest that still exists (signatures and reports are untagged by nature;
+     * they go once their subject is gone).
      */
     public List<String[]> untaggedManifests(long before) {
         return jdbi.withHandle(h -> h.createQuery("SELECT r.name, m.digest FROM manifests m JOIN repositories r ON r.id = m.repository_id "
-                        + "WHERE m.created_at < ? AND m.subject_digest IS NULL "
+                        + "WHERE m.created_at < ? AND (m.subject_digest IS NULL OR NOT EXISTS (SELECT 1 FROM manifests s "
+                        + "WHERE s.repository_id = m.repository_id AND s.digest = m.subject_digest)) "
                         + "AND NOT EXISTS (SELECT 1 FROM tags t WHERE t.repository_id = m.repository_id AND t.manifest_digest = m.digest) "
                         + "AND NOT EXISTS (SELECT 1 FROM manifest_references mr WHERE mr.repository_id = m.repository_id "
                         + "AND mr.child_digest = m.digest AND mr.kind = 'manifest')")
@@ -349,6 +351,8 @@ public final class MetadataStore {
     public boolean deleteManifestIfUntagged(String repository, String digest) {
         return inWrite(h -> h.createUpdate("DELETE FROM manifests WHERE digest = :d AND repository_id = "
                         + "(SELECT id FROM repositories WHERE name = :r) "
+                        + "AND (subject_digest IS NULL OR NOT EXISTS (SELECT 1 FROM manifests s WHERE s.repository_id = "
+                        + "manifests.repository_id AND s.digest = manifests.subject_digest)) "
                         + "AND NOT EXISTS (SELECT 1 FROM tags t WHERE t.repository_id = manifests.repository_id AND t.manifest_digest = :d) "
                         + "AND NOT EXISTS (SELECT 1 FROM manifest_references mr WHERE mr.repository_id = manifests.repository_id "
                         + "AND mr.child_digest = :d AND mr.kind = 'manifest')")

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.core.model.MediaTypes;
+import io.gatehouse.core.policy.ConditionResult;
 import io.gatehouse.core.policy.Policy;
 import io.gatehouse.core.policy.PolicyDocuments;
 import io.gatehouse.core.policy.PolicyEvaluator;
@@ -43,6 +44,7 @@ public final class Promoter {
     private final ContentService content;
     private final SignatureService signatures;
     private final ScanReports reports;
+    private final RepositoryGates gates;
     private final ImageSigner signer;
     private final SigningKey registryKey;
     private final java.util.function.Supplier<String> registryHost;
@@ -53,11 +55,12 @@ public final class Promoter {
      * @param registryKey  the registry's own key, or null not to sign promoted images
      * @param registryHost host[:port] clients use, for the signed identity (asked at signing time: known once started)
      */
-    public Promoter(ContentService content, SignatureService signatures, ScanReports reports, ImageSigner signer,
+    public Promoter(ContentService content, SignatureService signatures, ScanReports reports, RepositoryGates gates, ImageSigner signer,
                     SigningKey registryKey, java.util.function.Supplier<String> registryHost, Clock clock) {
         this.content = content;
         this.signatures = signatures;
         this.reports = reports;
+        this.gates = gates;
         this.signer = signer;
         this.registryKey = registryKey;
         this.registryHost = registryHost;
@@ -87,6 +90,13 @@ public final class Promoter {
         if (!verdict.passed()) return new Result(false, verdict, sourceRepository, digest, target, null, null, null);
         String targetTag = evaluator.promotionTarget(policy, input).tag();
         RepositoryName.of(target);
+        Optional<Digest> existing = content.resolve(target, targetTag);
+        if (existing.isPresent() && !existing.get().equals(digest) && gates.get(target).immutableTags()) {
+            List<ConditionResult> conditions = new java.util.ArrayList<>(verdict.conditions());
+            conditions.add(new ConditionResult("promotion.targetTag", target + ":" + targetTag + " free or already " + digest,
+                    "points to " + existing.get(), false, "the target's tags are immutable"));
+            return new Result(false, new Verdict(verdict.policy(), false, conditions), sourceRepository, digest, target, targetTag, null, null);
+        }
 
         copy(sourceRepository, target, source, actor);
         content.putManifest(target, targetTag, List.of(), source.bytes(), source.mediaType(), actor, false);

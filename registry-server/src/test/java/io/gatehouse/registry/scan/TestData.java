@@ -20,6 +20,28 @@ public final class TestData {
         }
     }
 
+    private static VulnDb shared;
+
+    /**
+     * A database filled from every feed once per test JVM, for tests that only read it (filling costs seconds,
+     * and several test classes need it). Tests that import more use {@link #copyOfShared}.
+     */
+    public static synchronized VulnDb sharedDatabase() throws IOException {
+        if (shared == null) {
+            Path dir = java.nio.file.Files.createTempDirectory("gatehouse-vulndb-test");
+            dir.toFile().deleteOnExit();
+            shared = filledDatabase(dir);
+        }
+        return shared;
+    }
+
+    /** A private copy of {@link #sharedDatabase()} in {@code dir}, free to change. */
+    public static VulnDb copyOfShared(Path dir) throws IOException {
+        Path copy = dir.resolve("vulndb-copy.sqlite");
+        sharedDatabase().copyTo(copy);
+        return VulnDb.open(copy);
+    }
+
     /** Every feed of the test data: GHSA, Debian changelog OSV, Debian tracker, Alpine secdb, NVD. */
     public static VulnDb filledDatabase(Path dir) throws IOException {
         VulnDb db = VulnDb.open(dir.resolve("vulndb.sqlite"));

@@ -38,7 +38,7 @@ class VulnDbTest {
 
     @BeforeAll
     static void fill() throws IOException {
-        db = TestData.filledDatabase(dir);
+        db = TestData.sharedDatabase();
     }
 
     @Test

@@ -70,18 +70,51 @@ class PromotionAndGatesTest {
 
     /** Stores a real ScanReport as an OCI artifact referring to the image, as the scanner does. */
     static void pushReport(String repo, Digest image, Instant finished, Finding... findings) throws Exception {
+        pushReportWith(http, null, repo, image, finished, findings);
+    }
+
+    /** The same through any registry client, with an Authorization header (null for none). */
+    static void pushReportWith(RegistryClient c, String auth, String repo, Digest image, Instant finished, Finding... findings) throws Exception {
         ScanReport report = ScanReport.of(image.toString(), repo, null, "db-test", "test", finished.minusSeconds(5), finished, List.of(findings));
         byte[] body = JSON.writeValueAsBytes(report);
         byte[] empty = "{}".getBytes(StandardCharsets.UTF_8);
-        Digest b = http.pushBlob(repo, body);
-        Digest e = http.pushBlob(repo, empty);
-        byte[] subject = http.get("/v2/" + repo + "/manifests/" + image, "Accept", MediaTypes.OCI_MANIFEST).body();
+        Digest b = pushBlob(c, auth, repo, body);
+        Digest e = pushBlob(c, auth, repo, empty);
+        byte[] subject = c.send("GET", "/v2/" + repo + "/manifests/" + image, null, headers(auth, "Accept", MediaTypes.OCI_MANIFEST)).body();
         String m = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"artifactType\":\"" + ScanReport.MEDIA_TYPE
                 + "\",\"config\":{\"mediaType\":\"" + MediaTypes.OCI_EMPTY + "\",\"digest\":\"" + e + "\",\"size\":2},\"layers\":[{\"mediaType\":\""
                 + ScanReport.MEDIA_TYPE + "\",\"digest\":\"" + b + "\",\"size\":" + body.length + "}],\"subject\":{\"mediaType\":\""
                 + MediaTypes.OCI_MANIFEST + "\",\"digest\":\"" + image + "\",\"size\":" + subject.length + "}}";
         byte[] mb = m.getBytes(StandardCharsets.UTF_8);
-        assertThat(http.putManifest(repo, Digest.sha256(mb).toString(), mb, MediaTypes.OCI_MANIFEST).statusCode()).isEqualTo(201);
+        var put = c.send("PUT", "/v2/" + repo + "/manifests/" + Digest.sha256(mb), mb, headers(auth, "Content-Type", MediaTypes.OCI_MANIFEST));
+        assertThat(put.statusCode()).as(new String(put.body(), StandardCharsets.UTF_8)).isEqualTo(201);
+    }
+
+    /** Pushes a one-layer image with an Authorization header (null for none); returns its digest. */
+    static Digest pushImageWith(RegistryClient c, String auth, String repo, String tag) {
+        byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"n\":" + System.nanoTime() + "}").getBytes(StandardCharsets.UTF_8);
+        byte[] layer = ("layer " + repo + ":" + tag).getBytes(StandardCharsets.UTF_8);
+        Digest cd = pushBlob(c, auth, repo, config);
+        Digest ld = pushBlob(c, auth, repo, layer);
+        byte[] m = RegistryClient.imageManifest(cd, config.length, List.of(ld), List.of((long) layer.length), null, null, 0);
+        var put = c.send("PUT", "/v2/" + repo + "/manifests/" + tag, m, headers(auth, "Content-Type", MediaTypes.OCI_MANIFEST));
+        assertThat(put.statusCode()).isEqualTo(201);
+        return Digest.sha256(m);
+    }
+
+    private static Digest pushBlob(RegistryClient c, String auth, String repo, byte[] data) {
+        Digest d = Digest.sha256(data);
+        var r = c.send("POST", "/v2/" + repo + "/blobs/uploads/?digest=" + d, data, headers(auth, "Content-Type", "application/octet-stream"));
+        assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(201);
+        return d;
+    }
+
+    private static String[] headers(String auth, String... more) {
+        if (auth == null) return more;
+        String[] h = java.util.Arrays.copyOf(more, more.length + 2);
+        h[more.length] = "Authorization";
+        h[more.length + 1] = auth;
+        return h;
     }
 
     static Finding critical(String id) {
@@ -171,6 +204,14 @@ class PromotionAndGatesTest {
         assertThat(RegistryClient.errorCode(r)).isEqualTo("DENIED");
         String body = new String(r.body(), StandardCharsets.UTF_8);
         assertThat(body).contains("blocked by policy pull-gate", "CVE-2023-4911", "CVE-2024-3094", "signatures.anyOf", "no valid signature");
+        // a real client shows the reason: skopeo prints the registry's error message
+        Path skopeo = ExternalTools.require("skopeo");
+        Path log = dir.resolve("skopeo-gated.log");
+        Process p = new ProcessBuilder(skopeo.toString(), "inspect", "--tls-verify=false", "docker://" + server.registryHost() + "/gated/app:2.0")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isNotZero();
+        assertThat(Files.readString(log)).contains("CVE-2023-4911", "CVE-2024-3094");
         // the referrers (the report) stay readable, so users can see why
         assertThat(server.content().referrers("gated/app", image, ScanReport.MEDIA_TYPE)).hasSize(1);
 
@@ -220,5 +261,57 @@ class PromotionAndGatesTest {
         assertThat(trust.keys().forRepository("keys/app")).extracting(x -> x.keyId()).contains(k.keyId());
         assertThat(trust.keys().forRepository("keys/other")).extracting(x -> x.keyId()).doesNotContain(k.keyId());
         assertThat(trust.keys().remove(TrustedKeys.repoScope("keys/app"), k.keyId())).isTrue();
+    }
+
+    @Test
+    void policiesAreVersionedAndValidatedOnSave() {
+        String v1 = "{\"schemaVersion\":1,\"name\":\"versioned\",\"conditions\":{\"report\":{\"maxAge\":\"P1D\"}}}";
+        String v2 = "{\"schemaVersion\":1,\"name\":\"versioned\",\"conditions\":{\"report\":{\"maxAge\":\"P2D\"}}}";
+        assertThat(trust.policies().save(v1, "alice").version()).isEqualTo(1);
+        assertThat(trust.policies().save(v2, "bob").version()).isEqualTo(2);
+        assertThat(trust.policies().latest("versioned").orElseThrow().policy().conditions().report().maxAge()).isEqualTo("P2D");
+        assertThat(trust.policies().version("versioned", 1).orElseThrow().createdBy()).isEqualTo("alice");
+        assertThatThrownBy(() -> trust.policies().save("{\"schemaVersion\":1,\"name\":\"versioned\",\"conditions\":{\"report\":{}}}", "eve"))
+                .isInstanceOf(io.gatehouse.core.policy.PolicyValidationException.class).hasMessageContaining("$.conditions.report");
+        assertThat(trust.policies().versions("versioned")).hasSize(2);
+    }
+
+    @Test
+    void automaticPromotionRunsWhenTheScanReportArrivesAndRespectsImmutableTargets() throws Exception {
+        var executor = java.util.concurrent.Executors.newSingleThreadExecutor();
+        var results = new java.util.concurrent.CopyOnWriteArrayList<Promoter.Result>();
+        server.addListener(trust.autoPromotion(executor, results::add));
+        try {
+            trust.policies().save("""
+                    {"schemaVersion": 1, "name": "auto-release",
+                     "conditions": {"vulnerabilities": {"maxCounts": {"critical": 0}}},
+                     "promotion": {"targetRepository": "released/app", "tagTemplate": "%n"}}
+                    """, "test");
+            trust.policies().attachAutoPromotion("auto/app", "auto-release", "test");
+            trust.gates().set("released/app", new RepositoryGates.Settings(true, true, null), "test");
+
+            Digest clean = http.pushImage("auto/app", "3.0", "clean".getBytes(StandardCharsets.UTF_8));
+            pushReport("auto/app", clean, Instant.now());
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> results.size() == 1);
+            assertThat(results.get(0).promoted()).isTrue();
+            assertThat(http.get("/v2/released/app/manifests/3.0", "Accept", MediaTypes.OCI_MANIFEST).statusCode()).isEqualTo(200);
+
+            // a vulnerable image is not promoted; the verdict says why
+            Digest vulnerable = http.pushImage("auto/app", "3.1", "vulnerable".getBytes(StandardCharsets.UTF_8));
+            pushReport("auto/app", vulnerable, Instant.now(), critical("CVE-2021-44228"));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> results.size() == 2);
+            assertThat(results.get(1).promoted()).isFalse();
+            assertThat(results.get(1).verdict().explain()).contains("CVE-2021-44228");
+
+            // a different image tagged 3.0 in the source cannot move the immutable 3.0 in the target
+            Digest other = http.pushImage("auto/app", "3.0", "rebuilt".getBytes(StandardCharsets.UTF_8));
+            pushReport("auto/app", other, Instant.now());
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> results.size() == 3);
+            assertThat(results.get(2).promoted()).isFalse();
+            assertThat(results.get(2).verdict().explain()).contains("FAIL promotion.targetTag", "immutable");
+            assertThat(Digest.sha256(http.get("/v2/released/app/manifests/3.0", "Accept", MediaTypes.OCI_MANIFEST).body())).isEqualTo(clean);
+        } finally {
+            executor.shutdownNow();
+        }
     }
 }

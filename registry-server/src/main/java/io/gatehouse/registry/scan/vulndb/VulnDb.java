@@ -15,6 +15,9 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -107,6 +110,8 @@ public final class VulnDb {
                     importer.importFrom(path, w);
                 } catch (IOException e) {
                     throw new ImportFailure(e);
+                } finally {
+                    w.close();
                 }
                 int build = h.createQuery("SELECT CAST(value AS INTEGER) FROM db_meta WHERE key = 'build'")
                         .mapTo(Integer.class).findOne().orElse(0) + 1;
@@ -124,7 +129,7 @@ public final class VulnDb {
             }
             throw new VulnDbImportException(importer.format() + " import of " + path + " failed: "
                     + cause.getMessage(), cause);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | SQLException e) {
             throw new VulnDbImportException(importer.format() + " import of " + path + " failed: " + e.getMessage(),
                     e);
         }
@@ -141,71 +146,103 @@ public final class VulnDb {
         }
     }
 
+    /**
+     * Writes through plain prepared statements, prepared once per import: a feed has hundreds of thousands of
+     * rows, and per-statement overhead dominated import time.
+     */
     private static final class Writer implements AdvisorySink {
-        private final Handle h;
         private final AtomicInteger advisories;
         private final AtomicInteger nvd;
+        private final PreparedStatement deleteAll;
+        private final PreparedStatement deletePackage;
+        private final PreparedStatement upsertVuln;
+        private final PreparedStatement insertAffected;
+        private final PreparedStatement upsertNvd;
 
-        Writer(Handle h, AtomicInteger advisories, AtomicInteger nvd) {
-            this.h = h;
+        Writer(Handle h, AtomicInteger advisories, AtomicInteger nvd) throws SQLException {
             this.advisories = advisories;
             this.nvd = nvd;
+            Connection c = h.getConnection();
+            deleteAll = c.prepareStatement("DELETE FROM affected WHERE source = ? AND vuln_id = ?");
+            deletePackage = c.prepareStatement(
+                    "DELETE FROM affected WHERE source = ? AND vuln_id = ? AND ecosystem = ? AND package = ?");
+            upsertVuln = c.prepareStatement("INSERT INTO vulnerability(source, id, aliases, title, description, "
+                    + "severity, severity_source, cvss_score, cvss_vector, published, modified) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    + "ON CONFLICT(source, id) DO UPDATE SET aliases = excluded.aliases, "
+                    + "title = coalesce(excluded.title, title), "
+                    + "description = coalesce(excluded.description, description), "
+                    + "severity = coalesce(excluded.severity, severity), "
+                    + "severity_source = coalesce(excluded.severity_source, severity_source), "
+                    + "cvss_score = coalesce(excluded.cvss_score, cvss_score), "
+                    + "cvss_vector = coalesce(excluded.cvss_vector, cvss_vector), "
+                    + "published = coalesce(excluded.published, published), "
+                    + "modified = coalesce(excluded.modified, modified)");
+            insertAffected = c.prepareStatement("INSERT INTO affected(source, vuln_id, ecosystem, package, ranges, "
+                    + "versions, severity, severity_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+            upsertNvd = c.prepareStatement("INSERT OR REPLACE INTO nvd(cve_id, description, v3_score, v3_vector, "
+                    + "v4_score, v4_vector, published, modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        }
+
+        private static void set(PreparedStatement st, Object... values) throws SQLException {
+            for (int i = 0; i < values.length; i++) {
+                st.setObject(i + 1, values[i]);
+            }
         }
 
         @Override
         public void advisory(Advisory a) {
-            h.execute("DELETE FROM affected WHERE source = ? AND vuln_id = ?", a.source(), a.id());
-            upsert(a);
+            try {
+                set(deleteAll, a.source(), a.id());
+                deleteAll.executeUpdate();
+                upsert(a);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
         }
 
         @Override
         public void advisoryPerPackage(Advisory a) {
-            for (Advisory.AffectedPackage p : a.affected()) {
-                h.execute("DELETE FROM affected WHERE source = ? AND vuln_id = ? AND ecosystem = ? AND package = ?",
-                        a.source(), a.id(), p.ecosystem(), p.name());
+            try {
+                for (Advisory.AffectedPackage p : a.affected()) {
+                    set(deletePackage, a.source(), a.id(), p.ecosystem(), p.name());
+                    deletePackage.executeUpdate();
+                }
+                upsert(a);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e.getMessage(), e);
             }
-            upsert(a);
         }
 
-        private void upsert(Advisory a) {
-            h.createUpdate("INSERT INTO vulnerability(source, id, aliases, title, description, severity, "
-                            + "severity_source, cvss_score, cvss_vector, published, modified) "
-                            + "VALUES (:source, :id, :aliases, :title, :description, :severity, :severitySource, "
-                            + ":score, :vector, :published, :modified) "
-                            + "ON CONFLICT(source, id) DO UPDATE SET aliases = excluded.aliases, "
-                            + "title = coalesce(excluded.title, title), "
-                            + "description = coalesce(excluded.description, description), "
-                            + "severity = coalesce(excluded.severity, severity), "
-                            + "severity_source = coalesce(excluded.severity_source, severity_source), "
-                            + "cvss_score = coalesce(excluded.cvss_score, cvss_score), "
-                            + "cvss_vector = coalesce(excluded.cvss_vector, cvss_vector), "
-                            + "published = coalesce(excluded.published, published), "
-                            + "modified = coalesce(excluded.modified, modified)")
-                    .bind("source", a.source()).bind("id", a.id()).bind("aliases", json(a.aliases()))
-                    .bind("title", a.title()).bind("description", a.description())
-                    .bind("severity", a.severity() == null ? null : a.severity().name())
-                    .bind("severitySource", a.severitySource()).bind("score", a.cvssScore())
-                    .bind("vector", a.cvssVector()).bind("published", a.published()).bind("modified", a.modified())
-                    .execute();
+        private void upsert(Advisory a) throws SQLException {
+            set(upsertVuln, a.source(), a.id(), json(a.aliases()), a.title(), a.description(),
+                    a.severity() == null ? null : a.severity().name(), a.severitySource(), a.cvssScore(),
+                    a.cvssVector(), a.published(), a.modified());
+            upsertVuln.executeUpdate();
             for (Advisory.AffectedPackage p : a.affected()) {
-                h.createUpdate("INSERT INTO affected(source, vuln_id, ecosystem, package, ranges, versions, severity, "
-                                + "severity_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-                        .bind(0, a.source()).bind(1, a.id()).bind(2, p.ecosystem()).bind(3, p.name())
-                        .bind(4, json(p.ranges())).bind(5, json(p.versions()))
-                        .bind(6, p.severity() == null ? null : p.severity().name()).bind(7, p.severitySource())
-                        .execute();
+                set(insertAffected, a.source(), a.id(), p.ecosystem(), p.name(), json(p.ranges()),
+                        json(p.versions()), p.severity() == null ? null : p.severity().name(), p.severitySource());
+                insertAffected.executeUpdate();
             }
             advisories.incrementAndGet();
         }
 
         @Override
         public void nvd(NvdEntry e) {
-            h.createUpdate("INSERT OR REPLACE INTO nvd(cve_id, description, v3_score, v3_vector, v4_score, v4_vector, "
-                            + "published, modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-                    .bind(0, e.cveId()).bind(1, e.description()).bind(2, e.v3Score()).bind(3, e.v3Vector())
-                    .bind(4, e.v4Score()).bind(5, e.v4Vector()).bind(6, e.published()).bind(7, e.modified())
-                    .execute();
-            nvd.incrementAndGet();
+            try {
+                set(upsertNvd, e.cveId(), e.description(), e.v3Score(), e.v3Vector(), e.v4Score(), e.v4Vector(),
+                        e.published(), e.modified());
+                upsertNvd.executeUpdate();
+                nvd.incrementAndGet();
+            } catch (SQLException ex) {
+                throw new IllegalStateException(ex.getMessage(), ex);
+            }
+        }
+
+        void close() throws SQLException {
+            for (PreparedStatement st : List.of(deleteAll, deletePackage, upsertVuln, insertAffected, upsertNvd)) {
+                st.close();
+            }
         }
     }
 
@@ -245,6 +282,17 @@ public final class VulnDb {
                     .forEach(c -> out.computeIfAbsent(c.affected().name(), k -> new ArrayList<>()).add(c)));
         }
         return out;
+    }
+
+    /**
+     * A consistent copy of the whole database in one file (SQLite's VACUUM INTO), taken while the database is in
+     * use: for backups, and to ship a database built on one machine to registries without network access.
+     */
+    public void copyTo(Path target) throws IOException {
+        if (Files.exists(target)) {
+            throw new IOException(target + " already exists");
+        }
+        jdbi.useHandle(h -> h.execute("VACUUM INTO ?", target.toAbsolutePath().toString()));
     }
 
     public Optional<NvdEntry> nvd(String cveId) {

@@ -1,0 +1,371 @@
+package io.gatehouse.registry.scan.service;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gatehouse.core.model.MediaTypes;
+import io.gatehouse.core.reference.Digest;
+import io.gatehouse.core.report.ScanReport;
+import io.gatehouse.core.report.Severity;
+import io.gatehouse.registry.RegistryServer;
+import io.gatehouse.registry.auth.Principal;
+import io.gatehouse.registry.content.BlobInfo;
+import io.gatehouse.registry.content.ContentService;
+import io.gatehouse.registry.content.RegistryEvents;
+import io.gatehouse.registry.content.StoredManifest;
+import io.gatehouse.registry.scan.ScanEngine;
+import io.gatehouse.registry.scan.export.CycloneDxExporter;
+import io.gatehouse.registry.scan.export.TrivyJsonExporter;
+import io.gatehouse.registry.scan.inventory.ScanFailedException;
+import io.gatehouse.registry.scan.inventory.ScanLimits;
+import io.gatehouse.registry.scan.vulndb.AdvisoryImporter;
+import io.gatehouse.registry.scan.vulndb.VulnDb;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Scanning inside the registry: scan on push (per repository), on demand, and again when the vulnerability database
+ * changes; a bounded pool of workers; status per image in the database; the report and the SBOM stored as OCI
+ * artifacts whose {@code subject} is the image (so the referrers API finds them, and they travel with the image when
+ * it is copied with its referrers), and indexed for queries.
+ *
+ * <p>A scan of an image already scanned against the current database build answers from the stored report and
+ * does no work. Register as a listener: {@code server.addListener(scanService)}.
+ */
+public final class ScanService implements RegistryEvents, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ScanService.class);
+    public static final String REPORT_ARTIFACT_TYPE = ScanReport.MEDIA_TYPE;
+    public static final String SBOM_ARTIFACT_TYPE = CycloneDxExporter.MEDIA_TYPE;
+    /** Who stores reports: the registry itself. */
+    public static final Principal SCANNER = new Principal("gatehouse-scanner", Principal.Kind.SERVICE_ACCOUNT, true);
+    static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
+            false);
+    private static final byte[] EMPTY_CONFIG = "{}".getBytes();
+
+    private final ContentService content;
+    private final ScanIndex index;
+    private final ScanEngine engine;
+    private final Clock clock;
+    private final boolean scanOnPushDefault;
+    private final ExecutorService workers;
+    private final ScheduledExecutorService scheduler;
+    private volatile String lastRescanVersion;
+
+    public ScanService(ContentService content, ScanIndex index, ScanEngine engine, Clock clock, int workerCount,
+                       boolean scanOnPushDefault, Duration rescanCheckInterval) {
+        this.content = content;
+        this.index = index;
+        this.engine = engine;
+        this.clock = clock;
+        this.scanOnPushDefault = scanOnPushDefault;
+        this.workers = Executors.newFixedThreadPool(Math.max(1, workerCount), daemon("gatehouse-scan"));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("gatehouse-rescan"));
+        this.lastRescanVersion = engine.database().version();
+        for (String[] job : index.unfinishedJobs()) {
+            workers.submit(() -> run(job[0], job[1])); // a previous process stopped with these queued or running
+        }
+        if (rescanCheckInterval != null && !rescanCheckInterval.isZero()) {
+            long ms = rescanCheckInterval.toMillis();
+            scheduler.scheduleWithFixedDelay(this::rescanIfDatabaseChanged, ms, ms, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * The scanner wired to a running registry, with its settings: {@code scan.vulndb} (the vulnerability database
+     * file, default {@code <data dir>/vulndb.sqlite}), {@code scan.workers} (default 1: scans are CPU-bound),
+     * {@code scan.on_push} (default true), {@code scan.rescan_interval} (how often to look for a new database
+     * build, default PT15M).
+     */
+    public static ScanService create(RegistryServer server) throws IOException {
+        var config = server.config();
+        Path dbFile = Path.of(config.setting("scan.vulndb", "GATEHOUSE_SCAN_VULNDB",
+                server.dataDir().resolve("vulndb.sqlite").toString()));
+        int workers = Integer.parseInt(config.setting("scan.workers", "GATEHOUSE_SCAN_WORKERS", "1"));
+        boolean onPush = Boolean.parseBoolean(config.setting("scan.on_push", "GATEHOUSE_SCAN_ON_PUSH", "true"));
+        Duration interval = Duration.parse(config.setting("scan.rescan_interval", "GATEHOUSE_SCAN_RESCAN_INTERVAL",
+                "PT15M"));
+        ScanEngine engine = new ScanEngine(VulnDb.open(dbFile), ScanLimits.defaults(), server.clock());
+        return new ScanService(server.content(), new ScanIndex(server.jdbi()), engine, server.clock(), workers,
+                onPush, interval);
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    public VulnDb database() {
+        return engine.database();
+    }
+
+    public ScanIndex index() {
+        return index;
+    }
+
+    // ---- requests ---------------------------------------------------------------------------------------------
+
+    /**
+     * Asks for a scan. Answers at once: DONE from the stored report when the image was already scanned with the
+     * current database build (unless {@code force}), else QUEUED (or the state of a scan already under way).
+     */
+    public ScanStatus scan(String repository, Digest manifest, boolean force, Principal who) {
+        String digest = manifest.toString();
+        if (!force) {
+            Optional<ScanIndex.IndexedReport> stored = index.report(repository, digest);
+            if (stored.isPresent() && stored.get().databaseVersion().equals(engine.database().version())
+                    && content.getManifest(repository, Digest.parse(stored.get().reportManifest())).isPresent()) {
+                Optional<ScanStatus> s = index.status(repository, digest);
+                if (s.isPresent() && s.get().state() == ScanStatus.State.DONE) {
+                    return s.get();
+                }
+            }
+        }
+        if (index.queue(repository, digest, who == null ? null : who.name(), clock.millis())) {
+            workers.submit(() -> run(repository, digest));
+        }
+        return index.status(repository, digest).orElseThrow();
+    }
+
+    public Optional<ScanStatus> status(String repository, Digest manifest) {
+        return index.status(repository, manifest.toString());
+    }
+
+    /** The stored report of an image, read back from its artifact. */
+    public Optional<ScanReport> report(String repository, Digest manifest) {
+        return artifactPayload(repository, manifest, true).map(bytes -> {
+            try {
+                return JSON.readValue(bytes, ScanReport.class);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** The stored SBOM of an image, CycloneDX 1.5 JSON. */
+    public Optional<byte[]> sbom(String repository, Digest manifest) {
+        return artifactPayload(repository, manifest, false);
+    }
+
+    /** The stored report in Trivy's JSON shape. */
+    public Optional<byte[]> trivyReport(String repository, Digest manifest) {
+        return report(repository, manifest).map(r -> TrivyJsonExporter.toBytes(r, repository + "@" + manifest));
+    }
+
+    private Optional<byte[]> artifactPayload(String repository, Digest manifest, boolean report) {
+        Optional<ScanIndex.IndexedReport> row = index.report(repository, manifest.toString());
+        if (row.isEmpty()) {
+            return Optional.empty();
+        }
+        String artifact = report ? row.get().reportManifest() : row.get().sbomManifest();
+        Optional<StoredManifest> m = content.getManifest(repository, Digest.parse(artifact));
+        if (m.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode layer = JSON.readTree(m.get().bytes()).path("layers").get(0);
+            try (InputStream in = content.openBlob(repository, Digest.parse(layer.path("digest").asText()))) {
+                return Optional.of(in.readAllBytes());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void setScanOnPush(String repository, boolean enabled) {
+        index.setScanOnPush(repository, enabled);
+    }
+
+    public boolean scanOnPush(String repository) {
+        return index.scanOnPush(repository).orElse(scanOnPushDefault);
+    }
+
+    /** Imports vulnerability data, then queues a rescan of every image whose report used an older build. */
+    public VulnDb.ImportResult importVulnData(AdvisoryImporter importer, Path path) throws IOException {
+        VulnDb.ImportResult r = engine.database().importFrom(importer, path);
+        rescanOutdated();
+        return r;
+    }
+
+    /** Queues every image whose stored report was made with another database build; returns how many. */
+    public int rescanOutdated() {
+        String current = engine.database().version();
+        lastRescanVersion = current;
+        int n = 0;
+        for (String[] img : index.reportsOlderThan(current)) {
+            if (index.queue(img[0], img[1], SCANNER.name(), clock.millis())) {
+                workers.submit(() -> run(img[0], img[1]));
+                n++;
+            }
+        }
+        if (n > 0) {
+            LOG.info("vulnerability database is now {}: {} images queued for a rescan", current, n);
+        }
+        return n;
+    }
+
+    private void rescanIfDatabaseChanged() {
+        try {
+            if (!engine.database().version().equals(lastRescanVersion)) {
+                rescanOutdated();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("rescan check failed: {}", e.getMessage());
+        }
+    }
+
+    // ---- events -----------------------------------------------------------------------------------------------
+
+    @Override
+    public void manifestPushed(String repository, Digest digest, String mediaType, String tag, Digest subject,
+                               String artifactType, Principal principal) {
+        if (subject != null || REPORT_ARTIFACT_TYPE.equals(artifactType) || SBOM_ARTIFACT_TYPE.equals(artifactType)) {
+            return; // signatures, reports, SBOMs: artifacts about an image, not images
+        }
+        if (!(MediaTypes.isImageManifest(mediaType) || MediaTypes.isIndex(mediaType)) || !scanOnPush(repository)) {
+            return;
+        }
+        scan(repository, digest, false, principal);
+    }
+
+    @Override
+    public void manifestDeleted(String repository, Digest digest, Principal principal) {
+        index.forget(repository, digest.toString());
+    }
+
+    // ---- the work ---------------------------------------------------------------------------------------------
+
+    void run(String repository, String digest) {
+        index.running(repository, digest, clock.millis());
+        try {
+            Optional<StoredManifest> m = content.getManifest(repository, Digest.parse(digest));
+            if (m.isEmpty()) {
+                index.finished(repository, digest, ScanStatus.State.FAILED, "the manifest no longer exists",
+                        clock.millis());
+                return;
+            }
+            JsonNode manifest = JSON.readTree(m.get().bytes());
+            if (MediaTypes.isIndex(m.get().mediaType())) {
+                int n = 0;
+                for (JsonNode child : manifest.path("manifests")) {
+                    String type = child.path("annotations").path("vnd.docker.reference.type").asText("");
+                    if (MediaTypes.isImageManifest(child.path("mediaType").asText()) && !type.equals("attestation-manifest")) {
+                        scan(repository, Digest.parse(child.path("digest").asText()), false, SCANNER);
+                        n++;
+                    }
+                }
+                index.finished(repository, digest, ScanStatus.State.DONE, n + " platform images scanned separately",
+                        clock.millis());
+                return;
+            }
+            List<ScanEngine.Layer> layers = new ArrayList<>();
+            for (JsonNode l : manifest.path("layers")) {
+                Digest ld = Digest.parse(l.path("digest").asText());
+                if (l.path("mediaType").asText("").contains("foreign")) {
+                    continue; // Windows base layers: not in the registry by design
+                }
+                layers.add(new ScanEngine.Layer(ld.toString(), () -> content.openBlob(repository, ld)));
+            }
+            ScanEngine.Result result = engine.scan(digest, repository, layers);
+            store(repository, m.get(), result);
+            index.finished(repository, digest, ScanStatus.State.DONE, null, clock.millis());
+            LOG.info("scanned {}@{}: {} packages, {} findings ({} critical), database {}", repository, digest,
+                    result.sbom().packages().size(), result.report().summary().total(),
+                    result.report().summary().count(Severity.CRITICAL), result.report().databaseVersion());
+        } catch (ScanFailedException e) {
+            LOG.info("scan of {}@{} failed: {}", repository, digest, e.getMessage());
+            index.finished(repository, digest, ScanStatus.State.FAILED, e.getMessage(), clock.millis());
+        } catch (Exception | Error e) {
+            LOG.warn("scan of {}@{} failed", repository, digest, e);
+            index.finished(repository, digest, ScanStatus.State.FAILED, "internal error: " + e, clock.millis());
+        }
+    }
+
+    private void store(String repository, StoredManifest image, ScanEngine.Result result) throws IOException {
+        ScanReport report = result.report();
+        String reportManifest = pushArtifact(repository, image, REPORT_ARTIFACT_TYPE,
+                JSON.writeValueAsBytes(report), report);
+        String sbomManifest = pushArtifact(repository, image, SBOM_ARTIFACT_TYPE,
+                CycloneDxExporter.toBytes(result.sbom(), repository), report);
+        Optional<ScanIndex.IndexedReport> previous = index.report(repository, image.digest().toString());
+        index.storeReport(repository, image.digest().toString(), reportManifest, sbomManifest, report);
+        if (previous.isPresent()) {
+            // the older report and SBOM are superseded: drop them so referrers list one current report
+            for (String old : List.of(previous.get().reportManifest(), previous.get().sbomManifest())) {
+                if (!old.equals(reportManifest) && !old.equals(sbomManifest)) {
+                    try {
+                        content.deleteManifest(repository, Digest.parse(old), SCANNER);
+                    } catch (RuntimeException gone) {
+                        // already deleted by someone else: nothing to do
+                    }
+                }
+            }
+        }
+    }
+
+    /** An OCI artifact manifest (image-spec 1.1: artifactType, empty config, one layer, subject = the image). */
+    private String pushArtifact(String repository, StoredManifest image, String artifactType, byte[] payload,
+                                ScanReport report) throws IOException {
+        BlobInfo config = content.writeBlob(repository, EMPTY_CONFIG);
+        BlobInfo blob = content.writeBlob(repository, payload);
+        ObjectNode m = JSON.createObjectNode();
+        m.put("schemaVersion", 2);
+        m.put("mediaType", MediaTypes.OCI_MANIFEST);
+        m.put("artifactType", artifactType);
+        ObjectNode c = m.putObject("config");
+        c.put("mediaType", MediaTypes.OCI_EMPTY);
+        c.put("digest", config.digest().toString());
+        c.put("size", config.size());
+        ObjectNode layer = m.putArray("layers").addObject();
+        layer.put("mediaType", artifactType);
+        layer.put("digest", blob.digest().toString());
+        layer.put("size", blob.size());
+        ObjectNode subject = m.putObject("subject");
+        subject.put("mediaType", image.mediaType());
+        subject.put("digest", image.digest().toString());
+        subject.put("size", image.size());
+        ObjectNode ann = m.putObject("annotations");
+        ann.put("org.opencontainers.image.created", report.finishedAt());
+        ann.put("io.gatehouse.scan.database-version", report.databaseVersion());
+        ann.put("io.gatehouse.scan.scanner-version", report.scannerVersion());
+        for (Severity s : Severity.values()) {
+            ann.put("io.gatehouse.scan." + s.name().toLowerCase(java.util.Locale.ROOT),
+                    String.valueOf(report.summary().count(s)));
+        }
+        byte[] bytes = JSON.writeValueAsBytes(m);
+        Digest d = Digest.sha256(bytes);
+        content.putManifest(repository, d.toString(), List.of(), bytes, MediaTypes.OCI_MANIFEST, SCANNER, false);
+        return d.toString();
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
