@@ -72,6 +72,9 @@ public final class JavaArchiveExtractor implements Extractor {
         byte[] head = in.readNBytes(IN_MEMORY_ARCHIVE + 1);
         ctx.addArchiveBytes(head.length, location);
         if (head.length <= IN_MEMORY_ARCHIVE) {
+            if (scanCentralDirectory(location, head, ctx, depth, out)) {
+                return;
+            }
             ZipFile zf;
             try {
                 zf = ZipFile.builder().setSeekableByteChannel(new SeekableInMemoryByteChannel(head)).get();
@@ -86,6 +89,53 @@ public final class JavaArchiveExtractor implements Extractor {
         } else {
             scanStream(location, new SequenceInputStream(new ByteArrayInputStream(head), in), ctx, depth, out);
         }
+    }
+
+    /** The fast path (see {@link CentralDirectory}); false when the archive needs the general reader. */
+    private boolean scanCentralDirectory(String location, byte[] zip, ExtractContext ctx, int depth,
+                                         List<Package> out) throws IOException {
+        List<CentralDirectory.Entry> entries;
+        try {
+            entries = CentralDirectory.entries(zip, JavaArchiveExtractor::interesting,
+                    ctx.limits().maxArchiveEntries());
+        } catch (ScanFailedException tooMany) {
+            throw new ScanFailedException(location + ": " + tooMany.getMessage());
+        }
+        if (entries == null) {
+            return false;
+        }
+        List<Package> poms = new ArrayList<>();
+        Manifest manifest = null;
+        for (CentralDirectory.Entry e : entries) {
+            InputStream es = CentralDirectory.open(zip, e);
+            if (es == null) {
+                continue;
+            }
+            String name = e.name();
+            try (es) {
+                if (name.endsWith("/pom.properties")) {
+                    Package p = fromPomProperties(ctx.readText(location + "!/" + name, es), ctx, location);
+                    if (p != null) {
+                        poms.add(p);
+                    }
+                } else if (name.equalsIgnoreCase("META-INF/MANIFEST.MF")) {
+                    manifest = manifest(ctx.readText(location + "!/" + name, es));
+                } else {
+                    scan(location + "!/" + name, es, ctx, depth + 1, out);
+                }
+            } catch (ScanFailedException sfe) {
+                throw sfe;
+            } catch (IOException | RuntimeException unreadableEntry) {
+                // one damaged entry costs only what it would have told us
+            }
+        }
+        identify(location, poms, manifest, ctx, out);
+        return true;
+    }
+
+    private static boolean interesting(String name) {
+        return (name.startsWith("META-INF/maven/") && name.endsWith("/pom.properties"))
+                || name.equalsIgnoreCase("META-INF/MANIFEST.MF") || (!name.endsWith("/") && isArchive(name));
     }
 
     private void scanZipFile(String location, ZipFile zf, ExtractContext ctx, int depth, List<Package> out)
