@@ -98,6 +98,7 @@ public final class LayerInventory {
                 }
                 for (Extractor x : extractors) {
                     if (x.wants(path)) {
+                        ctx.entrySize(e.getSize());
                         Extracted r = x.extract(path, tar, ctx);
                         if (r != null && (!r.packages().isEmpty() || r.os() != null)) {
                             found.put(path, r);
