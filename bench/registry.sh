@@ -4,6 +4,8 @@
 #
 #   bash bench/registry.sh            # RUNS=3 SIZE_MIB=1024 WRK_SECONDS=10 CHUNK_MIB=64 by default
 #   RUNS=1 SIZE_MIB=256 bash bench/registry.sh   # a quick smoke run (still writes the doc; say so if you commit it)
+#   BENCH_DIR=/dev/shm RUNS=1 SIZE_MIB=512 DOC=/tmp/p.md bash bench/registry.sh
+#                                     # everything on tmpfs: no disk, so fsync is free; isolates CPU from storage cost
 #
 # What is measured (each RUNS times, interleaved ours/Distribution, the median is reported):
 #   push monolithic  POST + one PUT ?digest= with the whole layer          (curl -T, streamed from disk)
@@ -55,7 +57,7 @@ HAVE_OURS=1
 [ -f "$JAR" ] || { log "no $JAR: measuring the references only"; HAVE_OURS=0; }
 
 # ------------------------------------------------------------------------------------------------ work area, cleanup
-WORK=$(mktemp -d /tmp/gatehouse-bench.XXXXXX)
+WORK=$(mktemp -d "${BENCH_DIR:-/tmp}/gatehouse-bench.XXXXXX")
 chmod 755 "$WORK"   # nginx's workers run as an unprivileged user and must read the files it serves
 PIDS=()
 cleanup() {
@@ -136,7 +138,7 @@ OURS=""; OURS_PID=""
 if [ "$HAVE_OURS" = 1 ]; then
   OURS_PORT=$(free_port)
   mkdir -p "$WORK/ours"
-  GATEHOUSE_HOST=127.0.0.1 GATEHOUSE_PORT=$OURS_PORT GATEHOUSE_DATA_DIR="$WORK/ours/data" GATEHOUSE_GC_INTERVAL=0 \
+  GATEHOUSE_HOST=127.0.0.1 GATEHOUSE_PORT=$OURS_PORT GATEHOUSE_DATA_DIR="$WORK/ours/data" GATEHOUSE_GC_INTERVAL=0 GATEHOUSE_AUTH_ENABLED=false \
     java -Xmx$XMX -jar "$JAR" serve > "$WORK/ours/log" 2>&1 &
   OURS_PID=$!; PIDS+=("$OURS_PID")
   OURS=http://127.0.0.1:$OURS_PORT
@@ -199,6 +201,7 @@ median() { sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) { print "nan"; exit 
 declare -A T   # T[metric:server] = newline-separated samples
 add() { T[$1]="${T[$1]:-}$2"$'\n'; }
 
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 SIZE=$((SIZE_MIB * 1048576))
 # SIZE bytes of incompressible, never-repeating data at ~1 GB/s (AES-CTR keystream); openssl dies of SIGPIPE by design
 random_file() { # seed path
@@ -206,6 +209,20 @@ random_file() { # seed path
 }
 LAYER=$WORK/layer.bin
 CHUNKS=$WORK/chunks
+
+# Warm-up, not measured: a registry is a long-running server, so what matters is its steady state; the JVM needs a
+# few transfers and requests before its JIT has compiled the hot paths. Both registries get the same warm-up.
+WARM=$((64 * 1048576))
+(SIZE=$WARM; random_file gatehouse-bench-warmup "$WORK/warm.bin")
+WARM_D=sha256:$(openssl dgst -sha256 -r "$WORK/warm.bin" | cut -d' ' -f1)
+for base in "$DIST" ${OURS:+"$OURS"}; do
+  for i in 1 2 3; do
+    push_mono "$base" "bench/warmup$i" "$WORK/warm.bin" "$WARM_D" >/dev/null || true
+    pull "$base/v2/bench/warmup$i/blobs/$WARM_D" "$WARM" >/dev/null || true
+    wrk -t2 -c"$WRK_CONNECTIONS" -d2s "$base/v2/" >/dev/null 2>&1 || true
+  done
+done
+rm -f "$WORK/warm.bin"
 for run in $(seq 1 "$RUNS"); do
   log "run $run/$RUNS: generating a fresh ${SIZE_MIB} MiB layer"
   random_file "gatehouse-bench-$run-$$" "$LAYER"
@@ -214,9 +231,18 @@ for run in $(seq 1 "$RUNS"); do
   split -b "${CHUNK_MIB}M" -a 4 -d "$LAYER" "$CHUNKS/chunk."
   ln -f "$LAYER" "$WORK/nginx/www/layer.bin" 2>/dev/null || cp "$LAYER" "$WORK/nginx/www/layer.bin"
 
-  # monolithic: each registry gets its own repository; the digest is new to both
-  add mono:dist "$(push_mono "$DIST" "bench/mono$run" "$LAYER" "$DIGEST")"
-  [ -z "$OURS" ] || add mono:ours "$(push_mono "$OURS" "bench/mono$run" "$LAYER" "$DIGEST")"
+  # monolithic: each registry gets its own repository; the digest is new to both. Who goes first alternates
+  # between runs, and `sync` before each push starts both from the same page-cache state (no dirty pages of the
+  # previous transfer being written back under the next one).
+  if [ $((run % 2)) = 1 ] || [ -z "$OURS" ]; then ORDER="dist ours"; else ORDER="ours dist"; fi
+  for who in $ORDER; do
+    sync
+    case $who in
+      dist) add mono:dist "$(push_mono "$DIST" "bench/mono$run" "$LAYER" "$DIGEST")" ;;
+      ours) [ -z "$OURS" ] || add mono:ours "$(push_mono "$OURS" "bench/mono$run" "$LAYER" "$DIGEST")" ;;
+    esac
+  done
+  sync
   # pull what was just pushed (page cache is warm for all three: the same file, just written)
   for i in 1 2; do
     add pull:dist "$(pull "$DIST/v2/bench/mono$run/blobs/$DIGEST" "$SIZE")"
@@ -230,8 +256,13 @@ for run in $(seq 1 "$RUNS"); do
   rm -rf "$CHUNKS"; mkdir -p "$CHUNKS"
   split -b "${CHUNK_MIB}M" -a 4 -d "$LAYER.c" "$CHUNKS/chunk."
   rm -f "$LAYER.c"
-  add chunked:dist "$(push_chunked "$DIST" "bench/chunked$run" "$CHUNKS" "$CDIGEST")"
-  [ -z "$OURS" ] || add chunked:ours "$(push_chunked "$OURS" "bench/chunked$run" "$CHUNKS" "$CDIGEST")"
+  for who in $ORDER; do
+    sync
+    case $who in
+      dist) add chunked:dist "$(push_chunked "$DIST" "bench/chunked$run" "$CHUNKS" "$CDIGEST")" ;;
+      ours) [ -z "$OURS" ] || add chunked:ours "$(push_chunked "$OURS" "bench/chunked$run" "$CHUNKS" "$CDIGEST")" ;;
+    esac
+  done
   rm -rf "$CHUNKS"
   log "run $run: mono dist $(echo "${T[mono:dist]}" | tail -2 | head -1)s ours $(echo "${T[mono:ours]:-}" | tail -2 | head -1)s; chunked dist $(echo "${T[chunked:dist]}" | tail -2 | head -1)s ours $(echo "${T[chunked:ours]:-}" | tail -2 | head -1)s"
 done
@@ -305,6 +336,7 @@ TABLE=$(cat <<EOF
 | peak resident memory, -Xmx$XMX, whole run (MiB, VmHWM) | $OURS_HWM | $DIST_HWM | – | – | < 400 MiB | $MEM_OK |
 EOF
 )
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 MACHINE="$(nproc) cores ($(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; exit }')), $(free -g | awk '/^Mem:/ { print $2 }') GiB RAM, $(. /etc/os-release; echo "$PRETTY_NAME"), $(java -version 2>&1 | head -1), $(/usr/bin/docker-registry --version 2>/dev/null | head -1), nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///')"
 STAMP="$(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo '+local changes')"
 SAMPLES=$(for k in mono:ours mono:dist chunked:ours chunked:dist pull:ours pull:dist pull:nginx rps:ours rps:dist rps:nginx; do
@@ -321,6 +353,7 @@ SECTION=$(cat <<EOF
 <!-- bench/registry.sh:begin (generated; rerun the script to refresh) -->
 Run: $STAMP; RUNS=$RUNS, layer $SIZE_MIB MiB, chunks $CHUNK_MIB MiB, wrk ${WRK_SECONDS}s × ${WRK_CONNECTIONS} connections.
 Machine: $MACHINE.
+Load average (1/5/15 min) when the measurements started: $LOAD_BEFORE; when they ended: $LOAD_AFTER (other work shares these cores).
 
 $TABLE
 

@@ -1,14 +1,20 @@
 package io.gatehouse.registry;
 
+import io.gatehouse.registry.auth.AuthWiring;
+import io.gatehouse.registry.cli.CopyCommand;
+import io.gatehouse.registry.cli.MirrorCommand;
 import io.gatehouse.registry.cli.ServeCommand;
+import io.gatehouse.registry.scan.cli.ScanCommand;
+import io.gatehouse.registry.scan.cli.VulnDbCommand;
+import io.gatehouse.registry.trust.Trust;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Wiring only: the {@code gatehouse} command line. Subcommands: serve (more are added by other capabilities). */
 @Command(name = "gatehouse", mixinStandardHelpOptions = true, version = "gatehouse 0.1.0",
         description = "Gatehouse: a companion container registry and its tools.",
-        subcommands = {ServeCommand.class, io.gatehouse.registry.scan.cli.VulnDbCommand.class,
-                io.gatehouse.registry.scan.cli.ScanCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, MirrorCommand.class, CopyCommand.class, VulnDbCommand.class, ScanCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -26,6 +32,18 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // Access control on by default (auth.enabled=false leaves the registry open, e.g. for benchmarks).
+        ServeCommand.setAssembler(config -> {
+            RegistryServer.Builder b = RegistryServer.builder(config);
+            if (AuthWiring.enabled(config)) {
+                AuthWiring auth = AuthWiring.install(b, config);
+                Trust.install(b, s -> auth.module().api(), s -> auth.module().auditLog());
+            } else {
+                b.accessController(new io.gatehouse.registry.auth.OpenAccess());
+                Trust.install(b, null, null);
+            }
+            return b;
+        });
         int code = commandLine().execute(args);
         if (code != 0 || args.length == 0 || !"serve".equals(args[0])) System.exit(code);
     }

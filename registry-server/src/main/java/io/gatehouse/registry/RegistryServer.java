@@ -147,7 +147,7 @@ public final class RegistryServer implements AutoCloseable {
     }
 
     private RegistryServer(Builder b) {
-        this.config = b.config;
+        this.config = b.config.validated();
         this.clock = b.clock;
         try {
             Files.createDirectories(config.dataDir());
@@ -186,6 +186,9 @@ public final class RegistryServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendDateHeader(false);
+        // Let odd paths ("a//b", "%2F" inside a name) reach the /v2 router, which answers NAME_INVALID as JSON
+        // instead of Jetty's HTML 400. Dot segments are still resolved by Jetty before routing.
+        http.setUriCompliance(org.eclipse.jetty.http.UriCompliance.LEGACY);
         if (config.tlsEnabled()) {
             SslContextFactory.Server ssl = new SslContextFactory.Server();
             try {
@@ -331,7 +334,16 @@ public final class RegistryServer implements AutoCloseable {
     public synchronized void close() {
         if (closed) return;
         closed = true;
-        if (scheduler != null) scheduler.shutdownNow();
+        if (scheduler != null) {
+            // Let a running GC finish its current step rather than pull the database from under it.
+            scheduler.shutdown();
+            try {
+                if (!scheduler.awaitTermination(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) scheduler.shutdownNow();
+            } catch (InterruptedException e) {
+                scheduler.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
         try {
             jetty.stop();
         } catch (Exception e) {

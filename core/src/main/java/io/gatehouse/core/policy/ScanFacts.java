@@ -1,5 +1,7 @@
 package io.gatehouse.core.policy;
 
+import io.gatehouse.core.report.ScanReport;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +24,16 @@ public record ScanFacts(String imageDigest, Instant scannedAt, List<Finding> fin
     public ScanFacts {
         Objects.requireNonNull(scannedAt, "scannedAt");
         findings = findings == null ? List.of() : List.copyOf(findings);
+    }
+
+    /** The facts of a full scan report; its age counts from when the scan finished (or started, if unfinished). */
+    public static ScanFacts of(ScanReport report) {
+        String when = report.finishedAt() != null ? report.finishedAt() : report.startedAt();
+        if (when == null) throw new IllegalArgumentException("the scan report has no time");
+        Instant at = Instant.parse(when);
+        return new ScanFacts(report.imageDigest(), at, report.findings().stream()
+                .map(f -> new Finding(f.vulnerabilityId(), f.aliases(), f.severity().name(), f.fixable(), f.packageName()))
+                .toList());
     }
 
     /**

@@ -1,5 +1,8 @@
 package io.gatehouse.core.reference;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -32,6 +35,7 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
     }
 
     /** Parses {@code sha256:<hex>}; throws {@link InvalidDigestException} with a readable reason. */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static Digest parse(String text) {
         if (text == null || text.isEmpty()) throw new InvalidDigestException("digest is empty");
         int colon = text.indexOf(':');
@@ -81,6 +85,7 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
         return algorithm + "-" + hex;
     }
 
+    @JsonValue
     @Override
     public String toString() {
         return algorithm + ":" + hex;

@@ -164,4 +164,22 @@ class PolicyEvaluatorTest {
         assertThat(TagTemplate.problem("-%n")).contains("not a valid tag");
         assertThat(TagTemplate.problem("%n-%Y%m%d-%d12")).isNull();
     }
+
+    @Test
+    void scanReportAdaptsToFacts() {
+        var fixed = new io.gatehouse.core.report.Finding("CVE-2024-1", List.of("GHSA-x"), "openssl", "3.0.1", null, "deb", null, null, null,
+                "3.0.2", io.gatehouse.core.report.Severity.CRITICAL, "debian", null, null, null, null, "osv");
+        var unfixed = new io.gatehouse.core.report.Finding("CVE-2024-2", null, "zlib", "1.2", null, "deb", null, null, null,
+                null, io.gatehouse.core.report.Severity.HIGH, null, null, null, null, null, "osv");
+        var report = io.gatehouse.core.report.ScanReport.of(DIGEST.toString(), "team/app", null, "db-1", "0.1",
+                NOW.minusSeconds(60), NOW.minusSeconds(30), List.of(unfixed, fixed));
+        ScanFacts facts = ScanFacts.of(report);
+        assertThat(facts.scannedAt()).isEqualTo(NOW.minusSeconds(30));
+        assertThat(facts.findings()).extracting(ScanFacts.Finding::id, ScanFacts.Finding::severity, ScanFacts.Finding::fixable)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("CVE-2024-1", "CRITICAL", true), org.assertj.core.groups.Tuple.tuple("CVE-2024-2", "HIGH", false));
+        Policy p = policy("{\"vulnerabilities\":{\"maxCounts\":{\"critical\":0,\"high\":0},\"ignoreUnfixed\":true}}");
+        Verdict v = evaluator.evaluate(p, input(facts, "1.0"));
+        assertThat(only(v, "vulnerabilities.critical").passed()).isFalse();
+        assertThat(only(v, "vulnerabilities.high").passed()).isTrue();
+    }
 }

@@ -10,4 +10,12 @@ public record Principal(String name, Kind kind, boolean systemAdmin) {
     public boolean isAnonymous() {
         return kind == Kind.ANONYMOUS;
     }
+
+    public static Principal user(String name, boolean systemAdmin) {
+        return new Principal(name, Kind.USER, systemAdmin);
+    }
+
+    public static Principal serviceAccount(String name, boolean systemAdmin) {
+        return new Principal(name, Kind.SERVICE_ACCOUNT, systemAdmin);
+    }
 }

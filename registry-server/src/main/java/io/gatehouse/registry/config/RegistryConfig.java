@@ -100,7 +100,15 @@ public record RegistryConfig(
             String v = env.get(s.env());
             if (v != null) values.put(s.key(), v);
         }
-        return fromValues(values, env);
+        return fromValues(values, env).validated();
+    }
+
+    /** Checks settings that only make sense together; the server calls this before starting. */
+    public RegistryConfig validated() {
+        if ((tlsCertificate == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("server.tls.certificate and server.tls.key must be given together");
+        }
+        return this;
     }
 
     /** A copy with one setting changed (by YAML key). */
@@ -141,9 +149,6 @@ public record RegistryConfig(
         String db = v.get("storage.database");
         String cert = v.get("server.tls.certificate");
         String key = v.get("server.tls.key");
-        if (blank(cert) != blank(key)) {
-            throw new IllegalArgumentException("server.tls.certificate and server.tls.key must be given together");
-        }
         return new RegistryConfig(
                 v.get("server.host"),
                 intValue(v, "server.port", 0, 65535),

@@ -32,6 +32,9 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class GarbageCollector {
     private static final Logger LOG = LoggerFactory.getLogger(GarbageCollector.class);
 
+    /** Who GC's deletions are attributed to in events (and so in the audit log). */
+    public static final Principal GC_PRINCIPAL = new Principal("system:gc", Principal.Kind.SERVICE_ACCOUNT, false);
+
     public record Report(int manifestsDeleted, int blobsDeleted, long bytesFreed, int orphanFilesDeleted, int uploadsRemoved) {
     }
 
@@ -63,7 +66,7 @@ public final class GarbageCollector {
                 for (int round = 0; round < 8; round++) {
                     int n = 0;
                     for (String[] m : meta.untaggedManifests(before)) {
-                        if (content.deleteUntaggedManifest(m[0], Digest.parse(m[1]), Principal.ANONYMOUS)) n++;
+                        if (content.deleteUntaggedManifest(m[0], Digest.parse(m[1]), GC_PRINCIPAL)) n++;
                     }
                     manifests += n;
                     if (n == 0) break;

@@ -25,8 +25,8 @@ final class ByteRange {
             }
             long start = Long.parseLong(a);
             long end = b.isEmpty() ? size - 1 : Long.parseLong(b);
-            if (end < start) return null;
             if (start >= size) return UNSATISFIABLE;
+            if (end < start) return null;
             return new long[]{start, Math.min(end, size - 1)};
         } catch (NumberFormatException e) {
             return null;

@@ -41,7 +41,7 @@ public final class PemKeyStores {
         try (Reader r = Files.newBufferedReader(privateKey, StandardCharsets.US_ASCII); PEMParser p = new PEMParser(r)) {
             Object o;
             while ((o = p.readObject()) != null && key == null) {
-                if (o instanceof PEMKeyPair kp) key = keys.getKeyPair(kp).getPrivate();
+                if (o instanceof PEMKeyPair kp) key = keys.getPrivateKey(kp.getPrivateKeyInfo());
                 else if (o instanceof PrivateKeyInfo pki) key = keys.getPrivateKey(pki);
             }
         }

@@ -150,6 +150,11 @@ public final class V2Handler extends Handler.Abstract {
         Decision d = access.authorize(request.getHeaders().get(HttpHeader.AUTHORIZATION), Request.getRemoteAddr(request), scope);
         if (d instanceof Decision.Allowed a) return a.principal();
         Decision.Denied denied = (Decision.Denied) d;
+        if (denied.status() == 404 && Scope.REPOSITORY.equals(scope.type())) {
+            // A repository hidden from the caller: answer exactly as this route answers for one that does not exist.
+            answerAsMissing(request, response, callback, scope.name());
+            return null;
+        }
         for (Map.Entry<String, String> h : denied.headers().entrySet()) response.getHeaders().put(h.getKey(), h.getValue());
         Errors.send(request, response, callback, new OciError(denied.status(), denied.errorCode(), denied.message()));
         return null;
@@ -168,6 +173,8 @@ public final class V2Handler extends Handler.Abstract {
                 Optional<StoredManifest> found = content.getManifest(name, ref);
                 if (found.isEmpty()) throw unknownManifest(name, ref);
                 StoredManifest m = found.get();
+                // Served as stored whatever Accept lists: the registry never converts, and real clients (skopeo 1.9
+                // inspect --raw, for one) omit types they do handle from Accept; Distribution serves them too.
                 boolean head = HttpMethod.HEAD.is(method);
                 if (!head) {
                     Optional<OciError> refused = content.gate().beforeManifestPull(p, name, m.digest());
@@ -551,10 +558,14 @@ public final class V2Handler extends Handler.Abstract {
     }
 
     private void referrers(String name, String ref, Request request, Response response, Callback callback) {
+        referrers(name, ref, request, response, callback, false);
+    }
+
+    private void referrers(String name, String ref, Request request, Response response, Callback callback, boolean hidden) {
         Digest subject = ContentService.parseDigest(ref);
         String artifactType = Request.extractQueryParameters(request).getValue("artifactType");
         if (artifactType != null && artifactType.isEmpty()) artifactType = null;
-        List<Referrer> list = content.referrers(name, subject, artifactType);
+        List<Referrer> list = hidden ? List.of() : content.referrers(name, subject, artifactType);
         ObjectNode root = Errors.JSON.createObjectNode();
         root.put("schemaVersion", 2);
         root.put("mediaType", MediaTypes.OCI_INDEX);
@@ -572,6 +583,18 @@ public final class V2Handler extends Handler.Abstract {
         }
         if (artifactType != null) response.getHeaders().put("OCI-Filters-Applied", "artifactType");
         json(request, response, callback, 200, root.toString().getBytes(StandardCharsets.UTF_8), MediaTypes.OCI_INDEX);
+    }
+
+    /** The answer of the request's route for a repository that does not exist (the access controller hid {@code name}). */
+    private void answerAsMissing(Request request, Response response, Callback callback, String name) {
+        String path = Request.getPathInContext(request);
+        Route route = Route.parse(path.length() <= 4 ? "" : path.substring(4));
+        switch (route.kind()) {
+            case "blob" -> throw OciError.blobUnknown(ContentService.parseDigest(route.reference()).toString()).exception();
+            case "upload" -> throw OciError.blobUploadUnknown().exception();
+            case "referrers" -> referrers(name, route.reference(), request, response, callback, true);
+            default -> throw OciError.nameUnknown(name).exception();
+        }
     }
 
     private void json(Request request, Response response, Callback callback, int status, byte[] body, String type) {

@@ -46,6 +46,30 @@ public final class MetadataStore {
     private final Jdbi jdbi;
     private final Clock clock;
 
+    /**
+     * One writer at a time, queued in Java: SQLite allows a single writer anyway, and its busy handler backs off
+     * in sleeps of up to 100 ms, which under concurrent pushes costs far more than a fair in-process queue.
+     */
+    private final java.util.concurrent.locks.ReentrantLock writeLock = new java.util.concurrent.locks.ReentrantLock(true);
+
+    private <T> T inWrite(org.jdbi.v3.core.HandleCallback<T, RuntimeException> work) {
+        writeLock.lock();
+        try {
+            return jdbi.inTransaction(work);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void useWrite(org.jdbi.v3.core.HandleConsumer<RuntimeException> work) {
+        writeLock.lock();
+        try {
+            jdbi.useTransaction(work);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
     public MetadataStore(Jdbi jdbi, Clock clock) {
         this.jdbi = jdbi;
         this.clock = clock;
@@ -92,7 +116,7 @@ public final class MetadataStore {
     /** Records a committed blob (or refreshes its GC protection) and links it into {@code repository}. */
     public void linkBlob(String repository, String digest, long size) {
         long now = now();
-        jdbi.useTransaction(h -> {
+        useWrite(h -> {
             h.createUpdate("INSERT INTO blobs (digest, size, created_at, touched_at) VALUES (?, ?, ?, ?) "
                             + "ON CONFLICT (digest) DO UPDATE SET touched_at = excluded.touched_at")
                     .bind(0, digest).bind(1, size).bind(2, now).bind(3, now).execute();
@@ -105,7 +129,7 @@ public final class MetadataStore {
     /** Links an already-known blob into {@code to}, when {@code from} (or any repository, if from is null) has it. */
     public boolean mountBlob(String from, String to, String digest) {
         long now = now();
-        return jdbi.inTransaction(h -> {
+        return inWrite(h -> {
             boolean known = from == null
                     ? h.createQuery("SELECT 1 FROM repository_blobs WHERE digest = ?").bind(0, digest).mapTo(Integer.class).findFirst().isPresent()
                     : h.createQuery("SELECT 1 FROM repository_blobs rb JOIN repositories r ON r.id = rb.repository_id "
@@ -138,11 +162,11 @@ public final class MetadataStore {
     /** Renews a blob's GC protection (a client that saw it exist is likely about to reference it). */
     public void touchBlob(String digest) {
         long now = now();
-        jdbi.useHandle(h -> h.createUpdate("UPDATE blobs SET touched_at = ? WHERE digest = ?").bind(0, now).bind(1, digest).execute());
+        useWrite(h -> h.createUpdate("UPDATE blobs SET touched_at = ? WHERE digest = ?").bind(0, now).bind(1, digest).execute());
     }
 
     public boolean unlinkBlob(String repository, String digest) {
-        return jdbi.inTransaction(h -> h.createUpdate("DELETE FROM repository_blobs WHERE digest = ? AND repository_id = "
+        return inWrite(h -> h.createUpdate("DELETE FROM repository_blobs WHERE digest = ? AND repository_id = "
                 + "(SELECT id FROM repositories WHERE name = ?)").bind(0, digest).bind(1, repository).execute() > 0);
     }
 
@@ -162,7 +186,7 @@ public final class MetadataStore {
      */
     public List<String> putManifest(String repository, NewManifest m, Collection<String> tags) {
         long now = now();
-        return jdbi.inTransaction(h -> {
+        return inWrite(h -> {
             long repo = ensureRepository(h, repository, now);
             for (String blob : m.blobs()) {
                 boolean ok = h.createQuery("SELECT 1 FROM repository_blobs WHERE repository_id = ? AND digest = ?")
@@ -231,7 +255,7 @@ public final class MetadataStore {
      * @return the tags removed with it, or empty when there was no such manifest
      */
     public Optional<List<String>> deleteManifest(String repository, String digest) {
-        return jdbi.inTransaction(h -> {
+        return inWrite(h -> {
             Optional<Long> repo = repositoryId(h, repository);
             if (repo.isEmpty()) return Optional.empty();
             List<String> tags = h.createQuery("SELECT name FROM tags WHERE repository_id = ? AND manifest_digest = ? ORDER BY name")
@@ -242,7 +266,7 @@ public final class MetadataStore {
     }
 
     public boolean deleteTag(String repository, String tag) {
-        return jdbi.inTransaction(h -> h.createUpdate("DELETE FROM tags WHERE name = ? AND repository_id = "
+        return inWrite(h -> h.createUpdate("DELETE FROM tags WHERE name = ? AND repository_id = "
                 + "(SELECT id FROM repositories WHERE name = ?)").bind(0, tag).bind(1, repository).execute() > 0);
     }
 
@@ -260,7 +284,7 @@ public final class MetadataStore {
 
     public void createUpload(String id, String repository, String algorithm) {
         long now = now();
-        jdbi.useTransaction(h -> h.createUpdate("INSERT INTO uploads (id, repository, algorithm, committed_offset, created_at, updated_at) "
+        useWrite(h -> h.createUpdate("INSERT INTO uploads (id, repository, algorithm, committed_offset, created_at, updated_at) "
                 + "VALUES (?, ?, ?, 0, ?, ?)").bind(0, id).bind(1, repository).bind(2, algorithm).bind(3, now).bind(4, now).execute());
     }
 
@@ -272,12 +296,12 @@ public final class MetadataStore {
 
     public void updateUpload(String id, long offset) {
         long now = now();
-        jdbi.useTransaction(h -> h.createUpdate("UPDATE uploads SET committed_offset = ?, updated_at = ? WHERE id = ?")
+        useWrite(h -> h.createUpdate("UPDATE uploads SET committed_offset = ?, updated_at = ? WHERE id = ?")
                 .bind(0, offset).bind(1, now).bind(2, id).execute());
     }
 
     public boolean deleteUpload(String id) {
-        return jdbi.inTransaction(h -> h.createUpdate("DELETE FROM uploads WHERE id = ?").bind(0, id).execute() > 0);
+        return inWrite(h -> h.createUpdate("DELETE FROM uploads WHERE id = ?").bind(0, id).execute() > 0);
     }
 
     public List<String> uploadsIdleSince(long before) {
@@ -299,7 +323,7 @@ public final class MetadataStore {
 
     /** Deletes a blob's row and links if, inside this transaction, it is still unreferenced and unprotected. */
     public boolean deleteBlobIfUnreferenced(String digest, long before) {
-        return jdbi.inTransaction(h -> h.createUpdate("DELETE FROM blobs WHERE digest = ? AND touched_at < ? AND NOT EXISTS "
+        return inWrite(h -> h.createUpdate("DELETE FROM blobs WHERE digest = ? AND touched_at < ? AND NOT EXISTS "
                         + "(SELECT 1 FROM manifest_references mr WHERE mr.child_digest = blobs.digest AND mr.kind = 'blob')")
                 .bind(0, digest).bind(1, before).execute() > 0);
     }
@@ -310,11 +334,13 @@ public final class MetadataStore {
 
     /**
      * Untagged manifests older than {@code before} that nothing needs: not a child of another manifest in the same
-     * repository and not a referrer (signatures and reports are untagged by nature).
+     * repository, and not a referrer of a manifest that still exists (signatures and reports are untagged by nature;
+     * they go once their subject is gone).
      */
     public List<String[]> untaggedManifests(long before) {
         return jdbi.withHandle(h -> h.createQuery("SELECT r.name, m.digest FROM manifests m JOIN repositories r ON r.id = m.repository_id "
-                        + "WHERE m.created_at < ? AND m.subject_digest IS NULL "
+                        + "WHERE m.created_at < ? AND (m.subject_digest IS NULL OR NOT EXISTS (SELECT 1 FROM manifests s "
+                        + "WHERE s.repository_id = m.repository_id AND s.digest = m.subject_digest)) "
                         + "AND NOT EXISTS (SELECT 1 FROM tags t WHERE t.repository_id = m.repository_id AND t.manifest_digest = m.digest) "
                         + "AND NOT EXISTS (SELECT 1 FROM manifest_references mr WHERE mr.repository_id = m.repository_id "
                         + "AND mr.child_digest = m.digest AND mr.kind = 'manifest')")
@@ -323,8 +349,10 @@ public final class MetadataStore {
 
     /** Deletes a manifest only if, inside this transaction, it is still untagged and unreferenced. */
     public boolean deleteManifestIfUntagged(String repository, String digest) {
-        return jdbi.inTransaction(h -> h.createUpdate("DELETE FROM manifests WHERE digest = :d AND repository_id = "
+        return inWrite(h -> h.createUpdate("DELETE FROM manifests WHERE digest = :d AND repository_id = "
                         + "(SELECT id FROM repositories WHERE name = :r) "
+                        + "AND (subject_digest IS NULL OR NOT EXISTS (SELECT 1 FROM manifests s WHERE s.repository_id = "
+                        + "manifests.repository_id AND s.digest = manifests.subject_digest)) "
                         + "AND NOT EXISTS (SELECT 1 FROM tags t WHERE t.repository_id = manifests.repository_id AND t.manifest_digest = :d) "
                         + "AND NOT EXISTS (SELECT 1 FROM manifest_references mr WHERE mr.repository_id = manifests.repository_id "
                         + "AND mr.child_digest = :d AND mr.kind = 'manifest')")

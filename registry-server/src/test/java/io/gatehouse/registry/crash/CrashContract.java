@@ -61,17 +61,34 @@ abstract class CrashContract {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Pattern RANGE = Pattern.compile("^(?:bytes=)?0-(\\d+)$");
 
+    /** Every process a test started, killed after it whatever happened (kill -9 of a dead process is harmless). */
+    private final List<Server> launched = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private Server launch(Path data, Path dir) throws Exception {
+        Server s = start(data, dir);
+        launched.add(s);
+        return s;
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void killEverythingStarted() {
+        for (Server s : launched) s.kill9();
+        launched.clear();
+    }
+
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
     @Test
     void killDuringLargePushesLosesNothingAndTheUploadResumes(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("data");
+        long t0 = System.nanoTime();
         String digest = TestImages.sha256(TestImages.randomStream(SEED, SIZE));
         String monoDigest = TestImages.sha256(TestImages.randomStream(SEED + 1, 64L * 1024 * 1024));
 
+        phase("hashing the test blobs", t0);
         // 1. content that must survive the crash
-        Server first = start(data, dir);
+        Server first = launch(data, dir);
         ImagePusher pusher = new ImagePusher(first.url());
         Image keep = TestImages.image(301);
         Image keepDocker = TestImages.image(302, Format.DOCKER, Platform.LINUX_AMD64, 2, 4096);
@@ -80,6 +97,7 @@ abstract class CrashContract {
         pusher.push("crash/keep", "docker", keepDocker);
         pusher.push("crash/keep-multi", "1", keepIndex);
 
+        phase("start + seeding images", t0);
         // 2. a large chunked upload: three chunks acknowledged (202), the fourth cut off mid-stream by the kill
         String location = pusher.startUpload("crash/big");
         long acknowledged = 0;
@@ -103,6 +121,7 @@ abstract class CrashContract {
         assertThat(monoGate.reached.await(60, TimeUnit.SECONDS)).as("the monolithic PUT started streaming").isTrue();
         Thread.sleep(200); // let what was sent reach the server's socket and (maybe) its files
 
+        phase("acknowledged chunks + cut-off pushes", t0);
         // 3. crash
         first.kill9();
         bigGate.release.countDown();
@@ -110,8 +129,9 @@ abstract class CrashContract {
         assertThat(cut).failsWithin(Duration.ofSeconds(30));
         assertThat(monoCut).failsWithin(Duration.ofSeconds(30));
 
+        phase("kill", t0);
         // 4. restart on the same data and audit everything it serves
-        Server second = start(data, dir);
+        Server second = launch(data, dir);
         try {
             ServedContentAudit.Report audit = ServedContentAudit.walk(second.url());
             assertThat(audit.problems()).as("after the crash").isEmpty();
@@ -124,6 +144,7 @@ abstract class CrashContract {
             assertThat(after.blobExists("crash/big", digest)).as("the interrupted chunked blob").isFalse();
             assertThat(after.blobExists("crash/mono", monoDigest)).as("the interrupted monolithic blob").isFalse();
 
+        phase("restart + audit", t0);
             // 5. resume the chunked upload (or restart it, where the registry cannot resume)
             HttpResponse<byte[]> status = after.send(HttpRequest.newBuilder(resolve(second.url(), location)).GET());
             long offset;
@@ -153,6 +174,7 @@ abstract class CrashContract {
             HttpResponse<byte[]> put = after.send(HttpRequest.newBuilder(resolve(second.url(), withDigest(location, digest))).PUT(BodyPublishers.noBody()));
             assertThat(put.statusCode()).as("closing the resumed upload: %s", body(put)).isEqualTo(201);
 
+        phase("resumed upload", t0);
             // 6. the big blob is usable in an image, and everything still audits clean
             Image bigImage = imageWithLayer(digest);
             for (TestImages.Blob b : bigImage.blobs()) if (!b.digest().equals(digest)) after.pushBlob("crash/big", b);
@@ -160,12 +182,82 @@ abstract class CrashContract {
             ServedContentAudit.Report end = ServedContentAudit.walk(second.url());
             assertThat(end.problems()).as("after the resumed upload").isEmpty();
             assertThat(end.blobBytes()).isGreaterThanOrEqualTo(SIZE);
+            phase("image push + final audit", t0);
         } finally {
             second.kill9();
         }
     }
 
+    /**
+     * Many small pushes (blobs, manifests, tags, an index) racing with kill -9 at three different moments: after each
+     * restart no tag may point at a missing manifest and no manifest at a missing blob, and pushing again works.
+     */
+    @Test
+    void killDuringManySmallPushesLeavesNoDanglingTagOrManifest(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        java.util.Random random = new java.util.Random(77);
+        int seed = 500;
+        Server server = launch(data, dir);
+        try {
+            for (int round = 0; round < 3; round++) {
+                ImagePusher pusher = new ImagePusher(server.url());
+                java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+                java.util.concurrent.atomic.AtomicInteger pushed = new java.util.concurrent.atomic.AtomicInteger();
+                int base = seed;
+                Thread[] writers = new Thread[2];
+                for (int w = 0; w < writers.length; w++) {
+                    int writer = w;
+                    writers[w] = new Thread(() -> {
+                        for (int i = 0; !stop.get() && i < 10_000; i++) {
+                            try {
+                                long s = base + writer * 10_000L + i;
+                                if (i % 5 == 4) {
+                                    pusher.push("crash/small-" + writer, "idx-" + (i % 7), TestImages.index(s, Format.OCI,
+                                            List.of(Platform.LINUX_AMD64, Platform.LINUX_ARM64), 1, 512));
+                                } else {
+                                    pusher.push("crash/small-" + writer, "t-" + (i % 7), TestImages.image(s, Format.DOCKER, Platform.LINUX_AMD64, 2, 512));
+                                }
+                                pushed.incrementAndGet();
+                            } catch (RuntimeException killed) {
+                                return; // the registry died under us: expected
+                            }
+                        }
+                    }, "crash-writer-" + w);
+                    writers[w].start();
+                }
+                // kill after a random number of completed pushes plus a random moment into the next ones
+                int target = 2 + random.nextInt(8);
+                long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (pushed.get() < target && System.nanoTime() < giveUp) Thread.sleep(5);
+                Thread.sleep(random.nextInt(300));
+                server.kill9();
+                stop.set(true);
+                for (Thread t : writers) t.join(30_000);
+                seed += 100_000;
+
+                // the restarted registry is audited, takes a push, and is the next round's victim
+                server = launch(data, dir);
+                ServedContentAudit.Report audit = ServedContentAudit.walk(server.url());
+                assertThat(audit.problems()).as("round %d, after %d completed pushes", round, pushed.get()).isEmpty();
+                assertThat(audit.tags()).isPositive();
+                ImagePusher after = new ImagePusher(server.url());
+                Image fresh = TestImages.image(seed);
+                after.push("crash/small-0", "t-0", fresh);
+                assertManifestIs(after, "crash/small-0", "t-0", fresh.manifest());
+                System.out.printf("crash test: round %d killed after %d completed small pushes; %d tags audited%n",
+                        round, pushed.get(), audit.tags());
+            }
+        } finally {
+            server.kill9();
+        }
+    }
+
     // --------------------------------------------------------------------------------------------- helpers
+
+    /** Where the time goes (for whoever looks at the test's output file; never asserted). */
+    private static void phase(String name, long t0) {
+        System.out.printf("crash test: %-40s done at %6d ms%n", name, (System.nanoTime() - t0) / 1_000_000);
+    }
 
     /** An OCI manifest whose only layer is the big blob (its config made up to match; the layer is not a real tar). */
     private static Image imageWithLayer(String digest) {

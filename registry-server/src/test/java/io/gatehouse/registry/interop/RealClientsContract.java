@@ -189,6 +189,37 @@ abstract class RealClientsContract {
         assertThat(texts(list.path("Tags"))).containsExactlyInAnyOrder("one", "multi");
     }
 
+    @Test
+    void skopeoConvertsAnOciImageToDockerSchema2OnTheWayIn() throws Exception {
+        Image img = TestImages.image(115);
+        TestImages.writeOciLayout(layout, "convert", img);
+        clients.skopeo("copy", "--format", "v2s2", "--dest-tls-verify=false", "oci:" + layout + ":convert",
+                "docker://" + hp + "/interop/converted:1");
+        JsonNode m = JSON.readTree(clients.skopeo("inspect", "--raw", "--tls-verify=false", "docker://" + hp + "/interop/converted:1"));
+        assertThat(m.path("mediaType").asText()).isEqualTo("application/vnd.docker.distribution.manifest.v2+json");
+        assertThat(m.at("/config/mediaType").asText()).isEqualTo("application/vnd.docker.container.image.v1+json");
+        assertThat(m.at("/layers/0/digest").asText()).isEqualTo(img.layers().get(0).digest());
+        assertThat(status("HEAD", "/v2/interop/converted/blobs/" + m.at("/config/digest").asText())).isEqualTo(200);
+    }
+
+    @Test
+    void clientsReportMissingContentAsMissing() {
+        Clients.Result skopeo = clients.run(io.gatehouse.testing.ExternalTools.require("skopeo"),
+                "inspect", "--tls-verify=false", "docker://" + hp + "/interop/nothing-here:missing");
+        assertThat(skopeo.exitCode()).isNotZero();
+        assertThat((skopeo.output() + skopeo.errors()).toLowerCase()).containsAnyOf("manifest unknown", "not found", "name unknown");
+        Clients.Result docker = clients.run(io.gatehouse.testing.ExternalTools.require("docker"),
+                "manifest", "inspect", "--insecure", hp + "/interop/nothing-here:missing");
+        assertThat(docker.exitCode()).isNotZero();
+        assertThat((docker.output() + docker.errors()).toLowerCase()).containsAnyOf("no such manifest", "manifest unknown", "not found");
+        // an invalid repository name (uppercase) is refused by the client or the registry, never stored
+        Image img = TestImages.image(116);
+        TestImages.writeOciLayout(layout, "bad-name", img);
+        Clients.Result upper = clients.run(io.gatehouse.testing.ExternalTools.require("skopeo"),
+                "copy", "--dest-tls-verify=false", "oci:" + layout + ":bad-name", "docker://" + hp + "/Interop/UPPER:1");
+        assertThat(upper.exitCode()).isNotZero();
+    }
+
     // ------------------------------------------------------------------------------------------------ podman
 
     @Test
@@ -219,6 +250,25 @@ abstract class RealClientsContract {
         assertThat(clients.podman("image", "inspect", "--format", "{{.Id}}", hp + "/interop/podman-dst:1").strip())
                 .isEqualTo(TestImages.sha256(clients.skopeo("inspect", "--config", "--raw", "--tls-verify=false",
                         "docker://" + hp + "/interop/podman-dst:1").getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(7));
+    }
+
+    @Test
+    void podmanAssemblesAndPushesAManifestList() throws Exception {
+        Image host = TestImages.image(117, Format.OCI, HOST, 1, 2048);
+        Image other = TestImages.image(118, Format.OCI, OTHER, 1, 2048);
+        http.push("interop/podman-parts", "host", host);
+        http.push("interop/podman-parts", "other", other);
+        String list = "localhost/gatehouse-interop-list-" + ProcessHandle.current().pid();
+        clients.podman("manifest", "create", list);
+        clients.podman("manifest", "add", "--tls-verify=false", list, "docker://" + hp + "/interop/podman-parts:host");
+        clients.podman("manifest", "add", "--tls-verify=false", list, "docker://" + hp + "/interop/podman-parts:other");
+        clients.podman("manifest", "push", "--all", "--tls-verify=false", list, "docker://" + hp + "/interop/podman-list:1");
+        JsonNode index = JSON.readTree(clients.skopeo("inspect", "--raw", "--tls-verify=false", "docker://" + hp + "/interop/podman-list:1"));
+        List<String> digests = texts(index.findPath("manifests").findValues("digest").stream()
+                .collect(JSON::createArrayNode, com.fasterxml.jackson.databind.node.ArrayNode::add, com.fasterxml.jackson.databind.node.ArrayNode::addAll));
+        assertThat(digests).containsExactlyInAnyOrder(host.digest(), other.digest());
+        assertManifest("interop/podman-list", host.digest(), host.manifest());
+        assertManifest("interop/podman-list", other.digest(), other.manifest());
     }
 
     // ------------------------------------------------------------------------------------------------ docker CLI

@@ -1,0 +1,245 @@
+#!/usr/bin/env bash
+# Mirror benchmark: `gatehouse mirror` vs `skopeo sync`, side by side in one run, on one machine, over loopback.
+# Upstream: CNCF Distribution (Debian docker-registry) holding TAGS tags of one repository whose images share most of
+# their layers (about TOTAL_MIB in all). Targets: two fresh Gatehouse registries, one for each tool, so neither sees the
+# other's blobs. Each run mirrors into a fresh repository (first copy), then mirrors again (incremental rerun).
+#
+#   bash bench/mirror.sh                 # RUNS=3 TAGS=20 TOTAL_MIB=200
+#   RUNS=1 bash bench/mirror.sh          # a quick look (still writes the doc; say so if you commit it)
+#
+# Reported: median seconds per tool, and ratios ours/skopeo (lower is better; targets <= 0.5 first copy, <= 0.1 rerun).
+# Our time includes the JVM start of `java -jar gatehouse.jar mirror` (the way cron or CI runs it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+RUNS=${RUNS:-3}
+TAGS=${TAGS:-20}
+TOTAL_MIB=${TOTAL_MIB:-200}
+SHARED_LAYERS=${SHARED_LAYERS:-4}
+JAR=${JAR:-$ROOT/registry-server/target/gatehouse.jar}
+DOC=${DOC:-$ROOT/docs/performance.md}
+SKOPEO=${SKOPEO:-/usr/bin/skopeo}
+
+log() { printf '[mirror-bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+need=""
+[ -x /usr/bin/docker-registry ] || need="$need docker-registry"
+[ -x "$SKOPEO" ] || need="$need skopeo"
+command -v curl >/dev/null 2>&1 || need="$need curl"
+command -v python3 >/dev/null 2>&1 || need="$need python3"
+if [ -n "$need" ]; then
+  log "installing:$need"
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need >/dev/null
+  $SUDO systemctl stop docker-registry >/dev/null 2>&1 || true
+fi
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  log "building the gatehouse jar"
+  mvn -q -B -ntp -DskipTests -pl registry-server -am package
+fi
+[ -f "$JAR" ] || { log "no $JAR"; exit 1; }
+
+WORK=$(mktemp -d /tmp/gatehouse-mirror-bench.XXXXXX)
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  sleep 0.5
+  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
+  [ "${KEEP_WORK:-0}" = 1 ] || rm -rf "$WORK"
+}
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+wait_http() { for _ in $(seq 1 300); do curl -s -o /dev/null --max-time 1 "$1" && return 0; sleep 0.1; done; log "$2 did not answer at $1"; return 1; }
+
+# ------------------------------------------------------------------------------------------------ servers
+UP_PORT=$(free_port)
+mkdir -p "$WORK/up"
+cat > "$WORK/up/config.yml" <<EOF
+version: 0.1
+log:
+  level: warn
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $WORK/up/data
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:$UP_PORT
+EOF
+/usr/bin/docker-registry serve "$WORK/up/config.yml" > "$WORK/up/log" 2>&1 &
+PIDS+=("$!")
+UP=127.0.0.1:$UP_PORT
+wait_http "http://$UP/v2/" "Distribution"
+
+start_gatehouse() { # name -> host:port
+  local port; port=$(free_port)
+  mkdir -p "$WORK/$1"
+  GATEHOUSE_HOST=127.0.0.1 GATEHOUSE_PORT=$port GATEHOUSE_DATA_DIR="$WORK/$1/data" GATEHOUSE_GC_INTERVAL=0 GATEHOUSE_AUTH_ENABLED=false \
+    java -Xmx512m -jar "$JAR" serve > "$WORK/$1/log" 2>&1 &
+  PIDS+=("$!")
+  wait_http "http://127.0.0.1:$port/v2/" "Gatehouse $1" >&2
+  echo "127.0.0.1:$port"
+}
+OURS_TARGET=$(start_gatehouse ours)
+SKOPEO_TARGET=$(start_gatehouse skopeo)
+log "upstream Distribution $UP; targets: Gatehouse $OURS_TARGET (gatehouse mirror), Gatehouse $SKOPEO_TARGET (skopeo sync)"
+
+# ------------------------------------------------------------------------------------------------ seed the upstream
+log "seeding $TAGS tags (~$TOTAL_MIB MiB, $SHARED_LAYERS shared layers + one small own layer per tag)"
+python3 - "$UP" "$TAGS" "$TOTAL_MIB" "$SHARED_LAYERS" <<'PY'
+import gzip, hashlib, io, json, os, sys, tarfile, urllib.request
+host, tags, total_mib, shared = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+base = f"http://{host}"
+repo = "bench/app"
+def req(method, url, data=None, headers=None):
+    r = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    return urllib.request.urlopen(r)
+def layer(size):
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w") as t:
+        info = tarfile.TarInfo("data.bin"); info.size = size
+        t.addfile(info, io.BytesIO(os.urandom(size)))
+    tar = raw.getvalue()
+    gz = gzip.compress(tar, compresslevel=1, mtime=0)
+    return gz, "sha256:" + hashlib.sha256(tar).hexdigest()
+def push_blob(data):
+    d = "sha256:" + hashlib.sha256(data).hexdigest()
+    loc = req("POST", f"{base}/v2/{repo}/blobs/uploads/").headers["Location"]
+    if loc.startswith("/"): loc = base + loc
+    req("PUT", loc + ("&" if "?" in loc else "?") + "digest=" + d, data, {"Content-Type": "application/octet-stream"})
+    return d, len(data)
+own_size = 512 * 1024
+shared_size = max(1, (total_mib * 1048576 - tags * own_size) // shared)
+shared_layers = []
+for i in range(shared):
+    gz, diff = layer(shared_size)
+    d, n = push_blob(gz); shared_layers.append((d, n, diff))
+for t in range(tags):
+    gz, diff = layer(own_size)
+    d, n = push_blob(gz)
+    layers = shared_layers + [(d, n, diff)]
+    cfg = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": [l[2] for l in layers]},
+                      "config": {"Env": [f"TAG=1.{t}"]}}).encode()
+    cd, cn = push_blob(cfg)
+    m = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                    "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": cd, "size": cn},
+                    "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": l[0], "size": l[1]} for l in layers]}).encode()
+    req("PUT", f"{base}/v2/{repo}/manifests/1.{t}", m, {"Content-Type": "application/vnd.oci.image.manifest.v1+json"})
+# a tiny separate repository for the CLI's untimed training run (shares nothing with bench/app)
+repo = "bench/training"
+gz, diff = layer(1024)
+d, n = push_blob(gz)
+cd, cn = push_blob(json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": [diff]}}).encode())
+m = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": cd, "size": cn},
+                "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": d, "size": n}]}).encode()
+req("PUT", f"{base}/v2/{repo}/manifests/1", m, {"Content-Type": "application/vnd.oci.image.manifest.v1+json"})
+PY
+UPSTREAM_BYTES=$(du -sb "$WORK/up/data" | cut -f1)
+
+# ------------------------------------------------------------------------------------------------ measurements
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
+# The CLI is a JVM: most of a short run's CPU goes to loading and verifying classes. As recommended for cron/CI use
+# (docs/mirroring.md), it runs with an AppCDS archive made once by a training run (not timed) and the
+# serial GC (not C1-only: C1 has no SHA-256 intrinsic, and hashing 200 MiB then costs seconds). The training run mirrors a separate tiny repository (shares no blob).
+# JAVA_CLI_OPTS="" measures a plain `java -jar` instead.
+CDS="$WORK/gatehouse-cli.jsa"
+JAVA_CLI_OPTS=${JAVA_CLI_OPTS--XX:SharedArchiveFile=$CDS -XX:+UseSerialGC}
+if [ -n "$JAVA_CLI_OPTS" ]; then
+  log "training run for the class-data archive"
+  java -XX:ArchiveClassesAtExit="$CDS" -XX:+UseSerialGC -jar "$JAR" mirror -q \
+    "$UP/bench/training" "$OURS_TARGET/training/app" > "$WORK/training.out" 2>&1 || { log "training run failed"; cat "$WORK/training.out" >&2; exit 1; }
+fi
+# Each run prints "wall cpu" seconds (cpu = user + sys of the tool's process, from bash's time): on a shared machine
+# the wall time swings with the load, the CPU time much less, so both are recorded.
+TIMEFORMAT='%R %U %S'
+timed() { # outfile cmd... -> "wall cpu"
+  local out=$1; shift
+  local t
+  t=$( { time "$@" > "$out" 2>&1; } 2>&1 ) || { log "failed: $*"; tail -5 "$out" >&2; return 1; }
+  echo "$t" | awk '{ printf "%.3f %.3f", $1, $2 + $3 }'
+}
+run_ours() { # repo -> "wall cpu"
+  # shellcheck disable=SC2086
+  timed "$WORK/ours-$1.out" java $JAVA_CLI_OPTS -jar "$JAR" mirror "$UP/bench/app" "$OURS_TARGET/$1/app" -q
+}
+run_skopeo() { # repo -> "wall cpu"
+  timed "$WORK/skopeo-$1.out" "$SKOPEO" sync --src docker --dest docker --src-tls-verify=false --dest-tls-verify=false \
+    "$UP/bench/app" "$SKOPEO_TARGET/$1"
+}
+check_tags() { # target repo -> number of tags
+  curl -s "http://$1/v2/$2/tags/list" | python3 -c 'import json,sys; print(len(json.load(sys.stdin).get("tags") or []))'
+}
+
+OURS_FIRST=(); OURS_RERUN=(); SK_FIRST=(); SK_RERUN=(); CPU_OURS_FIRST=(); CPU_OURS_RERUN=(); CPU_SK_FIRST=(); CPU_SK_RERUN=()
+for run in $(seq 1 "$RUNS"); do
+  repo="mirror$run"
+  # alternate who goes first, so neither always gets the warmer page cache
+  if [ $((run % 2)) = 1 ]; then
+    s1=$(run_skopeo "$repo"); o1=$(run_ours "$repo"); s2=$(run_skopeo "$repo"); o2=$(run_ours "$repo")
+  else
+    o1=$(run_ours "$repo"); s1=$(run_skopeo "$repo"); o2=$(run_ours "$repo"); s2=$(run_skopeo "$repo")
+  fi
+  n_ours=$(check_tags "$OURS_TARGET" "$repo/app"); n_sk=$(check_tags "$SKOPEO_TARGET" "$repo/app")
+  [ "$n_ours" = "$TAGS" ] && [ "$n_sk" = "$TAGS" ] || { log "tag count mismatch: ours $n_ours skopeo $n_sk (want $TAGS)"; exit 1; }
+  log "run $run (wall cpu): first copy ours $o1, skopeo $s1; rerun ours $o2, skopeo $s2"
+  OURS_FIRST+=("${o1% *}"); OURS_RERUN+=("${o2% *}"); SK_FIRST+=("${s1% *}"); SK_RERUN+=("${s2% *}")
+  CPU_OURS_FIRST+=("${o1#* }"); CPU_OURS_RERUN+=("${o2#* }"); CPU_SK_FIRST+=("${s1#* }"); CPU_SK_RERUN+=("${s2#* }")
+done
+
+median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+verdict() { awk -v r="$1" -v t="$2" 'BEGIN { if (r + 0 <= t + 0) print "met"; else printf "MISSED (%.2fx the target)\n", r / t }'; }
+MO1=$(median "${OURS_FIRST[@]}"); MS1=$(median "${SK_FIRST[@]}"); MO2=$(median "${OURS_RERUN[@]}"); MS2=$(median "${SK_RERUN[@]}")
+R1=$(ratio "$MO1" "$MS1"); R2=$(ratio "$MO2" "$MS2")
+CO1=$(median "${CPU_OURS_FIRST[@]}"); CS1=$(median "${CPU_SK_FIRST[@]}"); CO2=$(median "${CPU_OURS_RERUN[@]}"); CS2=$(median "${CPU_SK_RERUN[@]}")
+TABLE=$(cat <<EOF
+| mirror $TAGS tags ($(awk -v b="$UPSTREAM_BYTES" 'BEGIN { printf "%.0f", b / 1048576 }') MiB upstream) | gatehouse mirror (s) | skopeo sync (s) | ours / skopeo | target | verdict | CPU s ours / skopeo |
+|---|---|---|---|---|---|---|
+| first copy | $MO1 | $MS1 | $R1 | <= 0.5 | $(verdict "$R1" 0.5) | $CO1 / $CS1 |
+| incremental rerun (nothing changed) | $MO2 | $MS2 | $R2 | <= 0.1 | $(verdict "$R2" 0.1) | $CO2 / $CS2 |
+EOF
+)
+echo "$TABLE"
+SAMPLES="wall  ours first:   ${OURS_FIRST[*]}
+wall  skopeo first: ${SK_FIRST[*]}
+wall  ours rerun:   ${OURS_RERUN[*]}
+wall  skopeo rerun: ${SK_RERUN[*]}
+cpu   ours first:   ${CPU_OURS_FIRST[*]}
+cpu   skopeo first: ${CPU_SK_FIRST[*]}
+cpu   ours rerun:   ${CPU_OURS_RERUN[*]}
+cpu   skopeo rerun: ${CPU_SK_RERUN[*]}"
+STAMP="$(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+MACHINE="$(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg); $("$SKOPEO" --version)"
+
+SECTION=$(cat <<EOF
+<!-- bench/mirror.sh:begin (generated; rerun the script to refresh) -->
+Run: $STAMP; RUNS=$RUNS, $TAGS tags, $SHARED_LAYERS shared layers; JVM options for the CLI: \`${JAVA_CLI_OPTS:-none}\`.
+Machine: $MACHINE.
+
+$TABLE
+
+Raw samples (seconds; cpu = user + sys of the tool's own process, not counting the registries):
+\`\`\`
+$SAMPLES
+\`\`\`
+<!-- bench/mirror.sh:end -->
+EOF
+)
+if grep -q '<!-- bench/mirror.sh:begin' "$DOC"; then
+  SECTION="$SECTION" python3 - "$DOC" <<'PY'
+import os, re, sys
+p = sys.argv[1]
+s = open(p).read()
+s = re.sub(r'<!-- bench/mirror.sh:begin.*?<!-- bench/mirror.sh:end -->', lambda m: os.environ['SECTION'], s, flags=re.S)
+open(p, 'w').write(s)
+PY
+else
+  printf '\n%s\n' "$SECTION" >> "$DOC"
+fi
+log "wrote the results into $DOC"

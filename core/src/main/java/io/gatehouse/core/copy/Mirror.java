@@ -1,0 +1,182 @@
+package io.gatehouse.core.copy;
+
+import io.gatehouse.core.model.Descriptor;
+import io.gatehouse.core.model.Manifest;
+import io.gatehouse.core.reference.Digest;
+import io.gatehouse.core.reference.ImageReference;
+import io.gatehouse.core.remote.RateLimitedException;
+import io.gatehouse.core.remote.RegistryClient;
+import io.gatehouse.core.remote.RegistryException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Docker Trusted Registry's "poll the upstream, pull new tags" mirror, careful with Docker Hub's pull quota:
+ * <ol>
+ *   <li>list the upstream tags (free) and apply the {@link TagFilter};</li>
+ *   <li>for each tag, HEAD the upstream manifest (Docker Hub does not count HEADs) and HEAD the target tag: equal
+ *       digests mean unchanged, which costs nothing more — no manifest GET, no blob byte;</li>
+ *   <li>copy the new and changed tags, pinned to the digest seen in step 2, with a {@link CopyEngine}.</li>
+ * </ol>
+ * The target's tags are the previous run's state, so nothing needs to be stored between runs. When the quota runs out
+ * (429 with a long Retry-After), the run stops and reports when it returns; the next run picks up where it stopped.
+ */
+public final class Mirror {
+    private static final Logger log = LoggerFactory.getLogger(Mirror.class);
+
+    private final RegistryClient upstream;
+    private final RegistryClient target;
+    private final CopyOptions options;
+
+    public Mirror(RegistryClient upstream, RegistryClient target, CopyOptions options) {
+        this.upstream = upstream;
+        this.target = target;
+        this.options = options;
+    }
+
+    private String name(RegistryClient c, Object repo) {
+        return c.registry() + "/" + repo;
+    }
+
+    /** Decides what to copy, from tag lists and HEAD requests only. */
+    public MirrorPlan plan(MirrorSpec spec) {
+        List<String> all = upstream.listTags(spec.source());
+        List<String> selected = spec.filter().apply(all);
+        int threads = Math.max(1, Math.min(options.parallelism(), selected.size()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, daemon("gatehouse-mirror-plan"));
+        try {
+            List<Future<MirrorPlan.Entry>> futures = new ArrayList<>();
+            for (String tag : selected) futures.add(pool.submit(() -> planTag(spec, tag)));
+            List<MirrorPlan.Entry> entries = new ArrayList<>();
+            for (Future<MirrorPlan.Entry> f : futures) entries.add(await(f));
+            return new MirrorPlan(name(upstream, spec.source()), name(target, spec.target()), spec.filter().toString(), all.size(), entries);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private MirrorPlan.Entry planTag(MirrorSpec spec, String tag) {
+        Optional<Descriptor> up = upstream.headManifest(spec.source(), tag);
+        if (up.isEmpty()) {
+            // deleted upstream between the tag list and now: nothing to copy
+            return new MirrorPlan.Entry(tag, MirrorPlan.Action.UNCHANGED, null, null);
+        }
+        Digest src = up.get().digest();
+        Optional<Descriptor> have = target.headManifest(spec.target(), tag);
+        if (have.isEmpty()) return new MirrorPlan.Entry(tag, MirrorPlan.Action.NEW, src, null);
+        Digest dst = have.get().digest();
+        if (dst.equals(src)) return new MirrorPlan.Entry(tag, MirrorPlan.Action.UNCHANGED, src, dst);
+        if (!options.platforms().isEmpty()) {
+            // a platform-filtered copy has its own digest and remembers its upstream digest in an annotation;
+            // reading it costs a GET on the target, never on the upstream
+            Manifest m = target.getManifest(spec.target(), dst.toString());
+            if (m.isIndex() && src.toString().equals(m.index().annotations().get(CopyEngine.SOURCE_DIGEST_ANNOTATION))) {
+                return new MirrorPlan.Entry(tag, MirrorPlan.Action.UNCHANGED, src, dst);
+            }
+        }
+        return new MirrorPlan.Entry(tag, MirrorPlan.Action.CHANGED, src, dst);
+    }
+
+    /** Plans and (unless a dry run) copies; never throws for a single tag's failure: it is in the report. */
+    public MirrorReport run(MirrorSpec spec) {
+        long start = System.nanoTime();
+        String src = name(upstream, spec.source());
+        String dst = name(target, spec.target());
+        MirrorPlan plan;
+        try {
+            plan = plan(spec);
+        } catch (RateLimitedException e) {
+            return new MirrorReport(src, dst, spec.filter().toString(), spec.dryRun(), List.of(), 0, millis(start), e.getMessage(), quota());
+        } catch (RuntimeException e) {
+            return new MirrorReport(src, dst, spec.filter().toString(), spec.dryRun(), List.of(), 0, millis(start),
+                    "planning failed: " + e.getMessage(), quota());
+        }
+        List<MirrorReport.TagResult> results = new ArrayList<>();
+        List<MirrorPlan.Entry> work = new ArrayList<>();
+        for (MirrorPlan.Entry e : plan.entries()) {
+            if (e.action() == MirrorPlan.Action.UNCHANGED) {
+                results.add(new MirrorReport.TagResult(e.tag(), MirrorReport.Status.UNCHANGED, e.action(), e.sourceDigest(), e.targetDigest(), 0, null));
+            } else if (spec.dryRun()) {
+                results.add(new MirrorReport.TagResult(e.tag(), MirrorReport.Status.WOULD_COPY, e.action(), e.sourceDigest(), e.targetDigest(), 0, null));
+            } else {
+                work.add(e);
+            }
+        }
+        AtomicReference<String> stopped = new AtomicReference<>();
+        long bytes = 0;
+        if (!work.isEmpty()) {
+            ExecutorService pool = Executors.newFixedThreadPool(Math.min(spec.tagParallelism(), work.size()), daemon("gatehouse-mirror"));
+            try (CopyEngine engine = new CopyEngine(upstream, target, options)) {
+                List<Future<MirrorReport.TagResult>> futures = new ArrayList<>();
+                for (MirrorPlan.Entry e : work) futures.add(pool.submit(() -> copyTag(engine, spec, e, stopped)));
+                for (Future<MirrorReport.TagResult> f : futures) {
+                    MirrorReport.TagResult r = await(f);
+                    results.add(r);
+                    bytes += r.bytes();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        results.sort(java.util.Comparator.comparing(MirrorReport.TagResult::tag));
+        return new MirrorReport(src, dst, spec.filter().toString(), spec.dryRun(), List.copyOf(results), bytes, millis(start), stopped.get(), quota());
+    }
+
+    private MirrorReport.TagResult copyTag(CopyEngine engine, MirrorSpec spec, MirrorPlan.Entry e, AtomicReference<String> stopped) {
+        if (stopped.get() != null) {
+            return new MirrorReport.TagResult(e.tag(), MirrorReport.Status.FAILED, e.action(), e.sourceDigest(), e.targetDigest(), 0,
+                    "not attempted: the run stopped (rate limit)");
+        }
+        ImageReference from = new ImageReference(upstream.registry(), spec.source(), null, e.sourceDigest());
+        ImageReference to = new ImageReference(target.registry(), spec.target(), e.tag(), null);
+        try {
+            CopyResult r = engine.copy(from, to);
+            log.info("mirrored {}:{} ({}) -> {}", spec.source(), e.tag(), e.sourceDigest(), to);
+            return new MirrorReport.TagResult(e.tag(), MirrorReport.Status.COPIED, e.action(), r.sourceDigest(), r.targetDigest(), r.bytesCopied(), null);
+        } catch (RateLimitedException rl) {
+            stopped.compareAndSet(null, rl.getMessage());
+            return new MirrorReport.TagResult(e.tag(), MirrorReport.Status.FAILED, e.action(), e.sourceDigest(), e.targetDigest(), 0, rl.getMessage());
+        } catch (CopyException | RegistryException | IllegalArgumentException ex) {
+            log.warn("mirroring {}:{} failed: {}", spec.source(), e.tag(), ex.getMessage());
+            return new MirrorReport.TagResult(e.tag(), MirrorReport.Status.FAILED, e.action(), e.sourceDigest(), e.targetDigest(), 0, ex.getMessage());
+        }
+    }
+
+    private String quota() {
+        return upstream.rateLimit().map(Object::toString).orElse(null);
+    }
+
+    private static long millis(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    private static <T> T await(Future<T> f) {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,64 @@
+package io.gatehouse.core.copy;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Which upstream tags a mirror takes: a regular expression (whole tag), a version range, and "the newest N" — applied
+ * in that order, all optional. "Newest" means the highest versions (tags that are not versions, like {@code latest},
+ * are left out when N is set): the tag list carries no dates, and reading every image's config for its creation time
+ * would cost one pull per tag against Docker Hub's quota.
+ */
+public record TagFilter(Pattern regex, SemverRange range, Integer newest) {
+
+    public TagFilter {
+        if (newest != null && newest < 1) throw new IllegalArgumentException("newest must be at least 1");
+    }
+
+    public static TagFilter all() {
+        return new TagFilter(null, null, null);
+    }
+
+    /** From CLI/API text; each argument may be null or blank. */
+    public static TagFilter of(String regex, String range, Integer newest) {
+        Pattern p = null;
+        if (regex != null && !regex.isBlank()) {
+            try {
+                p = Pattern.compile(regex);
+            } catch (PatternSyntaxException e) {
+                throw new IllegalArgumentException("bad tag regular expression '" + regex + "': " + e.getDescription());
+            }
+        }
+        return new TagFilter(p, range == null || range.isBlank() ? null : SemverRange.parse(range), newest);
+    }
+
+    public List<String> apply(List<String> tags) {
+        List<String> out = new ArrayList<>();
+        for (String t : tags) {
+            if (regex != null && !regex.matcher(t).matches()) continue;
+            if (range != null && !range.matches(t)) continue;
+            out.add(t);
+        }
+        if (newest != null) {
+            out = new ArrayList<>(out.stream().filter(t -> SemverRange.parseVersion(t) != null).toList());
+            out.sort(Comparator.<String, long[]>comparing(SemverRange::parseVersion, SemverRange::compare).thenComparing(String::length)
+                    .thenComparing(Comparator.naturalOrder()));
+            java.util.Collections.reverse(out);
+            if (out.size() > newest) out = new ArrayList<>(out.subList(0, newest));
+        }
+        out.sort(Comparator.naturalOrder());
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        List<String> parts = new ArrayList<>();
+        if (regex != null) parts.add("regex " + regex.pattern());
+        if (range != null) parts.add("versions " + range);
+        if (newest != null) parts.add("newest " + newest);
+        return parts.isEmpty() ? "all tags" : String.join(", ", parts);
+    }
+}

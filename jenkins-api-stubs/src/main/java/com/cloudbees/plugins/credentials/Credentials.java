@@ -1,0 +1,10 @@
+// Source: jenkinsci/credentials-plugin@1453.v9b_a_29777a_b_fd src/main/java/com/cloudbees/plugins/credentials/Credentials.java
+// Compile-only stub of the real declaration (signatures only; see jenkins-api-stubs/README.md). Never packaged.
+package com.cloudbees.plugins.credentials;
+
+import hudson.ExtensionPoint;
+import hudson.model.Describable;
+import java.io.Serializable;
+
+public interface Credentials extends Describable<Credentials>, Serializable, ExtensionPoint {
+}

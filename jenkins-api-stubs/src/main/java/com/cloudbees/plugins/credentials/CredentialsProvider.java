@@ -1,0 +1,29 @@
+// Source: jenkinsci/credentials-plugin@1453.v9b_a_29777a_b_fd src/main/java/com/cloudbees/plugins/credentials/CredentialsProvider.java
+// Compile-only stub of the real declaration (signatures only; see jenkins-api-stubs/README.md). Never packaged.
+package com.cloudbees.plugins.credentials;
+
+import com.cloudbees.plugins.credentials.common.IdCredentials;
+import hudson.ExtensionPoint;
+import hudson.model.Describable;
+import hudson.model.Descriptor;
+import hudson.model.ItemGroup;
+import hudson.model.Run;
+import java.util.List;
+import org.springframework.security.core.Authentication;
+
+public abstract class CredentialsProvider extends Descriptor<CredentialsProvider> implements ExtensionPoint, Describable<CredentialsProvider> {
+    private CredentialsProvider() {
+    }
+
+    public static <C extends IdCredentials> C findCredentialById(String id, Class<C> type, Run<?, ?> run) {
+        throw new UnsupportedOperationException("compile-only stub");
+    }
+
+    public static <C extends Credentials> List<C> lookupCredentialsInItemGroup(Class<C> type, ItemGroup itemGroup, Authentication authentication) {
+        throw new UnsupportedOperationException("compile-only stub");
+    }
+
+    public static <C extends Credentials> C track(Run build, C credentials) {
+        throw new UnsupportedOperationException("compile-only stub");
+    }
+}

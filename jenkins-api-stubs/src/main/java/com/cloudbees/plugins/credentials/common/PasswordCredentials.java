@@ -1,0 +1,10 @@
+// Source: jenkinsci/credentials-plugin@1453.v9b_a_29777a_b_fd src/main/java/com/cloudbees/plugins/credentials/common/PasswordCredentials.java
+// Compile-only stub of the real declaration (signatures only; see jenkins-api-stubs/README.md). Never packaged.
+package com.cloudbees.plugins.credentials.common;
+
+import com.cloudbees.plugins.credentials.Credentials;
+import hudson.util.Secret;
+
+public interface PasswordCredentials extends Credentials {
+    Secret getPassword();
+}

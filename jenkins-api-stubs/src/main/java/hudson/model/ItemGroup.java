@@ -1,0 +1,6 @@
+// Source: jenkinsci/jenkins@jenkins-2.479.3 core/src/main/java/hudson/model/ItemGroup.java
+// Compile-only stub of the real declaration (signatures only; see jenkins-api-stubs/README.md). Never packaged.
+package hudson.model;
+
+public interface ItemGroup<T extends Item> extends ModelObject {
+}

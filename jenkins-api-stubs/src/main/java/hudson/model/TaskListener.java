@@ -1,0 +1,9 @@
+// Source: jenkinsci/jenkins@jenkins-2.479.3 core/src/main/java/hudson/model/TaskListener.java
+// Compile-only stub of the real declaration (signatures only; see jenkins-api-stubs/README.md). Never packaged.
+package hudson.model;
+
+import java.io.PrintStream;
+
+public interface TaskListener {
+    PrintStream getLogger();
+}

@@ -1,0 +1,22 @@
+package io.gatehouse.jenkins.service;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Where the registry is and how to talk TLS to it. {@code caCertificatePem} (may be null) is trusted in addition
+ * to the JDK's roots; {@code insecure} turns TLS verification off entirely (the global configuration warns).
+ */
+public record ConnectionSettings(URI registryUrl, String caCertificatePem, boolean insecure, Duration connectTimeout)
+        implements java.io.Serializable {
+    public ConnectionSettings {
+        Objects.requireNonNull(registryUrl, "registryUrl");
+        connectTimeout = connectTimeout == null ? Duration.ofSeconds(30) : connectTimeout;
+    }
+
+    /** host[:port] as it appears in image references ("registry.example.com:5000/team/app"). */
+    public String registryHost() {
+        return registryUrl.getPort() < 0 ? registryUrl.getHost() : registryUrl.getHost() + ":" + registryUrl.getPort();
+    }
+}

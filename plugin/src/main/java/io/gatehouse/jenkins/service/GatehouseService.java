@@ -1,0 +1,31 @@
+package io.gatehouse.jenkins.service;
+
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * What the four Pipeline steps need from the registry, and nothing more.
+ *
+ * <p>WHY an interface of our own: the Jenkins-facing classes must stay thin and unit-testable (Mockito for
+ * StepContext/Run/TaskListener, a fake of this for the registry until its API lands), and the core pieces it will
+ * delegate to (core.remote/copy on branch client, core.sign/policy on trust, core.report on scan, /api/v1 on
+ * auth/registry) are being built at the same time. {@link RegistryGatehouseService} is the real implementation.
+ * No Jenkins type appears here, so this package could move to core unchanged.
+ */
+public interface GatehouseService {
+
+    /** Mirrors {@code request.source()} into {@code request.target()}, server-side in the registry. */
+    MirrorOutcome mirror(MirrorRequest request) throws IOException, InterruptedException;
+
+    /**
+     * Reuses (or waits for) the registry's scan report of {@code image}, at most {@code wait}; evaluates the policy
+     * when {@code policyDocument} is given (a named policy of the global configuration; {@code policy} is its name).
+     */
+    ScanSummary scan(ImageArgument image, String policy, String policyDocument, Duration wait) throws IOException, InterruptedException;
+
+    /** Evaluates {@code policy} (may be null: the target repository's gate) and asks the registry to promote. */
+    PromotionOutcome promote(ImageArgument image, String targetRepository, String policy) throws IOException, InterruptedException;
+
+    /** Signs the image's digest (never the tag) with {@code key}. */
+    SignatureOutcome sign(ImageArgument image, SigningKey key) throws IOException, InterruptedException;
+}

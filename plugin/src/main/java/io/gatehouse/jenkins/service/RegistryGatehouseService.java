@@ -1,0 +1,252 @@
+package io.gatehouse.jenkins.service;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import io.gatehouse.core.reference.Digest;
+import io.gatehouse.core.sign.ImageSigner;
+import io.gatehouse.core.sign.Keys;
+import io.gatehouse.core.sign.SignatureArtifacts;
+import java.util.Map;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.core.policy.ConditionResult;
+import io.gatehouse.core.policy.Policy;
+import io.gatehouse.core.policy.PolicyDocuments;
+import io.gatehouse.core.policy.PolicyEvaluator;
+import io.gatehouse.core.policy.PolicyInput;
+import io.gatehouse.core.policy.ScanFacts;
+import io.gatehouse.core.policy.Verdict;
+import io.gatehouse.core.report.ScanReport;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * The real {@link GatehouseService}: talks to our registry over HTTP.
+ *
+ * <p>Done: connection test, digest resolution and signing (core.sign) over the OCI Distribution API (/v2/),
+ * Basic or bearer-token auth sent directly. Waiting for other branches (see docs/plugin.md, "Status"): the
+ * management routes /api/v1 for server-side mirror and promotion (scanImage reads the reports the registry stores as
+ * referrers). Until they land, those
+ * operations fail with a clear message instead of guessing at routes that do not exist yet.
+ */
+public final class RegistryGatehouseService implements GatehouseService {
+    static final String ACCEPT = String.join(",",
+            "application/vnd.oci.image.index.v1+json",
+            "application/vnd.oci.image.manifest.v1+json",
+            "application/vnd.docker.distribution.manifest.list.v2+json",
+            "application/vnd.docker.distribution.manifest.v2+json");
+
+    static final int WORST = 10;
+    static final Duration POLL = Duration.ofSeconds(2);
+    private static final ObjectMapper REPORT_JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private final ConnectionSettings settings;
+    private final RegistryAuth auth;
+    private final OkHttpClient http;
+
+    public RegistryGatehouseService(ConnectionSettings settings, RegistryAuth auth) {
+        this.settings = settings;
+        this.auth = auth == null ? RegistryAuth.ANONYMOUS : auth;
+        this.http = HttpClients.build(settings);
+    }
+
+    /** GET /v2/: 200 (open) or 401 with a WWW-Authenticate challenge both prove an OCI registry answers. */
+    public Check testConnection() {
+        Request req = authorize(new Request.Builder().url(settings.registryUrl().resolve("/v2/").toString())).build();
+        try (Response rsp = http.newCall(req).execute()) {
+            if (rsp.code() == 200) {
+                return Check.ok("Connected: " + settings.registryHost() + " speaks the OCI Distribution API");
+            }
+            if (rsp.code() == 401) {
+                return auth.isAnonymous()
+                        ? Check.warning("The registry answers but needs credentials: choose a service-account credential")
+                        : Check.error("The registry rejected the credentials (401)");
+            }
+            return Check.error("Unexpected HTTP " + rsp.code() + " from " + settings.registryUrl().resolve("/v2/"));
+        } catch (IOException e) {
+            return Check.error("Cannot reach " + settings.registryUrl() + ": " + e.getMessage());
+        }
+    }
+
+    /** Resolves a tag to the digest of the manifest (or index) it points at; a digest argument is checked to exist. */
+    public String resolveDigest(ImageArgument image) throws IOException {
+        String url = settings.registryUrl().resolve("/v2/" + image.repository() + "/manifests/" + image.reference()).toString();
+        Request req = authorize(new Request.Builder().url(url).head().header("Accept", ACCEPT)).build();
+        try (Response rsp = http.newCall(req).execute()) {
+            if (rsp.code() == 404) {
+                throw new IOException("image " + image + " not found in " + settings.registryHost());
+            }
+            if (!rsp.isSuccessful()) {
+                throw new IOException("HTTP " + rsp.code() + " resolving " + image);
+            }
+            String digest = rsp.header("Docker-Content-Digest");
+            if (digest == null) {
+                if (image.digest() != null) {
+                    return image.digest().toString();
+                }
+                throw new IOException("the registry did not return Docker-Content-Digest for " + image);
+            }
+            return digest;
+        }
+    }
+
+    @Override
+    public MirrorOutcome mirror(MirrorRequest request) throws IOException {
+        throw notYet("server-side mirroring (/api/v1 mirrors)");
+    }
+
+    /**
+     * The registry scans what is pushed and stores each report as an OCI artifact referring to the image
+     * (artifactType {@link ScanReport#MEDIA_TYPE}, report JSON as its first layer). We read the newest one through
+     * the referrers API, waiting for it up to {@code wait}; a named policy is evaluated here with core.policy.
+     * (Asking the registry to scan on demand needs its /api/v1 scans route, which has not landed.)
+     */
+    @Override
+    public ScanSummary scan(ImageArgument image, String policy, String policyDocument, Duration wait) throws IOException, InterruptedException {
+        requireConfiguredRegistry(image);
+        Policy parsedPolicy = policyDocument == null ? null : PolicyDocuments.parse(policyDocument);
+        if (policy != null && parsedPolicy == null) {
+            throw new IOException("policy '" + policy + "' is not defined in the Gatehouse global configuration");
+        }
+        String digest = resolveDigest(image);
+        long deadline = System.nanoTime() + wait.toNanos();
+        ScanReport report;
+        while ((report = latestReport(image.repository(), digest)) == null) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new IOException("no scan report for " + image.repository() + "@" + digest + " after " + wait
+                        + ": is scanning enabled in the registry?");
+            }
+            Thread.sleep(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), POLL.toMillis())));
+        }
+        PolicyVerdict verdict = null;
+        if (parsedPolicy != null) {
+            Verdict v = new PolicyEvaluator(Clock.systemUTC()).evaluate(parsedPolicy,
+                    new PolicyInput(image.repository(), image.tag(), Digest.parse(digest), ScanFacts.of(report), Set.of()));
+            List<PolicyVerdict.Condition> conditions = new ArrayList<>();
+            for (ConditionResult c : v.conditions()) {
+                conditions.add(new PolicyVerdict.Condition(c.name(), c.passed(), c.reason()));
+            }
+            verdict = new PolicyVerdict(policy, v.passed(), conditions);
+        }
+        Map<Severity, Integer> counts = new EnumMap<>(Severity.class);
+        List<Finding> worst = new ArrayList<>();
+        for (io.gatehouse.core.report.Finding f : report.findings()) {
+            Severity s = Severity.valueOf(f.severity().name());
+            counts.merge(s, 1, Integer::sum);
+            if (worst.size() < WORST) {
+                worst.add(new Finding(f.vulnerabilityId(), s, f.packageName(), f.installedVersion(), f.fixedVersion()));
+            }
+        }
+        return new ScanSummary(image.toString(), digest, counts, worst, verdict, REPORT_JSON.writeValueAsString(report));
+    }
+
+    /** The newest report (by finishedAt) among the image's scan-report referrers, or null. */
+    ScanReport latestReport(String repository, String digest) throws IOException {
+        String url = settings.registryUrl().resolve("/v2/" + repository + "/referrers/" + digest).toString()
+                + "?artifactType=" + java.net.URLEncoder.encode(ScanReport.MEDIA_TYPE, StandardCharsets.UTF_8);
+        JsonNode index;
+        try (Response rsp = http.newCall(authorize(new Request.Builder().url(url)
+                .header("Accept", "application/vnd.oci.image.index.v1+json")).build()).execute()) {
+            if (rsp.code() == 404) {
+                return null;
+            }
+            if (!rsp.isSuccessful()) {
+                throw new IOException("HTTP " + rsp.code() + " listing the referrers of " + repository + "@" + digest);
+            }
+            index = REPORT_JSON.readTree(rsp.body().byteStream());
+        }
+        OciSignatureStore store = new OciSignatureStore(http, settings.registryUrl(), this::authorize);
+        ScanReport newest = null;
+        for (JsonNode m : index.path("manifests")) {
+            if (!ScanReport.MEDIA_TYPE.equals(m.path("artifactType").asText())) {
+                continue; // a registry may ignore the filter (no OCI-Filters-Applied): filter again
+            }
+            var manifest = store.getManifest(repository, m.path("digest").asText());
+            if (manifest.isEmpty()) {
+                continue;
+            }
+            JsonNode layer = REPORT_JSON.readTree(manifest.get().content()).path("layers").path(0);
+            if (layer.path("size").asLong(Long.MAX_VALUE) > OciSignatureStore.MAX_SMALL * 16) {
+                continue;
+            }
+            byte[] blob = store.getBlob(repository, Digest.parse(layer.path("digest").asText()));
+            if (blob == null) {
+                continue;
+            }
+            ScanReport r = REPORT_JSON.readValue(blob, ScanReport.class);
+            if (newest == null || r.finishedAtInstant().isAfter(newest.finishedAtInstant())) {
+                newest = r;
+            }
+        }
+        return newest;
+    }
+
+    @Override
+    public PromotionOutcome promote(ImageArgument image, String targetRepository, String policy) throws IOException {
+        throw notYet("promotion (/api/v1 promotions)");
+    }
+
+    /**
+     * Resolves the tag to a digest, then signs that digest with core.sign (cosign format: a simple-signing payload
+     * in the image's {@code sha256-<hex>.sig} manifest, with the image as its OCI subject), over /v2.
+     * The identity signed is {@code host/repo:tag} (or {@code host/repo} for a digest argument), which cosign,
+     * skopeo/podman and our verifier accept.
+     */
+    @Override
+    public SignatureOutcome sign(ImageArgument image, SigningKey key) throws IOException {
+        requireConfiguredRegistry(image);
+        String digest = resolveDigest(image);
+        io.gatehouse.core.sign.SigningKey signingKey;
+        try {
+            signingKey = Keys.readPrivateKey(new String(key.keyBytes(), StandardCharsets.US_ASCII), key.passphrase());
+        } catch (RuntimeException e) {
+            // KeyFormatException and friends: say what is wrong with the key, never echo it.
+            throw new IOException("cannot read the signing key '" + key.fileName() + "': " + e.getMessage());
+        }
+        String identity = settings.registryHost() + "/" + image.repository() + (image.tag() != null ? ":" + image.tag() : "");
+        SignatureArtifacts artifacts = new ImageSigner(signatureStore())
+                .sign(image.repository(), Digest.parse(digest), identity, signingKey, Map.of("creator", "gatehouse-jenkins"));
+        return new SignatureOutcome(digest, artifacts.manifestDigest().toString(), signingKey.keyId());
+    }
+
+    /** The OCI store signing uses; also what verification in tests reads. */
+    public io.gatehouse.core.sign.SignatureStore signatureStore() {
+        return new OciSignatureStore(http, settings.registryUrl(), this::authorize);
+    }
+
+    private void requireConfiguredRegistry(ImageArgument image) throws IOException {
+        if (image.registry() != null && !image.registry().equals(settings.registryHost())) {
+            throw new IOException(image + " is not in the configured registry " + settings.registryHost()
+                    + ": name it without a host, or as " + settings.registryHost() + "/" + image.repository());
+        }
+    }
+
+    private IOException notYet(String what) {
+        return new IOException(what + " is not available from " + settings.registryHost()
+                + " with this plugin version: the registry API it needs has not landed yet");
+    }
+
+    private Request.Builder authorize(Request.Builder b) {
+        if (!auth.isAnonymous()) {
+            if (auth.username() == null) {
+                b.header("Authorization", "Bearer " + new String(auth.secret()));
+            } else {
+                // The header value is a String anyway; build it once, never log it.
+                String pair = auth.username() + ":" + new String(auth.secret());
+                b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+        return b;
+    }
+}

@@ -1,0 +1,30 @@
+package io.gatehouse.jenkins.service;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The summary of a scan report: counts per severity, the worst findings, the policy verdict (null when no policy
+ * was given) and the full report JSON (archived as a build artifact).
+ */
+public record ScanSummary(String image, String digest, Map<Severity, Integer> counts, List<Finding> worst,
+                          PolicyVerdict verdict, String reportJson) {
+    public ScanSummary {
+        counts = counts.isEmpty() ? new EnumMap<>(Severity.class) : new EnumMap<>(counts);
+        worst = List.copyOf(worst);
+    }
+
+    public int count(Severity s) {
+        return counts.getOrDefault(s, 0);
+    }
+
+    public int total() {
+        return counts.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** True when at least one finding is at or above {@code threshold}. */
+    public boolean hasAtLeast(Severity threshold) {
+        return counts.entrySet().stream().anyMatch(e -> e.getKey().atLeast(threshold) && e.getValue() > 0);
+    }
+}

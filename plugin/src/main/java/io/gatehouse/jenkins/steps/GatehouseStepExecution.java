@@ -1,0 +1,64 @@
+package io.gatehouse.jenkins.steps;
+
+import hudson.AbortException;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import io.gatehouse.jenkins.GatehouseConfiguration;
+import io.gatehouse.jenkins.StepCredentials;
+import io.gatehouse.jenkins.service.ConnectionSettings;
+import io.gatehouse.jenkins.service.GatehouseService;
+import io.gatehouse.jenkins.service.ImageArgument;
+import io.gatehouse.jenkins.service.RegistryAuth;
+import java.io.PrintStream;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
+
+/**
+ * The shared frame of the four executions: read Run and TaskListener from the context, read the global
+ * configuration, resolve the registry credential against the run, open the service, then hand over to
+ * {@link #execute}. Runs on a background thread (SynchronousNonBlockingStepExecution), so a long wait for a
+ * scan does not block the CPS VM thread.
+ *
+ * <p>The context is kept in our own field as well as the superclass's: the real {@code getContext()} is final
+ * state of workflow-step-api, and keeping it here lets unit tests run against the compile-only stubs.
+ * Other fields are transient: these executions do not survive a controller restart (the superclass fails
+ * them on resume, by design), so nothing else needs to be serialized.
+ */
+abstract class GatehouseStepExecution<T> extends SynchronousNonBlockingStepExecution<T> {
+    private static final long serialVersionUID = 1L;
+
+    private final StepContext context;
+    private final transient StepEnvironment environment;
+
+    GatehouseStepExecution(StepContext context, StepEnvironment environment) {
+        super(context);
+        this.context = context;
+        this.environment = environment;
+    }
+
+    @Override
+    protected final T run() throws Exception {
+        Run<?, ?> run = context.get(Run.class);
+        TaskListener listener = context.get(TaskListener.class);
+        GatehouseConfiguration config = environment.configuration().get();
+        ConnectionSettings settings = config.toSettings();
+        RegistryAuth auth = StepCredentials.registryAuth(config.getCredentialsId(), run);
+        GatehouseService service = environment.services().open(settings, auth);
+        try {
+            return execute(new Call(context, run, listener, listener.getLogger(), config, settings, auth, service, environment));
+        } catch (IllegalArgumentException e) {
+            // Bad step arguments (image names, durations, severities): fail the build with the reason, no stack trace.
+            throw new AbortException(e.getMessage());
+        }
+    }
+
+    protected abstract T execute(Call call) throws Exception;
+
+    /** Everything one step run works with. */
+    record Call(StepContext context, Run<?, ?> run, TaskListener listener, PrintStream log, GatehouseConfiguration config,
+                ConnectionSettings settings, RegistryAuth registryAuth, GatehouseService service, StepEnvironment environment) {
+        ImageArgument image(String text) {
+            return ImageArgument.parse(text, settings.registryHost());
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.gatehouse.jenkins.steps;
+
+import hudson.AbortException;
+import hudson.Extension;
+import hudson.model.Item;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import hudson.util.FormValidation;
+import io.gatehouse.core.reference.RepositoryName;
+import io.gatehouse.jenkins.Forms;
+import io.gatehouse.jenkins.service.ConfigChecks;
+import io.gatehouse.jenkins.service.ImageArgument;
+import io.gatehouse.jenkins.service.PolicyVerdict;
+import io.gatehouse.jenkins.service.PromotionOutcome;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.workflow.steps.Step;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.kohsuke.stapler.AncestorInPath;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
+
+/**
+ * {@code promoteImage(image: 'mirror/alpine:3.20', target: 'dev/alpine', policy: 'no-critical')}: the registry
+ * evaluates the policy (or the target repository's gate) and promotes by digest; every condition's verdict is
+ * printed; a policy that does not hold fails the build with its reasons. Returns the promoted reference with digest.
+ */
+public class PromoteImageStep extends Step {
+    private final String image;
+    private final String target;
+    private String policy;
+
+    @DataBoundConstructor
+    public PromoteImageStep(String image, String target) {
+        this.image = image;
+        this.target = target;
+    }
+
+    public String getImage() { return image; }
+    public String getTarget() { return target; }
+    public String getPolicy() { return policy; }
+
+    @DataBoundSetter public void setPolicy(String policy) { this.policy = MirrorImageStep.blankToNull(policy); }
+
+    @Override
+    public StepExecution start(StepContext context) {
+        return new Execution(this, context, StepEnvironment.defaults());
+    }
+
+    static final class Execution extends GatehouseStepExecution<String> {
+        private static final long serialVersionUID = 1L;
+        private final transient PromoteImageStep step;
+
+        Execution(PromoteImageStep step, StepContext context, StepEnvironment environment) {
+            super(context, environment);
+            this.step = step;
+        }
+
+        @Override
+        protected String execute(Call call) throws Exception {
+            ImageArgument image = call.image(step.image);
+            String target = RepositoryName.of(step.target == null ? "" : step.target.trim()).value();
+            call.log().printf("Promoting %s → %s%s%n", image, target, step.policy == null ? " (target repository's gate)" : " under policy " + step.policy);
+            PromotionOutcome outcome = call.service().promote(image, target, step.policy);
+            PolicyVerdict verdict = outcome.verdict();
+            for (PolicyVerdict.Condition c : verdict.conditions()) {
+                call.log().printf("  [%s] %s: %s%n", c.passed() ? "PASS" : "FAIL", c.name(), c.reason() == null ? "" : c.reason());
+            }
+            if (!outcome.promoted()) {
+                String reasons = verdict.conditions().stream().filter(c -> !c.passed())
+                        .map(c -> "  - " + c.name() + ": " + c.reason()).collect(Collectors.joining("\n"));
+                throw new AbortException("promoteImage: " + image + " was not promoted to " + target
+                        + (verdict.policy() == null ? "" : ": policy '" + verdict.policy() + "' does not hold")
+                        + (reasons.isEmpty() ? "" : "\n" + reasons));
+            }
+            call.log().println("Promoted: " + outcome.promotedReference());
+            return outcome.promotedReference();
+        }
+    }
+
+    @Extension
+    @Symbol("promoteImage")
+    public static class DescriptorImpl extends StepDescriptor {
+        @Override
+        public String getFunctionName() {
+            return "promoteImage";
+        }
+
+        @Override
+        public String getDisplayName() {
+            return "Promote an image to another repository when a policy holds";
+        }
+
+        @Override
+        public Set<? extends Class<?>> getRequiredContext() {
+            return Set.of(Run.class, TaskListener.class);
+        }
+
+        @POST
+        public FormValidation doCheckImage(@AncestorInPath Item item, @QueryParameter String value) {
+            Forms.checkConfigure(item);
+            return Forms.toFormValidation(ConfigChecks.image(value));
+        }
+
+        @POST
+        public FormValidation doCheckTarget(@AncestorInPath Item item, @QueryParameter String value) {
+            Forms.checkConfigure(item);
+            return Forms.toFormValidation(ConfigChecks.repository(value));
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.gatehouse.jenkins;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.gatehouse.jenkins.packaging.GatehouseHpiIT;
+import io.gatehouse.jenkins.service.Check;
+import io.gatehouse.jenkins.service.ConfigChecks;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeps src-examples true: the Configuration-as-Code keys are data-bound properties of GatehouseConfiguration and
+ * its policies pass the same check as the form; the Jenkinsfiles call our steps only with parameters that exist.
+ * (Running them needs Jenkins: see the -Pjenkins JenkinsRule tests.)
+ */
+class ExamplesTest {
+    static final Path EXAMPLES = Path.of("../src-examples");
+    static final Map<String, Class<?>> STEPS = Map.of(
+            "mirrorImage", io.gatehouse.jenkins.steps.MirrorImageStep.class,
+            "scanImage", io.gatehouse.jenkins.steps.ScanImageStep.class,
+            "promoteImage", io.gatehouse.jenkins.steps.PromoteImageStep.class,
+            "signImage", io.gatehouse.jenkins.steps.SignImageStep.class);
+
+    @Test
+    void cascExampleUsesRealPropertiesAndValidPolicies() throws Exception {
+        JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(EXAMPLES.resolve("casc/gatehouse.yaml").toFile());
+        JsonNode gatehouse = root.path("unclassified").path("gatehouse");
+        assertThat(gatehouse.isObject()).isTrue();
+        Set<String> properties = GatehouseHpiIT.dataBoundParameters(GatehouseConfiguration.class);
+        for (Iterator<String> it = gatehouse.fieldNames(); it.hasNext(); ) {
+            assertThat(properties).contains(it.next());
+        }
+        assertThat(ConfigChecks.registryUrl(gatehouse.path("registryUrl").asText()).kind()).isEqualTo(Check.Kind.OK);
+        assertThat(gatehouse.path("policies")).isNotEmpty();
+        for (JsonNode p : gatehouse.path("policies")) {
+            assertThat(ConfigChecks.policyName(p.path("name").asText()).kind()).isEqualTo(Check.Kind.OK);
+            Check c = ConfigChecks.policyDocument(p.path("document").asText());
+            assertThat(c.kind()).as("%s: %s", p.path("name").asText(), c.message()).isEqualTo(Check.Kind.OK);
+        }
+    }
+
+    @Test
+    void jenkinsfileExamplesCallStepsWithRealParameters() throws Exception {
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(EXAMPLES.resolve("jenkins"))) {
+            s.filter(p -> p.toString().endsWith("Jenkinsfile")).forEach(files::add);
+        }
+        assertThat(files).hasSizeGreaterThanOrEqualTo(2);
+        Pattern call = Pattern.compile("\\b(mirrorImage|scanImage|promoteImage|signImage)\\(([^)]*)\\)", Pattern.DOTALL);
+        Pattern key = Pattern.compile("(?:^|[,(\\s])(\\w+)\\s*:");
+        int calls = 0;
+        for (Path f : files) {
+            String text = Files.readString(f);
+            Matcher m = call.matcher(text);
+            while (m.find()) {
+                calls++;
+                Set<String> allowed = GatehouseHpiIT.dataBoundParameters(STEPS.get(m.group(1)));
+                Matcher k = key.matcher(m.group(2).replaceAll("\"[^\"]*\"|'[^']*'", "''"));
+                while (k.find()) {
+                    assertThat(allowed).as("%s in %s", m.group(1), f.getFileName()).contains(k.group(1));
+                }
+            }
+        }
+        assertThat(calls).isGreaterThanOrEqualTo(5);
+        assertThat(Files.readString(EXAMPLES.resolve("jenkins/mirror-scheduled.Jenkinsfile"))).contains("cron('H/30 * * * *')");
+    }
+}

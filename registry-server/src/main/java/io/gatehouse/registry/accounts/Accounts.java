@@ -1,0 +1,354 @@
+package io.gatehouse.registry.accounts;
+
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+import static io.gatehouse.registry.accounts.AccountException.Reason.CONFLICT;
+import static io.gatehouse.registry.accounts.AccountException.Reason.INVALID;
+import static io.gatehouse.registry.accounts.AccountException.Reason.NOT_FOUND;
+
+/** Users, service accounts, organizations (with their owners) and teams (with their members), in the database. */
+public final class Accounts {
+
+    /** Service-account tokens start with this, so a leaked one is recognisable by secret scanners. */
+    public static final String TOKEN_PREFIX = "ghsa_";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Jdbi jdbi;
+    private final PasswordHasher hasher;
+    private final Clock clock;
+    private final AccessChanges changes;
+
+    public Accounts(Jdbi jdbi, PasswordHasher hasher, Clock clock, AccessChanges changes) {
+        this.jdbi = jdbi;
+        this.hasher = hasher;
+        this.clock = clock;
+        this.changes = changes;
+    }
+
+    // ---------------------------------------------------------------- users
+
+    public User createUser(String name, char[] password, boolean systemAdmin) {
+        Names.requirePrincipal(name);
+        requirePassword(password);
+        String hash = hasher.hash(password);
+        Instant now = clock.instant();
+        write(h -> {
+            requireFreePrincipalName(h, name);
+            h.createUpdate("INSERT INTO auth_users(name, password_hash, system_admin, disabled, created_at) VALUES (?,?,?,0,?)")
+                    .bind(0, name).bind(1, hash).bind(2, systemAdmin ? 1 : 0).bind(3, now.toEpochMilli()).execute();
+        });
+        return new User(name, systemAdmin, false, Instant.ofEpochMilli(now.toEpochMilli()));
+    }
+
+    public Optional<User> user(String name) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT name, system_admin, disabled, created_at FROM auth_users WHERE name = ?")
+                .bind(0, name).map((rs, ctx) -> userOf(rs)).findOne());
+    }
+
+    public List<User> users() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT name, system_admin, disabled, created_at FROM auth_users ORDER BY name")
+                .map((rs, ctx) -> userOf(rs)).list());
+    }
+
+    public boolean anyUser() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM auth_users").mapTo(Integer.class).one()) > 0;
+    }
+
+    /**
+     * Checks a password. Unknown users and disabled users cost the same hashing time as a wrong password, so the
+     * answer's timing does not tell whether a name exists.
+     */
+    public Optional<User> verifyPassword(String name, char[] password) {
+        if (!Names.isValidPrincipal(name)) {
+            hasher.verifyDummy(password);
+            return Optional.empty();
+        }
+        Optional<String> hash = jdbi.withHandle(h -> h.createQuery("SELECT password_hash FROM auth_users WHERE name = ? AND disabled = 0")
+                .bind(0, name).mapTo(String.class).findOne());
+        if (hash.isEmpty()) {
+            hasher.verifyDummy(password);
+            return Optional.empty();
+        }
+        return hasher.verify(password, hash.get()) ? user(name) : Optional.empty();
+    }
+
+    public void setPassword(String name, char[] password) {
+        requirePassword(password);
+        String hash = hasher.hash(password);
+        update("UPDATE auth_users SET password_hash = ? WHERE name = ?", hash, name);
+    }
+
+    public void setSystemAdmin(String name, boolean admin) {
+        update("UPDATE auth_users SET system_admin = ? WHERE name = ?", admin ? 1 : 0, name);
+    }
+
+    public void setDisabled(String name, boolean disabled) {
+        update("UPDATE auth_users SET disabled = ? WHERE name = ?", disabled ? 1 : 0, name);
+    }
+
+    public void deleteUser(String name) {
+        write(h -> {
+            if (h.createUpdate("DELETE FROM auth_users WHERE name = ?").bind(0, name).execute() == 0) {
+                throw new AccountException(NOT_FOUND, "no such user");
+            }
+            forgetPrincipal(h, name);
+        });
+    }
+
+    // ---------------------------------------------------------------- service accounts
+
+    /** Creates a service account and returns its token, which is stored only as a hash and cannot be shown again. */
+    public ServiceAccount.Created createServiceAccount(String name, String description, Instant expiresAt, boolean systemAdmin, String createdBy) {
+        Names.requirePrincipal(name);
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        String token = TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        Instant now = Instant.ofEpochMilli(clock.millis());
+        String desc = description == null ? "" : description;
+        if (desc.length() > 1000) throw new AccountException(INVALID, "description longer than 1000 characters");
+        write(h -> {
+            requireFreePrincipalName(h, name);
+            h.createUpdate("INSERT INTO auth_service_accounts(name, description, token_hash, system_admin, expires_at, revoked_at, created_by, created_at) VALUES (?,?,?,?,?,NULL,?,?)")
+                    .bind(0, name).bind(1, desc).bind(2, tokenHash(token)).bind(3, systemAdmin ? 1 : 0)
+                    .bind(4, expiresAt == null ? null : expiresAt.toEpochMilli()).bind(5, createdBy).bind(6, now.toEpochMilli()).execute();
+        });
+        return new ServiceAccount.Created(new ServiceAccount(name, desc, systemAdmin,
+                expiresAt == null ? null : Instant.ofEpochMilli(expiresAt.toEpochMilli()), null, createdBy, now), token);
+    }
+
+    public Optional<ServiceAccount> serviceAccount(String name) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM auth_service_accounts WHERE name = ?")
+                .bind(0, name).map((rs, ctx) -> serviceAccountOf(rs)).findOne());
+    }
+
+    public List<ServiceAccount> serviceAccounts() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM auth_service_accounts ORDER BY name")
+                .map((rs, ctx) -> serviceAccountOf(rs)).list());
+    }
+
+    /** The active service account holding {@code token}, if any (and {@code name} matches it when given). */
+    public Optional<ServiceAccount> verifyToken(String name, String token) {
+        if (token == null || !token.startsWith(TOKEN_PREFIX) || token.length() > 200) return Optional.empty();
+        Optional<ServiceAccount> sa = jdbi.withHandle(h -> h.createQuery("SELECT * FROM auth_service_accounts WHERE token_hash = ?")
+                .bind(0, tokenHash(token)).map((rs, ctx) -> serviceAccountOf(rs)).findOne());
+        return sa.filter(a -> a.activeAt(clock.instant()))
+                .filter(a -> name == null || name.isEmpty() || a.name().equals(name));
+    }
+
+    public void revokeServiceAccount(String name) {
+        update("UPDATE auth_service_accounts SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL", clock.millis(), name);
+    }
+
+    // ---------------------------------------------------------------- organizations
+
+    public void createOrg(String name) {
+        Names.requireOrg(name);
+        write(h -> {
+            if (h.createQuery("SELECT COUNT(*) FROM auth_orgs WHERE name = ?").bind(0, name).mapTo(Integer.class).one() > 0) {
+                throw new AccountException(CONFLICT, "organization already exists");
+            }
+            h.createUpdate("INSERT INTO auth_orgs(name, created_at) VALUES (?, ?)").bind(0, name).bind(1, clock.millis()).execute();
+        });
+    }
+
+    public boolean orgExists(String name) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM auth_orgs WHERE name = ?").bind(0, name).mapTo(Integer.class).one()) > 0;
+    }
+
+    public List<String> orgs() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT name FROM auth_orgs ORDER BY name").mapTo(String.class).list());
+    }
+
+    public void deleteOrg(String name) {
+        write(h -> {
+            h.createUpdate("DELETE FROM auth_team_members WHERE org = ?").bind(0, name).execute();
+            h.createUpdate("DELETE FROM auth_grants WHERE grantee_kind = 'team' AND grantee LIKE ? ESCAPE '\\'").bind(0, likePrefix(name + "/")).execute();
+            h.createUpdate("DELETE FROM auth_curators WHERE grantee_kind = 'team' AND grantee LIKE ? ESCAPE '\\'").bind(0, likePrefix(name + "/")).execute();
+            h.createUpdate("DELETE FROM auth_teams WHERE org = ?").bind(0, name).execute();
+            h.createUpdate("DELETE FROM auth_org_owners WHERE org = ?").bind(0, name).execute();
+            h.createUpdate("DELETE FROM auth_grants WHERE target_kind = 'org' AND target = ?").bind(0, name).execute();
+            if (h.createUpdate("DELETE FROM auth_orgs WHERE name = ?").bind(0, name).execute() == 0) {
+                throw new AccountException(NOT_FOUND, "no such organization");
+            }
+        });
+    }
+
+    public void addOwner(String org, String principal) {
+        write(h -> {
+            requireOrg(h, org);
+            requirePrincipal(h, principal);
+            h.createUpdate("INSERT OR IGNORE INTO auth_org_owners(org, principal) VALUES (?, ?)").bind(0, org).bind(1, principal).execute();
+        });
+    }
+
+    public void removeOwner(String org, String principal) {
+        update("DELETE FROM auth_org_owners WHERE org = ? AND principal = ?", org, principal);
+    }
+
+    public List<String> owners(String org) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT principal FROM auth_org_owners WHERE org = ? ORDER BY principal")
+                .bind(0, org).mapTo(String.class).list());
+    }
+
+    public List<String> ownedOrgs(String principal) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT org FROM auth_org_owners WHERE principal = ? ORDER BY org")
+                .bind(0, principal).mapTo(String.class).list());
+    }
+
+    // ---------------------------------------------------------------- teams
+
+    public void createTeam(String org, String team) {
+        Names.requireTeam(team);
+        write(h -> {
+            requireOrg(h, org);
+            if (h.createQuery("SELECT COUNT(*) FROM auth_teams WHERE org = ? AND name = ?").bind(0, org).bind(1, team).mapTo(Integer.class).one() > 0) {
+                throw new AccountException(CONFLICT, "team already exists");
+            }
+            h.createUpdate("INSERT INTO auth_teams(org, name) VALUES (?, ?)").bind(0, org).bind(1, team).execute();
+        });
+    }
+
+    public List<String> teams(String org) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT name FROM auth_teams WHERE org = ? ORDER BY name").bind(0, org).mapTo(String.class).list());
+    }
+
+    public boolean teamExists(String org, String team) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM auth_teams WHERE org = ? AND name = ?")
+                .bind(0, org).bind(1, team).mapTo(Integer.class).one()) > 0;
+    }
+
+    public void deleteTeam(String org, String team) {
+        write(h -> {
+            String qualified = org + "/" + team;
+            h.createUpdate("DELETE FROM auth_team_members WHERE org = ? AND team = ?").bind(0, org).bind(1, team).execute();
+            h.createUpdate("DELETE FROM auth_grants WHERE grantee_kind = 'team' AND grantee = ?").bind(0, qualified).execute();
+            h.createUpdate("DELETE FROM auth_curators WHERE grantee_kind = 'team' AND grantee = ?").bind(0, qualified).execute();
+            if (h.createUpdate("DELETE FROM auth_teams WHERE org = ? AND name = ?").bind(0, org).bind(1, team).execute() == 0) {
+                throw new AccountException(NOT_FOUND, "no such team");
+            }
+        });
+    }
+
+    public void addMember(String org, String team, String principal) {
+        write(h -> {
+            if (h.createQuery("SELECT COUNT(*) FROM auth_teams WHERE org = ? AND name = ?").bind(0, org).bind(1, team).mapTo(Integer.class).one() == 0) {
+                throw new AccountException(NOT_FOUND, "no such team");
+            }
+            requirePrincipal(h, principal);
+            h.createUpdate("INSERT OR IGNORE INTO auth_team_members(org, team, principal) VALUES (?, ?, ?)")
+                    .bind(0, org).bind(1, team).bind(2, principal).execute();
+        });
+    }
+
+    public void removeMember(String org, String team, String principal) {
+        update("DELETE FROM auth_team_members WHERE org = ? AND team = ? AND principal = ?", org, team, principal);
+    }
+
+    public List<String> members(String org, String team) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT principal FROM auth_team_members WHERE org = ? AND team = ? ORDER BY principal")
+                .bind(0, org).bind(1, team).mapTo(String.class).list());
+    }
+
+    /** The teams {@code principal} belongs to, as {@code org/team}. */
+    public List<String> teamsOf(String principal) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT org || '/' || team FROM auth_team_members WHERE principal = ? ORDER BY 1")
+                .bind(0, principal).mapTo(String.class).list());
+    }
+
+    public boolean principalExists(String name) {
+        return jdbi.withHandle(h -> principalExists(h, name));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Hex SHA-256: service-account tokens carry 256 random bits, so a fast hash is enough and makes lookup by hash possible. */
+    public static String tokenHash(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void requirePassword(char[] password) {
+        if (password == null || password.length < 8) throw new AccountException(INVALID, "password must have at least 8 characters");
+        if (password.length > 1024) throw new AccountException(INVALID, "password longer than 1024 characters");
+    }
+
+    private static boolean principalExists(Handle h, String name) {
+        return h.createQuery("SELECT (SELECT COUNT(*) FROM auth_users WHERE name = :n) + (SELECT COUNT(*) FROM auth_service_accounts WHERE name = :n)")
+                .bind("n", name).mapTo(Integer.class).one() > 0;
+    }
+
+    private static void requireFreePrincipalName(Handle h, String name) {
+        if (principalExists(h, name)) throw new AccountException(CONFLICT, "a user or service account with this name already exists");
+    }
+
+    private static void requirePrincipal(Handle h, String name) {
+        if (!principalExists(h, name)) throw new AccountException(NOT_FOUND, "no such user or service account");
+    }
+
+    private static void requireOrg(Handle h, String org) {
+        if (h.createQuery("SELECT COUNT(*) FROM auth_orgs WHERE name = ?").bind(0, org).mapTo(Integer.class).one() == 0) {
+            throw new AccountException(NOT_FOUND, "no such organization");
+        }
+    }
+
+    private static void forgetPrincipal(Handle h, String name) {
+        h.createUpdate("DELETE FROM auth_org_owners WHERE principal = ?").bind(0, name).execute();
+        h.createUpdate("DELETE FROM auth_team_members WHERE principal = ?").bind(0, name).execute();
+        h.createUpdate("DELETE FROM auth_grants WHERE grantee_kind = 'principal' AND grantee = ?").bind(0, name).execute();
+        h.createUpdate("DELETE FROM auth_curators WHERE grantee_kind = 'principal' AND grantee = ?").bind(0, name).execute();
+    }
+
+    static String likePrefix(String s) {
+        return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    }
+
+    private void update(String sql, Object... args) {
+        write(h -> {
+            var u = h.createUpdate(sql);
+            for (int i = 0; i < args.length; i++) u.bind(i, args[i]);
+            if (u.execute() == 0) throw new AccountException(NOT_FOUND, "no such account");
+        });
+    }
+
+    private void write(java.util.function.Consumer<Handle> body) {
+        try {
+            jdbi.useTransaction(body::accept);
+        } catch (UnableToExecuteStatementException e) {
+            if (String.valueOf(e.getMessage()).contains("UNIQUE")) throw new AccountException(CONFLICT, "already exists");
+            throw e;
+        } finally {
+            changes.fire();
+        }
+    }
+
+    private static User userOf(ResultSet rs) throws SQLException {
+        return new User(rs.getString("name"), rs.getInt("system_admin") != 0, rs.getInt("disabled") != 0, Instant.ofEpochMilli(rs.getLong("created_at")));
+    }
+
+    private static ServiceAccount serviceAccountOf(ResultSet rs) throws SQLException {
+        long exp = rs.getLong("expires_at");
+        Instant expires = rs.wasNull() ? null : Instant.ofEpochMilli(exp);
+        long rev = rs.getLong("revoked_at");
+        Instant revoked = rs.wasNull() ? null : Instant.ofEpochMilli(rev);
+        return new ServiceAccount(rs.getString("name"), rs.getString("description"), rs.getInt("system_admin") != 0,
+                expires, revoked, rs.getString("created_by"), Instant.ofEpochMilli(rs.getLong("created_at")));
+    }
+}

@@ -1,0 +1,155 @@
+package io.gatehouse.registry.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.registry.accounts.AccountException;
+import io.gatehouse.registry.auth.AccessController;
+import io.gatehouse.registry.auth.Decision;
+import io.gatehouse.registry.auth.HttpReplies;
+import io.gatehouse.registry.auth.Scope;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The management API ({@code /api/v1}): a small router over a Jetty handler. Every capability registers its
+ * routes with {@link #add}; every route declares the {@link Scope} it needs and the router asks the one
+ * {@link AccessController} before the handler runs, so no handler carries its own authentication.
+ *
+ * <p>Answers are JSON; errors use the distribution-spec error shape {@code {"errors":[{"code","message"}]}}.
+ * {@link #routes()} lists every route, so tests can check that each one has a row in the permission matrix.
+ */
+public final class ApiRouter extends Handler.Abstract {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiRouter.class);
+    public static final String PREFIX = "/api/v1";
+    private static final int MAX_BODY = 1024 * 1024;
+
+    private final AccessController access;
+    private final ObjectMapper json;
+    private final List<ApiRoute.Compiled> routes = new CopyOnWriteArrayList<>();
+
+    public ApiRouter(AccessController access) {
+        this(access, HttpReplies.JSON);
+    }
+
+    public ApiRouter(AccessController access, ObjectMapper json) {
+        this.access = access;
+        this.json = json;
+    }
+
+    /** Registers a route. Thread-safe; may be called after the server started. */
+    public ApiRouter add(ApiRoute route) {
+        for (ApiRoute.Compiled c : routes) {
+            if (c.route().method().equals(route.method()) && c.route().path().equals(route.path())) {
+                throw new IllegalArgumentException("route already registered: " + route.method() + " " + route.path());
+            }
+        }
+        List<ApiRoute.Compiled> next = new ArrayList<>(routes);
+        next.add(ApiRoute.Compiled.of(route));
+        next.sort(Comparator.comparingInt(ApiRoute.Compiled::literalLength).reversed());
+        synchronized (routes) {
+            routes.clear();
+            routes.addAll(next);
+        }
+        return this;
+    }
+
+    public ApiRouter add(String method, String path, Scope scope, ApiRoute.ApiHandler handler, String summary) {
+        return add(ApiRoute.of(method, path, scope, handler, summary));
+    }
+
+    /** A route whose scope depends on its path parameters, e.g. {@code p -> Scope.repository(p.get("repo"), "admin")}. */
+    public ApiRouter add(String method, String path, java.util.function.Function<Map<String, String>, Scope> scope,
+                         ApiRoute.ApiHandler handler, String summary) {
+        return add(new ApiRoute(method, path, scope, handler, summary));
+    }
+
+    /** Every registered route, in matching order. */
+    public List<ApiRoute> routes() {
+        return routes.stream().map(ApiRoute.Compiled::route).toList();
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = Request.getPathInContext(request);
+        if (path.startsWith(PREFIX + "/") || path.equals(PREFIX)) path = path.substring(PREFIX.length());
+        if (path.length() > 1 && path.endsWith("/")) path = path.substring(0, path.length() - 1);
+        String method = request.getMethod();
+
+        ApiRoute.Compiled found = null;
+        Map<String, String> params = null;
+        TreeSet<String> allowed = new TreeSet<>();
+        for (ApiRoute.Compiled c : routes) {
+            Map<String, String> p = c.match(path);
+            if (p == null) continue;
+            allowed.add(c.route().method());
+            if (found == null && c.route().method().equalsIgnoreCase(method)) {
+                found = c;
+                params = p;
+            }
+        }
+        if (found == null) {
+            if (allowed.isEmpty()) {
+                HttpReplies.error(response, callback, 404, "NOT_FOUND", "no such API resource", Map.of());
+            } else {
+                HttpReplies.error(response, callback, 405, "UNSUPPORTED", "method not allowed here", Map.of("Allow", String.join(", ", allowed)));
+            }
+            return true;
+        }
+
+        String addr = Request.getRemoteAddr(request);
+        try {
+            Scope scope = found.route().scope().apply(params);
+            Decision d = access.authorize(request.getHeaders().get(HttpHeader.AUTHORIZATION), addr, scope);
+            if (d instanceof Decision.Denied denied) {
+                HttpReplies.denied(response, callback, denied);
+                return true;
+            }
+            byte[] body;
+            try (InputStream in = Content.Source.asInputStream(request)) {
+                body = in.readNBytes(MAX_BODY + 1);
+            }
+            if (body.length > MAX_BODY) {
+                HttpReplies.error(response, callback, 413, "SIZE_INVALID", "request body larger than 1 MiB", Map.of());
+                return true;
+            }
+            ApiCall call = new ApiCall(((Decision.Allowed) d).principal(), addr, params, Request.extractQueryParameters(request), body, json);
+            ApiResult result = found.route().handler().handle(call);
+            if (result.body() == null) {
+                response.setStatus(result.status());
+                result.headers().forEach((k, v) -> response.getHeaders().put(k, v));
+                callback.succeeded();
+            } else {
+                HttpReplies.json(response, callback, result.status(), result.body(), result.headers());
+            }
+        } catch (ApiException e) {
+            HttpReplies.error(response, callback, e.status(), e.code(), e.getMessage(), Map.of());
+        } catch (AccountException e) {
+            int status = switch (e.reason()) {
+                case INVALID -> 400;
+                case NOT_FOUND -> 404;
+                case CONFLICT -> 409;
+            };
+            HttpReplies.error(response, callback, status, status == 400 ? "INVALID_REQUEST" : status == 404 ? "NOT_FOUND" : "CONFLICT", e.getMessage(), Map.of());
+        } catch (IllegalArgumentException e) {
+            HttpReplies.error(response, callback, 400, "INVALID_REQUEST", String.valueOf(e.getMessage()), Map.of());
+        } catch (Exception e) {
+            LOG.error("management API {} {} failed", method, found.route().path(), e);
+            HttpReplies.error(response, callback, 500, "UNKNOWN", "internal error", Map.of());
+        }
+        return true;
+    }
+}

@@ -1,0 +1,20 @@
+package io.gatehouse.registry.audit;
+
+import io.gatehouse.registry.auth.Principal;
+
+import java.util.List;
+
+/**
+ * The registry's record of security-relevant events: logins, failed logins, permission changes, pushes, deletes,
+ * and (from other capabilities) promotions and signatures. Append-only; queryable through the management API.
+ */
+public interface AuditLog {
+
+    /** Stores one event. Never throws for a storage failure (it is logged): auditing must not break a push. */
+    void record(AuditEvent event);
+
+    /** Convenience for callers that have the principal at hand: stamps the current time. */
+    void record(Principal actor, String action, String target, String sourceAddress, AuditEvent.Outcome outcome, String detail);
+
+    List<AuditEvent> query(AuditQuery query);
+}

@@ -1,0 +1,69 @@
+package io.gatehouse.registry.auth;
+
+import io.gatehouse.registry.RegistryServer;
+import io.gatehouse.registry.audit.AuditEvents;
+import io.gatehouse.registry.config.RegistryConfig;
+
+import java.time.Duration;
+import java.util.function.Function;
+
+/**
+ * Puts identity and access control into a {@link RegistryServer}: the access controller, the token endpoint at
+ * {@code /auth}, the management API at {@code /api/v1}, and the audit listener for pushes and deletes. The
+ * {@link AuthModule} is built once, on the server's database, when the server is built.
+ *
+ * <p>Settings (YAML key / environment variable, default):
+ * {@code auth.enabled} / {@code GATEHOUSE_AUTH_ENABLED} (true; false leaves the registry open, for benchmarks),
+ * {@code auth.anonymous_pull} / {@code GATEHOUSE_ANONYMOUS_PULL} (false),
+ * {@code auth.service} / {@code GATEHOUSE_AUTH_SERVICE} ("gatehouse"),
+ * {@code auth.token_ttl} / {@code GATEHOUSE_TOKEN_TTL} (300, seconds),
+ * and {@code GATEHOUSE_ADMIN_PASSWORD} for the bootstrap admin.
+ */
+public final class AuthWiring {
+
+    private volatile AuthModule module;
+    private final Function<RegistryServer, AuthModule> factory;
+
+    private AuthWiring(Function<RegistryServer, AuthModule> factory) {
+        this.factory = factory;
+    }
+
+    /** Wires auth into {@code b} with settings from {@code config}; returns a handle to the module once built. */
+    public static AuthWiring install(RegistryServer.Builder b, RegistryConfig config) {
+        return install(b, s -> AuthModule.create(s.jdbi(), s.dataDir(), authConfig(config, s), name -> s.content().repositoryExists(name)));
+    }
+
+    /** Wires a module built by {@code factory} (tests pass a clock, cheap hashing, a custom throttle). */
+    public static AuthWiring install(RegistryServer.Builder b, Function<RegistryServer, AuthModule> factory) {
+        AuthWiring w = new AuthWiring(factory);
+        b.accessController(s -> w.module(s).accessController());
+        b.mount("/auth", s -> w.module(s).tokenEndpoint());
+        b.mount("/api/v1", s -> w.module(s).api());
+        b.listener(s -> new AuditEvents(w.module(s).auditLog()));
+        return w;
+    }
+
+    /** Whether the configuration asks for access control (the default). */
+    public static boolean enabled(RegistryConfig config) {
+        return Boolean.parseBoolean(config.setting("auth.enabled", "GATEHOUSE_AUTH_ENABLED", "true").trim());
+    }
+
+    public static AuthConfig authConfig(RegistryConfig config, RegistryServer server) {
+        String service = config.setting("auth.service", "GATEHOUSE_AUTH_SERVICE", "gatehouse");
+        boolean anonymous = Boolean.parseBoolean(config.setting("auth.anonymous_pull", "GATEHOUSE_ANONYMOUS_PULL", "false").trim());
+        long ttl = Long.parseLong(config.setting("auth.token_ttl", "GATEHOUSE_TOKEN_TTL", "300").trim());
+        return new AuthConfig(() -> server.baseUrl() + "/auth/token", service, service + "-auth", Duration.ofSeconds(ttl), anonymous,
+                System::getenv);
+    }
+
+    private synchronized AuthModule module(RegistryServer s) {
+        if (module == null) module = factory.apply(s);
+        return module;
+    }
+
+    /** The module, once the server was built. */
+    public AuthModule module() {
+        if (module == null) throw new IllegalStateException("the registry server has not been built yet");
+        return module;
+    }
+}

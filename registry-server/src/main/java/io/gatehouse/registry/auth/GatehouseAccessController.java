@@ -1,0 +1,70 @@
+package io.gatehouse.registry.auth;
+
+import java.util.Set;
+
+/**
+ * The registry's access controller: authenticates the caller ({@link Authenticator}) and checks the scope a
+ * route needs against what the caller holds — the access entries of its bearer token, or, for Basic and
+ * anonymous callers, the live {@link AccessRules}.
+ *
+ * <p>Answers, in the order they are decided:
+ * <ul>
+ * <li>bad credentials or an invalid/expired/foreign token: 401 with a Bearer challenge
+ *     ({@code error="invalid_token"} for tokens); too many failed logins: 429 with {@code Retry-After};</li>
+ * <li>{@code /v2/} itself: any authenticated caller (a token, even an anonymous one, or Basic); no credentials at
+ *     all get the 401 challenge that tells clients where the token endpoint is;</li>
+ * <li>the scope is held: allowed — except for a repository hidden from the caller, which answers 404
+ *     {@code NAME_UNKNOWN}, exactly as a repository that does not exist;</li>
+ * <li>the scope is not held: 401 challenge for anonymous callers, 401 {@code error="insufficient_scope"} for
+ *     token holders (the challenge names the scope to ask for), 403 {@code DENIED} for Basic callers.</li>
+ * </ul>
+ */
+public final class GatehouseAccessController implements AccessController {
+
+    private final Authenticator authenticator;
+    private final AccessRules rules;
+    private final Challenges challenges;
+
+    public GatehouseAccessController(Authenticator authenticator, AccessRules rules, Challenges challenges) {
+        this.authenticator = authenticator;
+        this.rules = rules;
+        this.challenges = challenges;
+    }
+
+    @Override
+    public Decision authorize(String authorization, String remoteAddress, Scope required) {
+        RequestContext.remoteAddress(remoteAddress);
+        Authenticator.Result r = authenticator.authenticate(authorization, remoteAddress, required);
+        if (r instanceof Authenticator.Rejected rej) return rej.denied();
+        Authenticator.Authenticated a = (Authenticator.Authenticated) r;
+        Principal p = a.principal();
+
+        if (required.isBase()) {
+            return a.via() == Authenticator.Via.NONE ? challenges.authenticationRequired(null) : new Decision.Allowed(p);
+        }
+
+        Set<String> held = switch (a.via()) {
+            case BEARER -> a.token().actions(required.type(), required.name());
+            case BASIC, NONE -> rules.allowed(p, required);
+        };
+        boolean repository = Scope.REPOSITORY.equals(required.type());
+        if (required.satisfiedBy(held)) {
+            if (repository && rules.hidden(p, required.name())) return Challenges.nameUnknown();
+            return new Decision.Allowed(p);
+        }
+        return switch (a.via()) {
+            case NONE -> challenges.authenticationRequired(required);
+            case BEARER -> challenges.insufficientScope(required);
+            case BASIC -> Challenges.denied();
+        };
+    }
+
+    @Override
+    public boolean mayRead(Principal principal, String repository) {
+        return rules.mayRead(principal, repository);
+    }
+
+    public AccessRules rules() {
+        return rules;
+    }
+}

@@ -1,0 +1,103 @@
+package io.gatehouse.registry.cli;
+
+import io.gatehouse.core.reference.ImageReference;
+import io.gatehouse.core.remote.CredentialProvider;
+import io.gatehouse.core.remote.Credentials;
+import io.gatehouse.core.remote.DockerConfigCredentials;
+import io.gatehouse.core.remote.RegistryClient;
+import io.gatehouse.core.remote.RegistryClientBuilder;
+import io.gatehouse.core.remote.RetryPolicy;
+import io.gatehouse.core.remote.TlsOptions;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * How to reach the source and the destination registry. Passwords never go on the command line (they would show in
+ * {@code ps} and shell history): they come from a file, an environment variable, or a Docker config.json.
+ */
+public final class ConnectionOptions {
+    @Option(names = "--authfile", paramLabel = "FILE",
+            description = "Docker config.json with credentials (default: $DOCKER_CONFIG/config.json or ~/.docker/config.json). credHelpers/credsStore are not supported.")
+    Path authFile;
+
+    @Option(names = "--src-username", description = "user for the source; password from --src-password-file or $GATEHOUSE_SRC_PASSWORD")
+    String srcUsername;
+
+    @Option(names = "--src-password-file", paramLabel = "FILE", description = "file holding the source password or token")
+    Path srcPasswordFile;
+
+    @Option(names = "--dest-username", description = "user for the destination; password from --dest-password-file or $GATEHOUSE_DEST_PASSWORD")
+    String destUsername;
+
+    @Option(names = "--dest-password-file", paramLabel = "FILE", description = "file holding the destination password or token")
+    Path destPasswordFile;
+
+    @Option(names = "--src-ca", paramLabel = "PEM", description = "extra CA certificate(s) to trust for the source")
+    Path srcCa;
+
+    @Option(names = "--dest-ca", paramLabel = "PEM", description = "extra CA certificate(s) to trust for the destination")
+    Path destCa;
+
+    @Option(names = "--src-tls-verify", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "verify the source's TLS certificate (default: true; --no-src-tls-verify is insecure)")
+    boolean srcTlsVerify = true;
+
+    @Option(names = "--dest-tls-verify", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "verify the destination's TLS certificate (default: true)")
+    boolean destTlsVerify = true;
+
+    @Option(names = "--src-plain-http", description = "talk plain HTTP to the source (default only for loopback hosts)")
+    boolean srcPlainHttp;
+
+    @Option(names = "--dest-plain-http", description = "talk plain HTTP to the destination (default only for loopback hosts)")
+    boolean destPlainHttp;
+
+    @Option(names = "--max-wait", paramLabel = "SECONDS", defaultValue = "60",
+            description = "longest Retry-After to wait out when rate limited (default: ${DEFAULT-VALUE}); longer stops with when the quota returns")
+    long maxWaitSeconds = 60;
+
+    /** For tests: environment to read passwords from. */
+    Map<String, String> env = System.getenv();
+
+    RegistryClient source(ImageReference ref) {
+        return client(ref, srcUsername, srcPasswordFile, "GATEHOUSE_SRC_PASSWORD", srcCa, srcTlsVerify, srcPlainHttp);
+    }
+
+    RegistryClient destination(ImageReference ref) {
+        return client(ref, destUsername, destPasswordFile, "GATEHOUSE_DEST_PASSWORD", destCa, destTlsVerify, destPlainHttp);
+    }
+
+    private RegistryClient client(ImageReference ref, String user, Path passwordFile, String passwordEnv, Path ca, boolean verify, boolean plain) {
+        CredentialProvider creds = authFile != null ? DockerConfigCredentials.load(authFile) : DockerConfigCredentials.fromDefaultLocation();
+        if (user != null) {
+            String password = password(passwordFile, passwordEnv);
+            creds = CredentialProvider.of(ref.registry(), Credentials.basic(user, password)).orElse(creds);
+        }
+        RegistryClientBuilder b = RegistryClient.builder(ref.registryHost())
+                .credentials(creds.forRegistry(ref.registry()).orElse(null))
+                .retry(new RetryPolicy(5, Duration.ofMillis(250), Duration.ofSeconds(10), Duration.ofSeconds(maxWaitSeconds), 5));
+        if (!verify) b.tls(TlsOptions.insecure());
+        else if (ca != null) b.tls(TlsOptions.withCa(ca));
+        if (plain) b.plainHttp(true);
+        return b.build();
+    }
+
+    private String password(Path file, String envName) {
+        if (file != null) {
+            try {
+                return Files.readString(file, StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read password file " + file + ": " + e.getMessage());
+            }
+        }
+        String v = env.get(envName);
+        if (v == null) throw new IllegalArgumentException("a username was given but no password: use a password file or set $" + envName);
+        return v;
+    }
+}

@@ -1,0 +1,169 @@
+package io.gatehouse.registry.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gatehouse.registry.auth.AuthFixture;
+import io.gatehouse.registry.auth.Http;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static io.gatehouse.registry.auth.Http.basic;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The management API over HTTP: accounts, organizations, teams, repository settings, audit — and its own authorization. */
+class ManagementApiHttpTest {
+
+    @TempDir
+    static Path dir;
+    static AuthFixture f;
+    static Http http;
+    static final String ADMIN = basic("admin", AuthFixture.ADMIN_PASSWORD);
+    static final String PW = "password-123";
+
+    @BeforeAll
+    static void start() throws Exception {
+        f = new AuthFixture(dir, false).start();
+        http = new Http(f.base);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        f.close();
+    }
+
+    private static Http.Reply call(String method, String path, String auth, String json) {
+        return http.json(method, "/api/v1" + path, auth, json);
+    }
+
+    @Test
+    void aWholeSetupThroughTheApi() {
+        assertThat(call("POST", "/users", ADMIN, "{\"name\":\"erin\",\"password\":\"" + PW + "\"}").status()).isEqualTo(201);
+        assertThat(call("POST", "/users", ADMIN, "{\"name\":\"frank\",\"password\":\"" + PW + "\"}").status()).isEqualTo(201);
+        assertThat(call("POST", "/users", ADMIN, "{\"name\":\"frank\",\"password\":\"" + PW + "\"}").status()).isEqualTo(409);
+        Http.Reply org = call("POST", "/orgs", ADMIN, "{\"name\":\"shop\",\"owners\":[\"erin\"]}");
+        assertThat(org.status()).isEqualTo(201);
+        assertThat(org.json().get("owners").toString()).isEqualTo("[\"erin\"]");
+
+        String erin = basic("erin", PW);
+        String frank = basic("frank", PW);
+        // The owner manages the organization: teams, members, grants.
+        assertThat(call("POST", "/orgs/shop/teams", erin, "{\"name\":\"builders\"}").status()).isEqualTo(201);
+        assertThat(call("PUT", "/orgs/shop/teams/builders/members/frank", erin, null).status()).isEqualTo(204);
+        assertThat(call("GET", "/orgs/shop/teams/builders/members", erin, null).json().get("members").toString()).isEqualTo("[\"frank\"]");
+        assertThat(call("PUT", "/orgs/shop/permissions", erin, "{\"granteeKind\":\"team\",\"grantee\":\"shop/builders\",\"role\":\"write\"}").status()).isEqualTo(200);
+        assertThat(call("GET", "/orgs/shop/permissions", erin, null).json().get("permissions").toString())
+                .isEqualTo("[{\"granteeKind\":\"team\",\"grantee\":\"shop/builders\",\"role\":\"write\"}]");
+
+        // frank now pulls and pushes in shop through his team, but does not administer.
+        String t = http.tokenFor("frank", PW, "repository:shop/web:pull,push,delete");
+        assertThat(Http.claims(t).get("access").get(0).get("actions").toString()).isEqualTo("[\"pull\",\"push\"]");
+        assertThat(call("GET", "/orgs/shop", frank, null).status()).isEqualTo(200);
+        assertThat(call("PUT", "/orgs/shop/permissions", frank, "{\"granteeKind\":\"principal\",\"grantee\":\"frank\",\"role\":\"admin\"}").status()).isEqualTo(403);
+        assertThat(call("GET", "/users", frank, null).status()).isEqualTo(403);
+
+        // Repository settings: the org owner makes one restricted with a curator; frank's team loses sight of it.
+        assertThat(call("PUT", "/repositories/shop/mirror/alpine/visibility", erin, "{\"visibility\":\"restricted\"}").status()).isEqualTo(200);
+        assertThat(Http.claims(http.tokenFor("frank", PW, "repository:shop/mirror/alpine:pull")).get("access").get(0).get("actions").toString())
+                .isEqualTo("[\"pull\"]"); // as for a missing repository of the org: the registry then answers 404
+        assertThat(f.auth.rules().hidden(io.gatehouse.registry.auth.Principal.user("frank", false), "shop/mirror/alpine")).isTrue();
+        assertThat(call("GET", "/repositories/shop/mirror/alpine", frank, null).status()).isEqualTo(404);
+        assertThat(call("GET", "/repositories/shop/never-configured", frank, null).status()).isEqualTo(404);
+        assertThat(call("GET", "/repositories/shop/mirror/alpine", frank, null).body())
+                .isEqualTo(call("GET", "/repositories/shop/never-configured", frank, null).body());
+        assertThat(call("PUT", "/repositories/shop/mirror/alpine/curators", erin, "{\"granteeKind\":\"principal\",\"grantee\":\"frank\"}").status()).isEqualTo(204);
+        JsonNode repo = call("GET", "/repositories/shop/mirror/alpine", erin, null).json();
+        assertThat(repo.get("visibility").asText()).isEqualTo("restricted");
+        assertThat(repo.get("curators").toString()).isEqualTo("[\"principal:frank\"]");
+        assertThat(call("GET", "/repositories/shop/mirror/alpine", frank, null).status()).isEqualTo(200);
+        assertThat(call("DELETE", "/repositories/shop/mirror/alpine/curators/principal/frank", erin, null).status()).isEqualTo(204);
+        assertThat(call("GET", "/repositories/shop/mirror/alpine", frank, null).status()).isEqualTo(404);
+
+        // Repository-level grant, listed and revoked.
+        assertThat(call("PUT", "/repositories/shop/web/permissions", erin, "{\"granteeKind\":\"principal\",\"grantee\":\"frank\",\"role\":\"admin\"}").status()).isEqualTo(200);
+        assertThat(call("GET", "/repositories/shop/web/permissions", frank, null).status()).isEqualTo(200);
+        assertThat(call("DELETE", "/repositories/shop/web/permissions/principal/frank", erin, null).status()).isEqualTo(204);
+        assertThat(call("GET", "/repositories/shop/web/permissions", frank, null).status()).isEqualTo(403);
+        assertThat(call("DELETE", "/repositories/shop/web/permissions/principal/frank", erin, null).status()).isEqualTo(404);
+
+        // Every permission change is in the audit log with its actor and address.
+        JsonNode events = call("GET", "/audit?action=permission.*&actor=erin", ADMIN, null).json().get("events");
+        assertThat(events.size()).isGreaterThanOrEqualTo(3);
+        assertThat(events.get(0).get("sourceAddress").asText()).isEqualTo("127.0.0.1");
+        assertThat(events.get(0).get("outcome").asText()).isEqualTo("success");
+        assertThat(call("GET", "/audit?target=shop/mirror/alpine", ADMIN, null).json().get("events").toString())
+                .contains("repository.visibility").contains("curator.add").contains("curator.remove");
+        assertThat(call("GET", "/audit", erin, null).status()).isEqualTo(403);
+    }
+
+    @Test
+    void serviceAccountTokenIsShownOnce() {
+        Http.Reply created = call("POST", "/service-accounts", ADMIN, "{\"name\":\"ci-bot\",\"description\":\"Jenkins\",\"expiresInDays\":30}");
+        assertThat(created.status()).isEqualTo(201);
+        String token = created.json().get("token").asText();
+        assertThat(token).startsWith("ghsa_").hasSizeGreaterThan(40);
+        assertThat(created.json().get("expiresAt").asText()).isEqualTo("2026-12-29T06:00:00Z");
+        Http.Reply shown = call("GET", "/service-accounts/ci-bot", ADMIN, null);
+        assertThat(shown.json().has("token")).isFalse();
+        assertThat(call("GET", "/service-accounts", ADMIN, null).body()).doesNotContain(token);
+        // The token authenticates the management API too.
+        assertThat(call("GET", "/me", basic("ci-bot", token), null).json().get("kind").asText()).isEqualTo("service-account");
+        assertThat(call("DELETE", "/service-accounts/ci-bot", ADMIN, null).status()).isEqualTo(204);
+        assertThat(call("GET", "/me", basic("ci-bot", token), null).status()).isEqualTo(401);
+        assertThat(call("GET", "/service-accounts/ci-bot", ADMIN, null).json().get("revokedAt").asText()).isNotEmpty();
+        assertThat(call("POST", "/service-accounts", ADMIN, "{\"name\":\"old\",\"expiresAt\":\"2020-01-01T00:00:00Z\"}").status()).isEqualTo(400);
+    }
+
+    @Test
+    void usersChangeTheirPasswordAndAdminsDisableThem() {
+        call("POST", "/users", ADMIN, "{\"name\":\"gina\",\"password\":\"" + PW + "\"}");
+        assertThat(call("PUT", "/me/password", basic("gina", PW), "{\"password\":\"another-password\"}").status()).isEqualTo(204);
+        assertThat(call("GET", "/me", basic("gina", PW), null).status()).isEqualTo(401);
+        assertThat(call("GET", "/me", basic("gina", "another-password"), null).json().get("name").asText()).isEqualTo("gina");
+        assertThat(call("PATCH", "/users/gina", ADMIN, "{\"disabled\":true}").json().get("disabled").asBoolean()).isTrue();
+        assertThat(call("GET", "/me", basic("gina", "another-password"), null).status()).isEqualTo(401);
+        assertThat(call("PATCH", "/users/admin", ADMIN, "{\"systemAdmin\":false}").status()).isEqualTo(400);
+        assertThat(call("DELETE", "/users/gina", ADMIN, null).status()).isEqualTo(204);
+        assertThat(call("GET", "/users/gina", ADMIN, null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void anonymousAndBadInput() {
+        Http.Reply anon = call("GET", "/users", null, null);
+        assertThat(anon.status()).isEqualTo(401);
+        assertThat(anon.header("WWW-Authenticate")).contains("scope=\"api:system:admin\"");
+        assertThat(call("GET", "/me", null, null).status()).isEqualTo(401);
+        assertThat(call("GET", "/no/such/thing", ADMIN, null).status()).isEqualTo(404);
+        Http.Reply wrongMethod = call("PATCH", "/orgs", ADMIN, "{}");
+        assertThat(wrongMethod.status()).isEqualTo(405);
+        assertThat(wrongMethod.header("Allow")).isEqualTo("GET, POST");
+        assertThat(call("POST", "/users", ADMIN, "{not json").status()).isEqualTo(400);
+        assertThat(call("POST", "/users", ADMIN, "[1,2]").status()).isEqualTo(400);
+        assertThat(call("POST", "/users", ADMIN, "").status()).isEqualTo(400);
+        assertThat(call("POST", "/users", ADMIN, "{\"name\":\"" + "x".repeat(500) + "\",\"password\":\"" + PW + "\"}").json().at("/errors/0/code").asText()).isEqualTo("INVALID_REQUEST");
+        assertThat(call("POST", "/users", ADMIN, "{\"name\":\"Upper\",\"password\":\"" + PW + "\"}").status()).isEqualTo(400);
+        assertThat(call("POST", "/users", ADMIN, "{\"name\":\"shortpw\",\"password\":\"x\"}").status()).isEqualTo(400);
+        assertThat(call("POST", "/users", ADMIN, "{\"name\":\"big\",\"password\":\"" + "p".repeat(2 * 1024 * 1024) + "\"}").status()).isEqualTo(413);
+        assertThat(call("PUT", "/repositories/ok/repo/visibility", ADMIN, "{\"visibility\":\"secret\"}").status()).isEqualTo(400);
+        assertThat(call("PUT", "/repositories/Bad..Name/visibility", ADMIN, "{\"visibility\":\"public\"}").status()).isIn(400, 403);
+        assertThat(call("PUT", "/orgs/nope/permissions", ADMIN, "{\"granteeKind\":\"principal\",\"grantee\":\"admin\",\"role\":\"read\"}").status()).isEqualTo(404);
+        assertThat(call("POST", "/orgs", ADMIN, "{\"name\":\"q\"}").status()).isEqualTo(201);
+        assertThat(call("PUT", "/orgs/q/permissions", ADMIN, "{\"granteeKind\":\"robot\",\"grantee\":\"admin\",\"role\":\"read\"}").status()).isEqualTo(400);
+        assertThat(call("PUT", "/orgs/q/permissions", ADMIN, "{\"granteeKind\":\"principal\",\"grantee\":\"ghost\",\"role\":\"read\"}").status()).isEqualTo(404);
+        assertThat(call("PUT", "/orgs/q/permissions", ADMIN, "{\"granteeKind\":\"principal\",\"grantee\":\"admin\",\"role\":\"owner\"}").status()).isEqualTo(400);
+    }
+
+    @Test
+    void everyRouteIsDocumented() throws Exception {
+        String api = java.nio.file.Files.readString(Path.of("..", "docs", "api.md"));
+        String openapi = java.nio.file.Files.readString(Path.of("..", "docs", "openapi.yaml"));
+        for (ApiRoute r : f.auth.api().routes()) {
+            assertThat(r.summary()).isNotBlank();
+            assertThat(api).as("docs/api.md documents %s %s", r.method(), r.path()).contains("`" + r.method() + " /api/v1" + r.path() + "`");
+            String oaPath = r.path().replace("*}", "}");
+            assertThat(openapi).as("openapi.yaml has %s", r.path()).contains("/api/v1" + oaPath + ":");
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.gatehouse.registry.auth;
+
+import io.gatehouse.core.model.MediaTypes;
+import io.gatehouse.core.reference.Digest;
+import io.gatehouse.registry.RegistryClient;
+import io.gatehouse.registry.RegistryServer;
+import io.gatehouse.registry.config.RegistryConfig;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The real registry server with auth wired in exactly as Main does ({@link AuthWiring}), but with a clock the
+ * test moves, cheap password hashing and a known admin password. Pushes test images with any Authorization.
+ */
+public final class SecuredRegistry implements AutoCloseable {
+
+    public final AuthFixture.MutableClock clock = new AuthFixture.MutableClock(Instant.now());
+    public final RegistryServer server;
+    public final AuthWiring wiring;
+    public final String base;
+
+    public SecuredRegistry(Path dir, boolean anonymousPull) {
+        RegistryConfig config = RegistryConfig.forTesting(dir);
+        RegistryServer.Builder b = RegistryServer.builder(config);
+        this.wiring = AuthWiring.install(b, s -> AuthModule.create(s.jdbi(), TokenKeys.loadOrCreate(s.dataDir()),
+                AuthWiring.authConfig(config, s).withAnonymousPull(anonymousPull)
+                        .withEnv(Map.of(AuthConfig.ADMIN_PASSWORD_ENV, AuthFixture.ADMIN_PASSWORD)::get),
+                clock, AuthFixture.FAST_HASHER, new LoginThrottle(clock, 5, 1000, Duration.ofMinutes(5)),
+                name -> s.content().repositoryExists(name)));
+        this.server = b.build().start();
+        this.base = server.baseUrl();
+    }
+
+    public AuthModule auth() {
+        return wiring.module();
+    }
+
+    public static String admin() {
+        return Http.basic("admin", AuthFixture.ADMIN_PASSWORD);
+    }
+
+    /** Pushes a one-layer image as {@code authorization}; returns the manifest digest. */
+    public Digest pushImage(String repo, String tag, String authorization) {
+        RegistryClient c = new RegistryClient(base);
+        byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"n\":" + System.nanoTime() + "}").getBytes(StandardCharsets.UTF_8);
+        byte[] layer = ("layer of " + repo + " " + tag).getBytes(StandardCharsets.UTF_8);
+        Digest cd = pushBlob(c, repo, config, authorization);
+        Digest ld = pushBlob(c, repo, layer, authorization);
+        byte[] m = RegistryClient.imageManifest(cd, config.length, List.of(ld), List.of((long) layer.length), null, null, 0);
+        HttpResponse<byte[]> r = c.send("PUT", "/v2/" + repo + "/manifests/" + tag, m, "Content-Type", MediaTypes.OCI_MANIFEST, "Authorization", authorization);
+        if (r.statusCode() != 201) throw new IllegalStateException("PUT manifest: " + r.statusCode() + " " + new String(r.body()));
+        return Digest.sha256(m);
+    }
+
+    public static Digest pushBlob(RegistryClient c, String repo, byte[] data, String authorization) {
+        Digest d = Digest.sha256(data);
+        HttpResponse<byte[]> r = c.send("POST", "/v2/" + repo + "/blobs/uploads/?digest=" + d, data,
+                "Content-Type", "application/octet-stream", "Authorization", authorization);
+        if (r.statusCode() != 201) throw new IllegalStateException("POST blob: " + r.statusCode() + " " + new String(r.body()));
+        return d;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
