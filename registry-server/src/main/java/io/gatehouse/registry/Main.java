@@ -38,9 +38,11 @@ public final class Main implements Runnable {
             if (AuthWiring.enabled(config)) {
                 AuthWiring auth = AuthWiring.install(b, config);
                 Trust.install(b, s -> auth.module().api(), s -> auth.module().auditLog());
+                io.gatehouse.registry.scan.api.ScanApi.install(b, s -> auth.module());
             } else {
                 b.accessController(new io.gatehouse.registry.auth.OpenAccess());
                 Trust.install(b, null, null);
+                io.gatehouse.registry.scan.api.ScanApi.install(b, null);
             }
             return b;
         });
