@@ -37,12 +37,12 @@ public final class Main implements Runnable {
             RegistryServer.Builder b = RegistryServer.builder(config);
             if (AuthWiring.enabled(config)) {
                 AuthWiring auth = AuthWiring.install(b, config);
-                Trust.install(b, s -> auth.module().api(), s -> auth.module().auditLog());
                 io.gatehouse.registry.scan.api.ScanApi.install(b, s -> auth.module());
+                Trust.install(b, s -> auth.module().api(), s -> auth.module().auditLog());
             } else {
                 b.accessController(new io.gatehouse.registry.auth.OpenAccess());
-                Trust.install(b, null, null);
                 io.gatehouse.registry.scan.api.ScanApi.install(b, null);
+                Trust.install(b, null, null);
             }
             return b;
         });
