@@ -38,6 +38,7 @@ public final class Main implements Runnable {
             if (AuthWiring.enabled(config)) {
                 AuthWiring auth = AuthWiring.install(b, config);
                 Trust.install(b, s -> auth.module().api(), s -> auth.module().auditLog());
+                io.gatehouse.registry.mirror.Mirrors.install(b, s -> auth.module().api(), s -> auth.module().auditLog(), s -> auth.module().tokens());
             } else {
                 b.accessController(new io.gatehouse.registry.auth.OpenAccess());
                 Trust.install(b, null, null);
