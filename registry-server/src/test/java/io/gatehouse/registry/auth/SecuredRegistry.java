@@ -33,6 +33,8 @@ public final class SecuredRegistry implements AutoCloseable {
                         .withEnv(Map.of(AuthConfig.ADMIN_PASSWORD_ENV, AuthFixture.ADMIN_PASSWORD)::get),
                 clock, AuthFixture.FAST_HASHER, new LoginThrottle(clock, 5, 1000, Duration.ofMinutes(5)),
                 name -> s.content().repositoryExists(name)));
+        // as Main: the mirror routes sit in the same router (so the permission matrix covers them)
+        io.gatehouse.registry.mirror.Mirrors.install(b, s -> wiring.module().api(), s -> wiring.module().auditLog(), s -> wiring.module().tokens());
         this.server = b.build().start();
         this.base = server.baseUrl();
     }
