@@ -47,12 +47,17 @@ public final class Mirrors {
             if (host == null || host.isEmpty() || host.equals("0.0.0.0") || host.equals("::")) host = "127.0.0.1";
             if (host.contains(":") && !host.startsWith("[")) host = "[" + host + "]";
             String hostPort = host + ":" + s.port();
+            // one token per repository for this run, renewed at half its lifetime
+            java.util.Map<String, TokenService.Issued> issued = new java.util.concurrent.ConcurrentHashMap<>();
             OkHttpClient withToken = shared.newBuilder().addInterceptor(chain -> {
                 okhttp3.Request r = chain.request();
                 if (r.header("Authorization") == null) {
                     String repo = repositoryOf(r.url().encodedPath());
-                    List<Scope> grant = repo == null ? List.of() : List.of(Scope.repository(repo, Scope.PULL, Scope.PUSH));
-                    r = r.newBuilder().header("Authorization", "Bearer " + tokens.issue(who.name(), grant).token()).build();
+                    String key = repo == null ? "" : repo;
+                    TokenService.Issued t = issued.compute(key, (k, old) -> old != null
+                            && java.time.Instant.now().isBefore(old.issuedAt().plusSeconds(old.expiresInSeconds() / 2)) ? old
+                            : tokens.issue(who.name(), repo == null ? List.of() : List.of(Scope.repository(repo, Scope.PULL, Scope.PUSH))));
+                    r = r.newBuilder().header("Authorization", "Bearer " + t.token()).build();
                 }
                 return chain.proceed(r);
             }).build();
