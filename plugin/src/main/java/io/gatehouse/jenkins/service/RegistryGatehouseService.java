@@ -192,9 +192,118 @@ public final class RegistryGatehouseService implements GatehouseService {
         return newest;
     }
 
+    /**
+     * {@code POST /api/v1/repositories/{source}/promotions} with {@code {reference, policy}}: the registry evaluates the
+     * policy (with the scan report and signatures it holds) and, when it holds, copies the image by digest into the
+     * policy's target repository, signs it and attaches provenance. The target comes from the policy's promotion
+     * section, so we first read the policy ({@code GET /api/v1/policies/{name}}) and refuse when it would promote
+     * somewhere else than the pipeline says: a Jenkinsfile must not promote to a place its author did not name.
+     */
     @Override
     public PromotionOutcome promote(ImageArgument image, String targetRepository, String policy) throws IOException {
-        throw notYet("promotion (/api/v1 promotions)");
+        requireConfiguredRegistry(image);
+        if (policy == null) {
+            throw new IOException("a policy is required: the registry promotes by a named policy whose promotion section names the target");
+        }
+        ManagementApi api = api();
+        ManagementApi.Reply stored = api.get("/policies/" + segment(policy));
+        if (stored.status() == 404) {
+            throw new IOException("policy '" + policy + "' is not published in the registry " + settings.registryHost()
+                    + ": tick \"Publish the named policies\" in the Gatehouse configuration, or ask a registry administrator");
+        }
+        if (!stored.ok()) {
+            throw new IOException("cannot read policy '" + policy + "' from " + settings.registryHost() + ": " + refusal(stored));
+        }
+        String policyTarget = stored.body().path("document").path("promotion").path("targetRepository").asText(null);
+        if (policyTarget == null) {
+            throw new IOException("policy '" + policy + "' has no promotion section (targetRepository): it can gate pulls, not promote");
+        }
+        if (targetRepository != null && !policyTarget.equals(targetRepository)) {
+            throw new IOException("policy '" + policy + "' (version " + stored.body().path("version").asInt() + ") promotes to "
+                    + policyTarget + ", not to " + targetRepository + ": name that target, or use a policy that promotes to it");
+        }
+        var body = ManagementApi.JSON.createObjectNode().put("reference", image.reference()).put("policy", policy);
+        ManagementApi.Reply r = api.post("/repositories/" + image.repository() + "/promotions", body);
+        if (!r.ok()) {
+            throw new IOException("the registry did not promote " + image + ": " + refusal(r));
+        }
+        JsonNode v = r.body().path("verdict");
+        List<PolicyVerdict.Condition> conditions = new ArrayList<>();
+        for (JsonNode c : v.path("conditions")) {
+            conditions.add(new PolicyVerdict.Condition(c.path("name").asText(), c.path("passed").asBoolean(), condition(c)));
+        }
+        boolean promoted = r.body().path("promoted").asBoolean(false);
+        PolicyVerdict verdict = new PolicyVerdict(r.body().path("policy").asText(policy), promoted && v.path("passed").asBoolean(true), conditions);
+        if (!promoted) {
+            return new PromotionOutcome(verdict, null);
+        }
+        String reference = settings.registryHost() + "/" + r.body().path("targetRepository").asText(policyTarget)
+                + ":" + r.body().path("targetTag").asText() + "@" + r.body().path("sourceDigest").asText();
+        return new PromotionOutcome(verdict, reference, r.body().path("signedBy").asText(null), r.body().path("provenance").asText(null));
+    }
+
+    /**
+     * Publishes a policy document ({@code POST /api/v1/policies}, which needs a registry system administrator), unless the
+     * registry's latest version of that name already says the same (compared after parsing, so formatting does not
+     * make a new version on every build).
+     */
+    @Override
+    public PolicyPublication publishPolicy(String document) throws IOException {
+        Policy local;
+        try {
+            local = PolicyDocuments.parse(document);
+        } catch (io.gatehouse.core.policy.PolicyValidationException e) {
+            throw new IOException("the policy is not valid: " + e.getMessage());
+        }
+        ManagementApi api = api();
+        ManagementApi.Reply latest = api.get("/policies/" + segment(local.name()));
+        if (latest.ok()) {
+            try {
+                Policy remote = PolicyDocuments.parse(latest.body().path("document").toString());
+                if (PolicyDocuments.toJson(remote).equals(PolicyDocuments.toJson(local))) {
+                    return new PolicyPublication(local.name(), latest.body().path("version").asInt(), false);
+                }
+            } catch (RuntimeException differentLanguageVersion) {
+                // the registry's copy does not parse here (newer language?): publishing ours makes a new version, as asked
+            }
+        } else if (latest.status() != 404) {
+            throw new IOException("cannot read policy '" + local.name() + "' from " + settings.registryHost() + ": " + refusal(latest));
+        }
+        ManagementApi.Reply saved = api.post("/policies", ManagementApi.JSON.readTree(document));
+        if (saved.status() == 403) {
+            throw new IOException("publishing policy '" + local.name() + "' needs a registry system administrator: " + refusal(saved));
+        }
+        if (!saved.ok()) {
+            throw new IOException("the registry refused policy '" + local.name() + "': " + refusal(saved));
+        }
+        return new PolicyPublication(saved.body().path("name").asText(local.name()), saved.body().path("version").asInt(), true);
+    }
+
+    /** "expected 0, actual 2 — CVE-…" as one line for the build log. */
+    private static String condition(JsonNode c) {
+        String reason = c.path("reason").asText("");
+        return "expected " + c.path("expected").asText() + ", actual " + c.path("actual").asText() + (reason.isEmpty() ? "" : " — " + reason);
+    }
+
+    /** The registry's error, with a hint when it is about who Jenkins is. */
+    private String refusal(ManagementApi.Reply r) {
+        String errors = r.errors();
+        if (r.status() == 401) {
+            return errors + " (set a service-account credential in the Gatehouse configuration)";
+        }
+        if (r.status() == 403) {
+            return errors + " (the service account " + (auth.username() == null ? "" : "'" + auth.username() + "' ") + "lacks the permission)";
+        }
+        return errors;
+    }
+
+    private ManagementApi api() {
+        return new ManagementApi(http, settings.registryUrl(), this::authorize);
+    }
+
+    /** One URL path segment, percent-encoded as OkHttp does it. */
+    static String segment(String s) {
+        return new okhttp3.HttpUrl.Builder().scheme("http").host("x").addPathSegment(s).build().encodedPath().substring(1);
     }
 
     /**
