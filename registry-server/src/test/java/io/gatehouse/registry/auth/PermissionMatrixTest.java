@@ -213,6 +213,30 @@ class PermissionMatrixTest {
         api("DELETE", "/repositories/acme/app/curators/principal/ghost", "/repositories/{repo*}/curators/{granteeKind}/{grantee*}", null,
                 repoAdmin.formatted("404", "404", "404"));
         api("GET", "/audit", "/audit", null, sys.formatted("200"));
+
+        // Trust's routes (keys, policies, promotion, gates), registered on the same router.
+        String promote = "401 403 403 %1$s %1$s 403 %1$s %1$s 401 401 401";
+        api("GET", "/keys/global", "/keys/global", null, sys.formatted("200"));
+        api("POST", "/keys/global", "/keys/global", "{}", sys.formatted("400"));
+        api("DELETE", "/keys/global/no-such-key", "/keys/global/{keyId}", null, sys.formatted("404"));
+        api("GET", "/orgs/acme/keys", "/orgs/{org}/keys", null, orgRead);
+        api("POST", "/orgs/acme/keys", "/orgs/{org}/keys", "{}", orgAdmin.formatted("400", "400"));
+        api("DELETE", "/orgs/acme/keys/no-such-key", "/orgs/{org}/keys/{keyId}", null, orgAdmin.formatted("404", "404"));
+        api("GET", "/repositories/acme/app/keys", "/repositories/{repo*}/keys", null, repoRead);
+        api("POST", "/repositories/acme/app/keys", "/repositories/{repo*}/keys", "{}", repoAdmin.formatted("400", "400", "400"));
+        api("DELETE", "/repositories/acme/app/keys/no-such-key", "/repositories/{repo*}/keys/{keyId}", null, repoAdmin.formatted("404", "404", "404"));
+        api("GET", "/repositories/acme/app/signatures/" + appManifest, "/repositories/{repo*}/signatures/{digest}", null, repoRead);
+        api("GET", "/repositories/acme/vault/signatures/" + vaultManifest, "/repositories/{repo*}/signatures/{digest}", null,
+                "401 403 404 404 404 200 200 200 401 401 401");
+        api("GET", "/policies", "/policies", null, self);
+        api("POST", "/policies", "/policies", "{}", sys.formatted("400"));
+        api("GET", "/policies/no-such-policy", "/policies/{name}", null, self.replace("200", "404"));
+        api("GET", "/policies/no-such-policy/versions/1", "/policies/{name}/versions/{version}", null, self.replace("200", "404"));
+        api("POST", "/repositories/acme/app/promotions", "/repositories/{repo*}/promotions", "{}", promote.formatted("400"));
+        api("GET", "/repositories/acme/app/auto-promotions", "/repositories/{repo*}/auto-promotions", null, repoRead);
+        api("POST", "/repositories/acme/app/auto-promotions", "/repositories/{repo*}/auto-promotions", "{}", repoAdmin.formatted("400", "400", "400"));
+        api("GET", "/repositories/acme/app/gates", "/repositories/{repo*}/gates", null, repoRead);
+        api("PUT", "/repositories/acme/app/gates", "/repositories/{repo*}/gates", "[]", repoAdmin.formatted("400", "400", "400"));
     }
 
     /** The Distribution endpoints of the OCI distribution-spec (end-1 … end-13) and the catalog. */
@@ -270,6 +294,8 @@ class PermissionMatrixTest {
             try {
                 return CLIENT.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
             } catch (java.io.IOException e) {
+                // A pooled connection that the server closed as idle (the fixture's setup can outlast Jetty's idle
+                // timeout on a loaded machine): the JDK client retries only GETs by itself. One retry, logged.
                 System.err.println("RETRY " + row.method() + " " + row.path() + " " + e);
                 return CLIENT.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
             }

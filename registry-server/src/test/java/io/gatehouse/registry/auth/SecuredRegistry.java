@@ -33,6 +33,8 @@ public final class SecuredRegistry implements AutoCloseable {
                         .withEnv(Map.of(AuthConfig.ADMIN_PASSWORD_ENV, AuthFixture.ADMIN_PASSWORD)::get),
                 clock, AuthFixture.FAST_HASHER, new LoginThrottle(clock, 5, 1000, Duration.ofMinutes(5)),
                 name -> s.content().repositoryExists(name)));
+        // Trust (keys, policies, promotion, gates) registers its routes on the same router, as Main wires it.
+        io.gatehouse.registry.trust.Trust.install(b, s -> wiring.module().api(), s -> wiring.module().auditLog());
         this.server = b.build().start();
         this.base = server.baseUrl();
     }
