@@ -34,10 +34,10 @@ import okhttp3.Response;
  * The real {@link GatehouseService}: talks to our registry over HTTP.
  *
  * <p>Done: connection test, digest resolution and signing (core.sign) over the OCI Distribution API (/v2/),
- * Basic or bearer-token auth sent directly. Waiting for other branches (see docs/plugin.md, "Status"): the
- * management routes /api/v1 for server-side mirror and promotion (scanImage reads the reports the registry stores as
- * referrers). Until they land, those
- * operations fail with a clear message instead of guessing at routes that do not exist yet.
+ * scan reports read as referrers, promotion and policy publishing over the management API (/api/v1, through
+ * {@link ManagementApi}); Basic or bearer-token auth sent directly. Waiting for other branches (see docs/plugin.md,
+ * "Status"): the /api/v1 routes for server-side mirrors and on-demand scans. Until they land, server-side mirroring
+ * fails with a clear message instead of guessing at routes that do not exist yet.
  */
 public final class RegistryGatehouseService implements GatehouseService {
     static final String ACCEPT = String.join(",",

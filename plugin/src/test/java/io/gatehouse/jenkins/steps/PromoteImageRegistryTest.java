@@ -177,6 +177,9 @@ class PromoteImageRegistryTest {
                 .isInstanceOf(IOException.class).hasMessageContaining("promotes to dev/alpine, not to prod/alpine");
         assertThatThrownBy(() -> service(admin()).resolveDigest(ImageArgument.parse("prod/alpine:3.20", server.registryHost())))
                 .isInstanceOf(IOException.class);
+        // by digest there is no source tag for the policy's "%n" template: the registry's 400 reaches the build log
+        assertThatThrownBy(() -> promote("mirror/alpine@" + clean.manifest().digest(), "dev/alpine", "release-c"))
+                .isInstanceOf(IOException.class).hasMessageContaining("INVALID_REQUEST").hasMessageContaining("no source tag");
 
         h.close();
         harness(false, "release-c");
