@@ -174,6 +174,23 @@ class RegistryScanTest {
     }
 
     @Test
+    void aPushedIndexHasEachPlatformImageScanned() {
+        Digest child = push("multi/app", "amd64-only", appLayer());
+        // the child was scanned when pushed; the index push asks again and is answered from that stored report
+        ScanStatus first = awaitFinished("multi/app", child);
+        byte[] childBytes = client.get("/v2/multi/app/manifests/" + child, "Accept", MediaTypes.OCI_MANIFEST).body();
+        byte[] index = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"manifests\":[{"
+                + "\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"digest\":\"" + child + "\",\"size\":"
+                + childBytes.length + ",\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}}]}")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(client.putManifest("multi/app", "1.0", index, MediaTypes.OCI_INDEX).statusCode()).isEqualTo(201);
+        Digest indexDigest = Digest.sha256(index);
+        assertThat(awaitFinished("multi/app", indexDigest).reason()).isEqualTo("1 platform images scanned separately");
+        assertThat(awaitFinished("multi/app", child).reportDigest()).isEqualTo(first.reportDigest());
+        assertThat(scans.report("multi/app", child).orElseThrow().findings()).hasSize(3);
+    }
+
+    @Test
     void aMalformedLayerFailsTheScanWithAReasonAndTheRegistryKeepsServing() {
         byte[] good = debianLayer();
         byte[] truncated = java.util.Arrays.copyOf(good, good.length / 2);

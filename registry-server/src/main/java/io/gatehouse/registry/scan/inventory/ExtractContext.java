@@ -9,10 +9,20 @@ public final class ExtractContext {
     private final ScanLimits limits;
     private final String layerDigest;
     private long archiveBytes;
+    private long entrySize = -1;
 
     public ExtractContext(ScanLimits limits, String layerDigest) {
         this.limits = limits;
         this.layerDigest = layerDigest;
+    }
+
+    /** Size of the tar entry being extracted, as its header says (-1 when unknown): lets readers allocate once. */
+    public long entrySize() {
+        return entrySize;
+    }
+
+    void entrySize(long size) {
+        this.entrySize = size;
     }
 
     public ScanLimits limits() {

@@ -51,7 +51,7 @@ public final class JavaArchiveExtractor implements Extractor {
     @Override
     public Extracted extract(String path, InputStream content, ExtractContext ctx) throws IOException {
         List<Package> out = new ArrayList<>();
-        scan(path, content, ctx, 1, out);
+        scan(path, content, ctx, 1, out, ctx.entrySize());
         return Extracted.of(out);
     }
 
@@ -63,15 +63,28 @@ public final class JavaArchiveExtractor implements Extractor {
      */
     static final int IN_MEMORY_ARCHIVE = 32 << 20;
 
-    private void scan(String location, InputStream in, ExtractContext ctx, int depth, List<Package> out)
-            throws IOException {
+    private void scan(String location, InputStream in, ExtractContext ctx, int depth, List<Package> out,
+                      long knownSize) throws IOException {
         if (depth > ctx.limits().maxArchiveDepth()) {
             throw new ScanFailedException("archive " + location + " is nested deeper than "
                     + ctx.limits().maxArchiveDepth() + " levels");
         }
-        byte[] head = in.readNBytes(IN_MEMORY_ARCHIVE + 1);
+        byte[] head;
+        if (knownSize >= 0 && knownSize <= IN_MEMORY_ARCHIVE) {
+            // one allocation of the right size instead of readNBytes' chunk list and final copy
+            head = new byte[(int) knownSize];
+            int n = in.readNBytes(head, 0, head.length);
+            if (n < head.length) {
+                head = java.util.Arrays.copyOf(head, n);
+            }
+        } else {
+            head = in.readNBytes(IN_MEMORY_ARCHIVE + 1);
+        }
         ctx.addArchiveBytes(head.length, location);
         if (head.length <= IN_MEMORY_ARCHIVE) {
+            if (scanCentralDirectory(location, head, ctx, depth, out)) {
+                return;
+            }
             ZipFile zf;
             try {
                 zf = ZipFile.builder().setSeekableByteChannel(new SeekableInMemoryByteChannel(head)).get();
@@ -86,6 +99,53 @@ public final class JavaArchiveExtractor implements Extractor {
         } else {
             scanStream(location, new SequenceInputStream(new ByteArrayInputStream(head), in), ctx, depth, out);
         }
+    }
+
+    /** The fast path (see {@link CentralDirectory}); false when the archive needs the general reader. */
+    private boolean scanCentralDirectory(String location, byte[] zip, ExtractContext ctx, int depth,
+                                         List<Package> out) throws IOException {
+        List<CentralDirectory.Entry> entries;
+        try {
+            entries = CentralDirectory.entries(zip, JavaArchiveExtractor::interesting,
+                    ctx.limits().maxArchiveEntries());
+        } catch (ScanFailedException tooMany) {
+            throw new ScanFailedException(location + ": " + tooMany.getMessage());
+        }
+        if (entries == null) {
+            return false;
+        }
+        List<Package> poms = new ArrayList<>();
+        Manifest manifest = null;
+        for (CentralDirectory.Entry e : entries) {
+            InputStream es = CentralDirectory.open(zip, e);
+            if (es == null) {
+                continue;
+            }
+            String name = e.name();
+            try (es) {
+                if (name.endsWith("/pom.properties")) {
+                    Package p = fromPomProperties(ctx.readText(location + "!/" + name, es), ctx, location);
+                    if (p != null) {
+                        poms.add(p);
+                    }
+                } else if (name.equalsIgnoreCase("META-INF/MANIFEST.MF")) {
+                    manifest = manifest(ctx.readText(location + "!/" + name, es));
+                } else {
+                    scan(location + "!/" + name, es, ctx, depth + 1, out, e.size());
+                }
+            } catch (ScanFailedException sfe) {
+                throw sfe;
+            } catch (IOException | RuntimeException unreadableEntry) {
+                // one damaged entry costs only what it would have told us
+            }
+        }
+        identify(location, poms, manifest, ctx, out);
+        return true;
+    }
+
+    private static boolean interesting(String name) {
+        return (name.startsWith("META-INF/maven/") && name.endsWith("/pom.properties"))
+                || name.equalsIgnoreCase("META-INF/MANIFEST.MF") || (!name.endsWith("/") && isArchive(name));
     }
 
     private void scanZipFile(String location, ZipFile zf, ExtractContext ctx, int depth, List<Package> out)
@@ -113,7 +173,7 @@ public final class JavaArchiveExtractor implements Extractor {
                 } else if (name.equalsIgnoreCase("META-INF/MANIFEST.MF")) {
                     manifest = manifest(ctx.readText(location + "!/" + name, es));
                 } else if (isArchive(name)) {
-                    scan(location + "!/" + name, es, ctx, depth + 1, out);
+                    scan(location + "!/" + name, es, ctx, depth + 1, out, e.getSize());
                 }
             } catch (ScanFailedException sfe) {
                 throw sfe;
@@ -168,7 +228,7 @@ public final class JavaArchiveExtractor implements Extractor {
                 } else if (name.equalsIgnoreCase("META-INF/MANIFEST.MF")) {
                     manifest = manifest(ctx.readText(location + "!/" + name, zip));
                 } else if (isArchive(name)) {
-                    scan(location + "!/" + name, zip, ctx, depth + 1, out);
+                    scan(location + "!/" + name, zip, ctx, depth + 1, out, e.getSize());
                 }
                 ctx.addArchiveBytes(Math.max(0, zip.getUncompressedCount()), location);
             }

@@ -60,7 +60,10 @@ public final class LayerInventory {
         try {
             counted = new LimitedInputStream(LayerStreams.decompress(blob), limits.maxLayerBytes(),
                     "layer " + layerDigest + " (decompressed)");
-            TarArchiveInputStream tar = new TarArchiveInputStream(counted);
+            // the tar reader asks for small pieces (headers, 4 KiB skips): serve them from a large buffer so the
+            // inflater is always called with big reads
+            TarArchiveInputStream tar = new TarArchiveInputStream(
+                    new java.io.BufferedInputStream(counted, LayerStreams.BUFFER));
             ExtractContext ctx = new ExtractContext(limits, layerDigest);
             TarArchiveEntry e;
             while ((e = tar.getNextEntry()) != null) {
@@ -95,6 +98,7 @@ public final class LayerInventory {
                 }
                 for (Extractor x : extractors) {
                     if (x.wants(path)) {
+                        ctx.entrySize(e.getSize());
                         Extracted r = x.extract(path, tar, ctx);
                         if (r != null && (!r.packages().isEmpty() || r.os() != null)) {
                             found.put(path, r);

@@ -45,12 +45,31 @@ final class LimitedInputStream extends FilterInputStream {
         return n;
     }
 
+    /**
+     * Skips by reading into a large scratch buffer: the inflater streams' own skip reads 512 bytes at a time, and
+     * skipping the contents of files nobody needs is most of what a scan does.
+     */
     @Override
     public long skip(long n) throws IOException {
-        long s = super.skip(n);
-        add(s);
-        return s;
+        if (n <= 0) {
+            return 0;
+        }
+        if (scratch == null) {
+            scratch = new byte[1 << 16];
+        }
+        long left = n;
+        while (left > 0) {
+            int r = in.read(scratch, 0, (int) Math.min(scratch.length, left));
+            if (r < 0) {
+                break;
+            }
+            add(r);
+            left -= r;
+        }
+        return n - left;
     }
+
+    private byte[] scratch;
 
     @Override
     public boolean markSupported() {
