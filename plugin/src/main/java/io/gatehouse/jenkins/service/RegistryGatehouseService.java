@@ -132,7 +132,8 @@ public final class RegistryGatehouseService implements GatehouseService {
         PolicyVerdict verdict = null;
         if (parsedPolicy != null) {
             Verdict v = new PolicyEvaluator(Clock.systemUTC()).evaluate(parsedPolicy,
-                    new PolicyInput(image.repository(), image.tag(), Digest.parse(digest), ScanFacts.of(report), Set.of()));
+                    new PolicyInput(image.repository(), image.tag(), Digest.parse(digest), ScanFacts.of(report),
+                            parsedPolicy.conditions().signatures() == null ? Set.of() : trustedSigners(image.repository(), digest)));
             List<PolicyVerdict.Condition> conditions = new ArrayList<>();
             for (ConditionResult c : v.conditions()) {
                 conditions.add(new PolicyVerdict.Condition(c.name(), c.passed(), c.reason()));
@@ -149,6 +150,23 @@ public final class RegistryGatehouseService implements GatehouseService {
             }
         }
         return new ScanSummary(image.toString(), digest, counts, worst, verdict, REPORT_JSON.writeValueAsString(report));
+    }
+
+    /**
+     * The ids of the trusted keys with a valid signature on the image, as the registry judges them
+     * ({@code GET /api/v1/repositories/{repo}/signatures/{digest}}: it knows which keys are trusted for the repository).
+     * Asked only when a policy has signature conditions; a registry that cannot answer is a failure, not "unsigned",
+     * so a build never fails (or passes) a signature condition on a guess.
+     */
+    Set<String> trustedSigners(String repository, String digest) throws IOException {
+        ManagementApi.Reply r = api().get("/repositories/" + repository + "/signatures/" + digest);
+        if (!r.ok()) {
+            throw new IOException("cannot read the signatures of " + repository + "@" + digest + " for the policy's signature conditions: "
+                    + refusal(r));
+        }
+        Set<String> keyIds = new java.util.TreeSet<>();
+        r.body().path("keyIds").forEach(k -> keyIds.add(k.asText()));
+        return keyIds;
     }
 
     /** The newest report (by finishedAt) among the image's scan-report referrers, or null. */

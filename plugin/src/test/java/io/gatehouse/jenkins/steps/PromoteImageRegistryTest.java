@@ -44,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * promoteImage against our registry with access control and trust wired as its Main does: Jenkins (a service
  * account, name + token) publishes its named policy ({@code POST /api/v1/policies}), the registry evaluates it with
  * the scan report stored beside the image and promotes by digest ({@code POST /api/v1/repositories/{repo}/promotions}),
- * signing with its own key. Only Jenkins is mocked.
+ * signing with its own key. Also scanImage's signature conditions, which ask this registry which trusted keys signed
+ * an image. Only Jenkins is mocked.
  */
 class PromoteImageRegistryTest {
     /** A policy promoting to dev/alpine when there is no critical finding; each test its own name (one registry for all). */
@@ -203,6 +204,36 @@ class PromoteImageRegistryTest {
                 .isInstanceOf(IOException.class).hasMessageContaining("needs a registry system administrator");
         assertThatThrownBy(() -> service(RegistryAuth.ANONYMOUS).publishPolicy(release("release-d")))
                 .isInstanceOf(IOException.class).hasMessageContaining("401");
+    }
+
+    @Test
+    void scanImageAsksTheRegistryWhichTrustedKeysSignedTheImage() throws Exception {
+        // sign mirror/alpine:3.20 with a release key, and have the registry trust that key (an admin's job)
+        var key = io.gatehouse.core.sign.Keys.generate();
+        service(admin()).sign(ImageArgument.parse("mirror/alpine:3.20", server.registryHost()),
+                new io.gatehouse.jenkins.service.SigningKey("release.pem",
+                        io.gatehouse.core.sign.Keys.toPkcs8Pem(key).getBytes(java.nio.charset.StandardCharsets.US_ASCII), null));
+        String body = new ObjectMapper().writeValueAsString(java.util.Map.of("name", "release", "publicKey", key.publicKey().toPem()));
+        try (var rsp = new okhttp3.OkHttpClient().newCall(new okhttp3.Request.Builder().url(server.baseUrl() + "/api/v1/keys/global")
+                .header("Authorization", okhttp3.Credentials.basic("jenkins", adminToken))
+                .post(okhttp3.RequestBody.create(body, okhttp3.MediaType.get("application/json"))).build()).execute()) {
+            assertThat(rsp.code()).isEqualTo(201);
+        }
+        String signed = "{\"schemaVersion\": 1, \"name\": \"signed\", \"conditions\": {\"signatures\": {\"anyOf\": [\"" + key.keyId() + "\"]}}}";
+        h = new StepHarness();
+        h.usernamePassword("gatehouse-jenkins", "jenkins", adminToken);
+        h.config.setRegistryUrl(server.baseUrl());
+        h.config.setCredentialsId("gatehouse-jenkins");
+        h.config.setPolicies(List.of(new NamedPolicy("signed", signed)));
+        for (String tag : List.of("3.20", "3.19")) {
+            ScanImageStep s = new ScanImageStep("mirror/alpine:" + tag);
+            s.setPolicy("signed");
+            s.setWait("5s");
+            s.setUnstable(true);
+            var result = new ScanImageStep.Execution(s, h.context, h.environment(RegistryGatehouseService::new)).run();
+            assertThat(result).as(tag).containsEntry("passed", tag.equals("3.20"));
+        }
+        assertThat(h.log()).contains("[PASS] signatures.anyOf", "[FAIL] signatures.anyOf");
     }
 
     @Test
