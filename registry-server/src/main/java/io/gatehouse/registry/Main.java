@@ -37,9 +37,11 @@ public final class Main implements Runnable {
             RegistryServer.Builder b = RegistryServer.builder(config);
             if (AuthWiring.enabled(config)) {
                 AuthWiring auth = AuthWiring.install(b, config);
+                io.gatehouse.registry.scan.api.ScanApi.install(b, s -> auth.module());
                 Trust.install(b, s -> auth.module().api(), s -> auth.module().auditLog());
             } else {
                 b.accessController(new io.gatehouse.registry.auth.OpenAccess());
+                io.gatehouse.registry.scan.api.ScanApi.install(b, null);
                 Trust.install(b, null, null);
             }
             return b;

@@ -25,6 +25,20 @@ public record ApiRoute(String method, String path, Function<Map<String, String>,
         ApiResult handle(ApiCall call) throws Exception;
     }
 
+    /**
+     * A handler that reads the request body itself, as a stream (uploads that may be far larger than the router's
+     * 1 MiB JSON limit). Register it with a cast: {@code router.add(m, path, scope, (StreamingHandler) (call, body) -> …, summary)}.
+     */
+    @FunctionalInterface
+    public interface StreamingHandler extends ApiHandler {
+        ApiResult handle(ApiCall call, java.io.InputStream body) throws Exception;
+
+        @Override
+        default ApiResult handle(ApiCall call) throws Exception {
+            return handle(call, java.io.InputStream.nullInputStream());
+        }
+    }
+
     private static final Pattern PARAM = Pattern.compile("\\{([a-zA-Z][a-zA-Z0-9]*)(\\*?)}");
 
     public ApiRoute {

@@ -118,16 +118,25 @@ public final class ApiRouter extends Handler.Abstract {
                 HttpReplies.denied(response, callback, denied);
                 return true;
             }
-            byte[] body;
-            try (InputStream in = Content.Source.asInputStream(request)) {
-                body = in.readNBytes(MAX_BODY + 1);
+            ApiResult result;
+            if (found.route().handler() instanceof ApiRoute.StreamingHandler streaming) {
+                // uploads (e.g. vulnerability data) read the body themselves, as a stream, past the 1 MiB JSON limit
+                try (InputStream in = Content.Source.asInputStream(request)) {
+                    ApiCall call = new ApiCall(((Decision.Allowed) d).principal(), addr, params, Request.extractQueryParameters(request), new byte[0], json);
+                    result = streaming.handle(call, in);
+                }
+            } else {
+                byte[] body;
+                try (InputStream in = Content.Source.asInputStream(request)) {
+                    body = in.readNBytes(MAX_BODY + 1);
+                }
+                if (body.length > MAX_BODY) {
+                    HttpReplies.error(response, callback, 413, "SIZE_INVALID", "request body larger than 1 MiB", Map.of());
+                    return true;
+                }
+                ApiCall call = new ApiCall(((Decision.Allowed) d).principal(), addr, params, Request.extractQueryParameters(request), body, json);
+                result = found.route().handler().handle(call);
             }
-            if (body.length > MAX_BODY) {
-                HttpReplies.error(response, callback, 413, "SIZE_INVALID", "request body larger than 1 MiB", Map.of());
-                return true;
-            }
-            ApiCall call = new ApiCall(((Decision.Allowed) d).principal(), addr, params, Request.extractQueryParameters(request), body, json);
-            ApiResult result = found.route().handler().handle(call);
             if (result.body() == null) {
                 response.setStatus(result.status());
                 result.headers().forEach((k, v) -> response.getHeaders().put(k, v));

@@ -237,6 +237,20 @@ class PermissionMatrixTest {
         api("POST", "/repositories/acme/app/auto-promotions", "/repositories/{repo*}/auto-promotions", "{}", repoAdmin.formatted("400", "400", "400"));
         api("GET", "/repositories/acme/app/gates", "/repositories/{repo*}/gates", null, repoRead);
         api("PUT", "/repositories/acme/app/gates", "/repositories/{repo*}/gates", "[]", repoAdmin.formatted("400", "400", "400"));
+
+        // Scan's routes (scans, reports, SBOMs, settings, vulnerability data); missing digests answer 404.
+        String repoRead404 = "401 403 404 404 404 403 404 404 401 401 401";
+        api("POST", "/repositories/acme/app/scans/" + missingDigest, "/repositories/{repo*}/scans/{digest}", null, repoRead404);
+        api("GET", "/repositories/acme/app/scans/" + missingDigest, "/repositories/{repo*}/scans/{digest}", null, repoRead404);
+        api("GET", "/repositories/acme/vault/scans/" + vaultManifest, "/repositories/{repo*}/scans/{digest}", null,
+                "401 403 404 404 404 200 200 200 401 401 401");
+        api("GET", "/repositories/acme/app/scans/" + missingDigest + "/report", "/repositories/{repo*}/scans/{digest}/report", null, repoRead404);
+        api("GET", "/repositories/acme/app/scans/" + missingDigest + "/sbom", "/repositories/{repo*}/scans/{digest}/sbom", null, repoRead404);
+        api("GET", "/repositories/acme/app/scan-settings", "/repositories/{repo*}/scan-settings", null, repoRead);
+        api("PUT", "/repositories/acme/app/scan-settings", "/repositories/{repo*}/scan-settings", "{}", repoAdmin.formatted("400", "400", "400"));
+        api("GET", "/vulndb", "/vulndb", null, self);
+        api("POST", "/vulndb/imports", "/vulndb/imports", "{}", sys.formatted("400"));
+        api("GET", "/vulnerabilities/CVE-2021-44228/images", "/vulnerabilities/{cve}/images", null, self);
     }
 
     /** The Distribution endpoints of the OCI distribution-spec (end-1 … end-13) and the catalog. */

@@ -24,6 +24,7 @@ public final class SecuredRegistry implements AutoCloseable {
     public final RegistryServer server;
     public final AuthWiring wiring;
     public final String base;
+    public final java.util.concurrent.atomic.AtomicReference<io.gatehouse.registry.scan.service.ScanService> scans;
 
     public SecuredRegistry(Path dir, boolean anonymousPull) {
         RegistryConfig config = RegistryConfig.forTesting(dir);
@@ -35,6 +36,8 @@ public final class SecuredRegistry implements AutoCloseable {
                 name -> s.content().repositoryExists(name)));
         // Trust (keys, policies, promotion, gates) registers its routes on the same router, as Main wires it.
         io.gatehouse.registry.trust.Trust.install(b, s -> wiring.module().api(), s -> wiring.module().auditLog());
+        // Scanning (scan on push, scan routes) as Main wires it.
+        this.scans = io.gatehouse.registry.scan.api.ScanApi.install(b, s -> wiring.module());
         this.server = b.build().start();
         this.base = server.baseUrl();
     }
@@ -70,6 +73,7 @@ public final class SecuredRegistry implements AutoCloseable {
 
     @Override
     public void close() {
+        if (scans.get() != null) scans.get().close();
         server.close();
     }
 }

@@ -1,0 +1,29 @@
+package io.gatehouse.registry;
+
+import io.gatehouse.registry.config.RegistryConfig;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The example configuration we ship to users (src-examples/registry/gatehouse.yaml) loads and means what it says. */
+class ExampleConfigTest {
+
+    @Test
+    void shippedExampleLoads() {
+        Path example = Path.of("..", "src-examples", "registry", "gatehouse.yaml");
+        RegistryConfig c = RegistryConfig.load(example, Map.of());
+        assertThat(c.port()).isEqualTo(5000);
+        assertThat(c.dataDir()).isEqualTo(Path.of("/srv/gatehouse"));
+        assertThat(c.tlsEnabled()).isTrue();
+        assertThat(c.gcInterval()).isEqualTo(Duration.ofHours(6));
+        assertThat(c.gcDeleteUntagged()).isTrue();
+        assertThat(c.setting("auth.enabled", "GATEHOUSE_AUTH_ENABLED", "?")).isEqualTo("true");
+        assertThat(c.setting("scan.workers", "GATEHOUSE_SCAN_WORKERS", "?")).isEqualTo("2");
+        assertThat(Duration.parse(c.setting("scan.rescan_interval", "GATEHOUSE_SCAN_RESCAN_INTERVAL", "?")))
+                .isEqualTo(Duration.ofMinutes(15));
+    }
+}
