@@ -66,6 +66,44 @@ final class ManagementApi {
         return call(new Request.Builder().url(url(path)).post(RequestBody.create(JSON.writeValueAsBytes(body), JSON_TYPE)));
     }
 
+    /**
+     * A POST that may run for a long time (a server-side mirror answers when it is done): no read timeout, but the
+     * waiting thread stays interruptible — Jenkins' {@code timeout} and "abort" interrupt it — and then the HTTP call
+     * is cancelled, so the registry sees the client go away.
+     */
+    Reply postAndWait(String path, JsonNode body) throws IOException, InterruptedException {
+        OkHttpClient patient = http.newBuilder().readTimeout(java.time.Duration.ZERO).build();
+        okhttp3.Call call = patient.newCall(authorize.apply(new Request.Builder().url(url(path)).header("Accept", "application/json")
+                .post(RequestBody.create(JSON.writeValueAsBytes(body), JSON_TYPE))).build());
+        java.util.concurrent.CompletableFuture<Reply> answer = new java.util.concurrent.CompletableFuture<>();
+        call.enqueue(new okhttp3.Callback() {
+            @Override
+            public void onFailure(okhttp3.Call c, IOException e) {
+                answer.completeExceptionally(e);
+            }
+
+            @Override
+            public void onResponse(okhttp3.Call c, Response rsp) {
+                try (rsp) {
+                    answer.complete(reply(rsp));
+                } catch (IOException | RuntimeException e) {
+                    answer.completeExceptionally(e);
+                }
+            }
+        });
+        try {
+            return answer.get();
+        } catch (InterruptedException e) {
+            call.cancel();
+            throw e;
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause());
+        }
+    }
+
     /** {@code path} below /api/v1, already encoded (repository names are path segments as they are). */
     private String url(String path) {
         return registryUrl.resolve("/api/v1" + path).toString();
@@ -73,15 +111,19 @@ final class ManagementApi {
 
     private Reply call(Request.Builder b) throws IOException {
         try (Response rsp = http.newCall(authorize.apply(b.header("Accept", "application/json")).build()).execute()) {
-            String text = rsp.body() == null ? "" : rsp.body().string();
-            JsonNode body;
-            try {
-                body = text.isBlank() ? JsonNodeFactory.instance.objectNode() : JSON.readTree(text);
-            } catch (IOException notJson) {
-                // A proxy's HTML error page, or a registry without /api/v1: say so rather than a parser's complaint.
-                body = JsonNodeFactory.instance.objectNode();
-            }
-            return new Reply(rsp.code(), body);
+            return reply(rsp);
         }
+    }
+
+    private static Reply reply(Response rsp) throws IOException {
+        String text = rsp.body() == null ? "" : rsp.body().string();
+        JsonNode body;
+        try {
+            body = text.isBlank() ? JsonNodeFactory.instance.objectNode() : JSON.readTree(text);
+        } catch (IOException notJson) {
+            // A proxy's HTML error page, or a registry without /api/v1: keep the status, drop the body.
+            body = JsonNodeFactory.instance.objectNode();
+        }
+        return new Reply(rsp.code(), body);
     }
 }

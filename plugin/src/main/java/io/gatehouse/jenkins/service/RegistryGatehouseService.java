@@ -100,9 +100,62 @@ public final class RegistryGatehouseService implements GatehouseService {
         }
     }
 
+    /**
+     * Server-side mirroring: {@code POST /api/v1/mirrors/{target}} runs core's mirror engine inside the registry, so
+     * image data flows from the upstream straight into the registry, not through Jenkins. The upstream credential
+     * travels in that request body only (the registry neither stores nor echoes it); the answer is the mirror report
+     * (one row per tag), when the run is done.
+     */
     @Override
-    public MirrorOutcome mirror(MirrorRequest request) throws IOException {
-        throw notYet("server-side mirroring (/api/v1 mirrors)");
+    public MirrorOutcome mirror(MirrorRequest request) throws IOException, InterruptedException {
+        var body = ManagementApi.JSON.createObjectNode().put("upstream", request.source()).put("dryRun", request.dryRun());
+        if (request.tags() != null) {
+            body.put("tags", request.tags());
+        }
+        if (request.platforms() != null && !request.platforms().isBlank()) {
+            body.put("platforms", request.platforms());
+        }
+        RegistryAuth upstream = request.upstreamAuth();
+        if (upstream != null && !upstream.isAnonymous()) {
+            if (upstream.username() == null) {
+                throw new IOException("mirroring needs a username/password credential for the upstream (a secret text has no user name)");
+            }
+            body.putObject("credentials").put("username", upstream.username()).put("password", new String(upstream.secret()));
+        }
+        ManagementApi.Reply r = api().postAndWait("/mirrors/" + io.gatehouse.core.reference.RepositoryName.of(request.target()).value(), body);
+        if (r.status() == 404) {
+            // no such route (a registry without server-side mirroring) or no such target: say both, and the way out
+            throw new IOException("the registry at " + settings.registryHost() + " has no server-side mirroring into " + request.target()
+                    + " (" + r.errors() + "): use onAgent: true, or a registry with /api/v1/mirrors");
+        }
+        if (!r.ok()) {
+            throw new IOException("mirror " + request.source() + " → " + request.target() + " failed: " + refusal(r));
+        }
+        List<MirrorOutcome.Row> rows = new ArrayList<>();
+        JsonNode report = r.body().path("report");
+        for (JsonNode t : report.path("tags")) {
+            String status = t.path("status").asText();
+            String action = switch (status) {
+                case "COPIED" -> "copied";
+                case "UNCHANGED" -> "skipped";
+                case "WOULD_COPY" -> "planned";
+                default -> "failed";
+            };
+            String reason = switch (status) {
+                case "UNCHANGED" -> "up to date";
+                case "WOULD_COPY" -> t.path("action").isTextual() ? t.path("action").asText().toLowerCase(java.util.Locale.ROOT) : null;
+                case "COPIED" -> io.gatehouse.core.copy.MirrorReport.humanBytes(t.path("bytes").asLong());
+                default -> t.path("reason").asText(status);
+            };
+            String digest = t.path("sourceDigest").isTextual() ? t.path("sourceDigest").asText()
+                    : t.path("targetDigest").isTextual() ? t.path("targetDigest").asText() : null;
+            rows.add(new MirrorOutcome.Row(t.path("tag").asText(), settings.registryHost() + "/" + request.target() + ":" + t.path("tag").asText(),
+                    digest, action, reason));
+        }
+        if (report.path("stoppedReason").isTextual()) {
+            rows.add(new MirrorOutcome.Row("-", null, null, "stopped", report.path("stoppedReason").asText()));
+        }
+        return new MirrorOutcome(rows);
     }
 
     /**
@@ -120,8 +173,8 @@ public final class RegistryGatehouseService implements GatehouseService {
         }
         String digest = resolveDigest(image);
         long deadline = System.nanoTime() + wait.toNanos();
-        ScanReport report;
-        while ((report = latestReport(image.repository(), digest)) == null) {
+        ScanReport report = scanOnDemand(image.repository(), digest, deadline, wait);
+        while (report == null && (report = latestReport(image.repository(), digest)) == null) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 throw new IOException("no scan report for " + image.repository() + "@" + digest + " after " + wait
@@ -167,6 +220,45 @@ public final class RegistryGatehouseService implements GatehouseService {
         Set<String> keyIds = new java.util.TreeSet<>();
         r.body().path("keyIds").forEach(k -> keyIds.add(k.asText()));
         return keyIds;
+    }
+
+    /**
+     * Asks the registry to scan ({@code POST /api/v1/repositories/{repo}/scans/{digest}}: it reuses a report made with
+     * the current vulnerability database), polls the status until {@code done} or {@code failed}, then reads the
+     * report ({@code …/scans/{digest}/report}). Null when the registry has no scan API (404 or 405 on that route),
+     * in which case the caller waits for the report referrer the registry writes on push.
+     */
+    ScanReport scanOnDemand(String repository, String digest, long deadline, Duration wait) throws IOException, InterruptedException {
+        ManagementApi api = api();
+        String path = "/repositories/" + repository + "/scans/" + digest;
+        ManagementApi.Reply r = api.post(path, ManagementApi.JSON.createObjectNode());
+        if (r.status() == 404 || r.status() == 405) {
+            // no scan route (the image exists: resolveDigest found it): a registry without the scan API
+            return null;
+        }
+        while (true) {
+            if (!r.ok()) {
+                throw new IOException("the registry did not scan " + repository + "@" + digest + ": " + refusal(r));
+            }
+            String state = r.body().path("state").asText();
+            if (state.equals("done")) {
+                break;
+            }
+            if (state.equals("failed")) {
+                throw new IOException("the registry's scan of " + repository + "@" + digest + " failed: " + r.body().path("reason").asText("no reason given"));
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new IOException("no scan report for " + repository + "@" + digest + " after " + wait + " (the registry's scan is " + state + ")");
+            }
+            Thread.sleep(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), POLL.toMillis())));
+            r = api.get(path);
+        }
+        ManagementApi.Reply report = api.get(path + "/report");
+        if (!report.ok()) {
+            throw new IOException("cannot read the scan report of " + repository + "@" + digest + ": " + refusal(report));
+        }
+        return REPORT_JSON.treeToValue(report.body(), ScanReport.class);
     }
 
     /** The newest report (by finishedAt) among the image's scan-report referrers, or null. */
@@ -357,11 +449,6 @@ public final class RegistryGatehouseService implements GatehouseService {
             throw new IOException(image + " is not in the configured registry " + settings.registryHost()
                     + ": name it without a host, or as " + settings.registryHost() + "/" + image.repository());
         }
-    }
-
-    private IOException notYet(String what) {
-        return new IOException(what + " is not available from " + settings.registryHost()
-                + " with this plugin version: the registry API it needs has not landed yet");
     }
 
     private Request.Builder authorize(Request.Builder b) {
