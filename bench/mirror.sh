@@ -44,6 +44,8 @@ fi
 WORK=$(mktemp -d /tmp/gatehouse-mirror-bench.XXXXXX)
 PIDS=()
 cleanup() {
+  # registries started inside $(…) record their pid in $WORK/pids (an array assignment there would be lost)
+  [ -f "$WORK/pids" ] && while read -r p; do PIDS+=("$p"); done < "$WORK/pids"
   for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
   sleep 0.5
   for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
@@ -80,13 +82,20 @@ start_gatehouse() { # name -> host:port
   mkdir -p "$WORK/$1"
   GATEHOUSE_HOST=127.0.0.1 GATEHOUSE_PORT=$port GATEHOUSE_DATA_DIR="$WORK/$1/data" GATEHOUSE_GC_INTERVAL=0 GATEHOUSE_AUTH_ENABLED=false \
     java -Xmx512m -jar "$JAR" serve > "$WORK/$1/log" 2>&1 &
-  PIDS+=("$!")
+  echo "$!" >> "$WORK/pids"
   wait_http "http://127.0.0.1:$port/v2/" "Gatehouse $1" >&2
   echo "127.0.0.1:$port"
 }
-OURS_TARGET=$(start_gatehouse ours)
-SKOPEO_TARGET=$(start_gatehouse skopeo)
-log "upstream Distribution $UP; targets: Gatehouse $OURS_TARGET (gatehouse mirror), Gatehouse $SKOPEO_TARGET (skopeo sync)"
+OURS_TARGET=$(start_gatehouse ours-training)
+# a third target with access control on (the management API needs it) for the server-side mirror
+SERVER_PW="bench-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+SERVER_PORT=$(free_port); mkdir -p "$WORK/server"
+GATEHOUSE_HOST=127.0.0.1 GATEHOUSE_PORT=$SERVER_PORT GATEHOUSE_DATA_DIR="$WORK/server/data" GATEHOUSE_GC_INTERVAL=0 GATEHOUSE_ADMIN_PASSWORD="$SERVER_PW" \
+  java -Xmx512m -jar "$JAR" serve > "$WORK/server/log" 2>&1 &
+PIDS+=("$!")
+SERVER_TARGET=127.0.0.1:$SERVER_PORT
+wait_http "http://$SERVER_TARGET/v2/" "Gatehouse server (auth on)"
+log "upstream Distribution $UP; Gatehouse $SERVER_TARGET (server-side mirror); fresh targets per run for the CLI and skopeo"
 
 # ------------------------------------------------------------------------------------------------ seed the upstream
 log "seeding $TAGS tags (~$TOTAL_MIB MiB, $SHARED_LAYERS shared layers + one small own layer per tag)"
@@ -172,19 +181,54 @@ run_skopeo() { # repo -> "wall cpu"
   timed "$WORK/skopeo-$1.out" "$SKOPEO" sync --src docker --dest docker --src-tls-verify=false --dest-tls-verify=false \
     "$UP/bench/app" "$SKOPEO_TARGET/$1"
 }
+# What each tool made the target do: blob+manifest bytes it received and HTTP requests it answered (from its /metrics)
+target_counters() { # host:port -> "bytes requests"
+  curl -s "http://$1/metrics" | awk '/^gatehouse_bytes_received_bytes_total/ { b += $2 } /^gatehouse_http_requests_seconds_count/ { r += $2 }
+    END { printf "%.0f %.0f", b, r }'
+}
+counted() { # host:port var cmd... : runs cmd, stores "bytes requests" delta into var, echoes cmd's output
+  local host=$1 var=$2; shift 2
+  local before after out
+  before=$(target_counters "$host"); out=$("$@") || return 1; after=$(target_counters "$host")
+  printf -v "$var" '%s' "$(awk -v a="$before" -v b="$after" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.1fMiB/%dreq", (y[1] - x[1]) / 1048576, y[2] - x[2] }')"
+  echo "$out"
+}
+run_server() { # repo -> "wall cpu": POST /api/v1/mirrors/<repo>/app to the running registry; cpu is curl's (~0)
+  local out="$WORK/server-$1.out" t
+  t=$( { time curl -s -f -o "$out" -u "admin:$SERVER_PW" -H 'Content-Type: application/json' \
+        -d "{\"upstream\": \"$UP/bench/app\"}" "http://$SERVER_TARGET/api/v1/mirrors/$1/app" ; } 2>&1 ) || { log "server-side mirror failed"; cat "$out" >&2; return 1; }
+  echo "$t" | awk '{ printf "%.3f %.3f", $1, $2 + $3 }'
+}
 check_tags() { # target repo -> number of tags
   curl -s "http://$1/v2/$2/tags/list" | python3 -c 'import json,sys; print(len(json.load(sys.stdin).get("tags") or []))'
 }
 
-OURS_FIRST=(); OURS_RERUN=(); SK_FIRST=(); SK_RERUN=(); CPU_OURS_FIRST=(); CPU_OURS_RERUN=(); CPU_SK_FIRST=(); CPU_SK_RERUN=()
+SV_FIRST=(); SV_RERUN=(); OURS_FIRST=(); OURS_RERUN=(); SK_FIRST=(); SK_RERUN=(); CPU_OURS_FIRST=(); CPU_OURS_RERUN=(); CPU_SK_FIRST=(); CPU_SK_RERUN=()
 for run in $(seq 1 "$RUNS"); do
   repo="mirror$run"
+  # Fresh target registries each run: skopeo remembers (blob-info cache) where it pushed a blob and mounts it from
+  # there on the next run, which moved 0 bytes on runs 2-3 when the targets were shared. (The server-side target is
+  # one long-running registry by design; each of its runs goes into a new repository and moves all bytes again.)
+  OURS_TARGET=$(start_gatehouse "ours$run"); SKOPEO_TARGET=$(start_gatehouse "skopeo$run")
   # alternate who goes first, so neither always gets the warmer page cache
   if [ $((run % 2)) = 1 ]; then
-    s1=$(run_skopeo "$repo"); o1=$(run_ours "$repo"); s2=$(run_skopeo "$repo"); o2=$(run_ours "$repo")
+    counted "$SKOPEO_TARGET" ts1 run_skopeo "$repo" > "$WORK/t"; s1=$(cat "$WORK/t")
+    counted "$OURS_TARGET" to1 run_ours "$repo" > "$WORK/t"; o1=$(cat "$WORK/t")
+    counted "$SKOPEO_TARGET" ts2 run_skopeo "$repo" > "$WORK/t"; s2=$(cat "$WORK/t")
+    counted "$OURS_TARGET" to2 run_ours "$repo" > "$WORK/t"; o2=$(cat "$WORK/t")
   else
-    o1=$(run_ours "$repo"); s1=$(run_skopeo "$repo"); o2=$(run_ours "$repo"); s2=$(run_skopeo "$repo")
+    counted "$OURS_TARGET" to1 run_ours "$repo" > "$WORK/t"; o1=$(cat "$WORK/t")
+    counted "$SKOPEO_TARGET" ts1 run_skopeo "$repo" > "$WORK/t"; s1=$(cat "$WORK/t")
+    counted "$OURS_TARGET" to2 run_ours "$repo" > "$WORK/t"; o2=$(cat "$WORK/t")
+    counted "$SKOPEO_TARGET" ts2 run_skopeo "$repo" > "$WORK/t"; s2=$(cat "$WORK/t")
   fi
+  log "run $run target received (bytes/requests): first ours $to1, skopeo $ts1; rerun ours $to2, skopeo $ts2"
+  counted "$SERVER_TARGET" tv1 run_server "$repo" > "$WORK/t"; v1=$(cat "$WORK/t")
+  counted "$SERVER_TARGET" tv2 run_server "$repo" > "$WORK/t"; v2=$(cat "$WORK/t")
+  grep -q '"UNCHANGED"' "$WORK/server-$repo.out" && ! grep -q '"COPIED"' "$WORK/server-$repo.out" || { log "server-side rerun copied something"; exit 1; }
+  log "run $run server-side (POST /api/v1/mirrors) wall cpu: first $v1, rerun $v2; target received: first $tv1, rerun $tv2"
+  SV_FIRST+=("${v1% *}"); SV_RERUN+=("${v2% *}")
+  TRAFFIC="first copy: ours $to1, skopeo $ts1, server-side $tv1; rerun: ours $to2, skopeo $ts2, server-side $tv2"
   n_ours=$(check_tags "$OURS_TARGET" "$repo/app"); n_sk=$(check_tags "$SKOPEO_TARGET" "$repo/app")
   [ "$n_ours" = "$TAGS" ] && [ "$n_sk" = "$TAGS" ] || { log "tag count mismatch: ours $n_ours skopeo $n_sk (want $TAGS)"; exit 1; }
   log "run $run (wall cpu): first copy ours $o1, skopeo $s1; rerun ours $o2, skopeo $s2"
@@ -197,12 +241,15 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 verdict() { awk -v r="$1" -v t="$2" 'BEGIN { if (r + 0 <= t + 0) print "met"; else printf "MISSED (%.2fx the target)\n", r / t }'; }
 MO1=$(median "${OURS_FIRST[@]}"); MS1=$(median "${SK_FIRST[@]}"); MO2=$(median "${OURS_RERUN[@]}"); MS2=$(median "${SK_RERUN[@]}")
 R1=$(ratio "$MO1" "$MS1"); R2=$(ratio "$MO2" "$MS2")
+MV1=$(median "${SV_FIRST[@]}"); MV2=$(median "${SV_RERUN[@]}"); RV1=$(ratio "$MV1" "$MS1"); RV2=$(ratio "$MV2" "$MS2")
 CO1=$(median "${CPU_OURS_FIRST[@]}"); CS1=$(median "${CPU_SK_FIRST[@]}"); CO2=$(median "${CPU_OURS_RERUN[@]}"); CS2=$(median "${CPU_SK_RERUN[@]}")
 TABLE=$(cat <<EOF
 | mirror $TAGS tags ($(awk -v b="$UPSTREAM_BYTES" 'BEGIN { printf "%.0f", b / 1048576 }') MiB upstream) | gatehouse mirror (s) | skopeo sync (s) | ours / skopeo | target | verdict | CPU s ours / skopeo |
 |---|---|---|---|---|---|---|
 | first copy | $MO1 | $MS1 | $R1 | <= 0.5 | $(verdict "$R1" 0.5) | $CO1 / $CS1 |
 | incremental rerun (nothing changed) | $MO2 | $MS2 | $R2 | <= 0.1 | $(verdict "$R2" 0.1) | $CO2 / $CS2 |
+| first copy, server-side (\`POST /api/v1/mirrors\`, curl) | $MV1 | $MS1 | $RV1 | <= 0.5 | $(verdict "$RV1" 0.5) | in the registry |
+| incremental rerun, server-side | $MV2 | $MS2 | $RV2 | <= 0.1 | $(verdict "$RV2" 0.1) | in the registry |
 EOF
 )
 echo "$TABLE"
@@ -210,6 +257,8 @@ SAMPLES="wall  ours first:   ${OURS_FIRST[*]}
 wall  skopeo first: ${SK_FIRST[*]}
 wall  ours rerun:   ${OURS_RERUN[*]}
 wall  skopeo rerun: ${SK_RERUN[*]}
+wall  server first: ${SV_FIRST[*]}
+wall  server rerun: ${SV_RERUN[*]}
 cpu   ours first:   ${CPU_OURS_FIRST[*]}
 cpu   skopeo first: ${CPU_SK_FIRST[*]}
 cpu   ours rerun:   ${CPU_OURS_RERUN[*]}
@@ -223,6 +272,8 @@ Run: $STAMP; RUNS=$RUNS, $TAGS tags, $SHARED_LAYERS shared layers; JVM options f
 Machine: $MACHINE.
 
 $TABLE
+
+What the target registry received in the last run (blob + manifest bytes / HTTP requests, from its /metrics): ${TRAFFIC}.
 
 Raw samples (seconds; cpu = user + sys of the tool's own process, not counting the registries):
 \`\`\`

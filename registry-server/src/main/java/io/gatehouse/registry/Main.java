@@ -39,6 +39,7 @@ public final class Main implements Runnable {
                 AuthWiring auth = AuthWiring.install(b, config);
                 io.gatehouse.registry.scan.api.ScanApi.install(b, s -> auth.module());
                 Trust.install(b, s -> auth.module().api(), s -> auth.module().auditLog());
+                io.gatehouse.registry.mirror.Mirrors.install(b, s -> auth.module().api(), s -> auth.module().auditLog(), s -> auth.module().tokens());
             } else {
                 b.accessController(new io.gatehouse.registry.auth.OpenAccess());
                 io.gatehouse.registry.scan.api.ScanApi.install(b, null);

@@ -33,6 +33,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Mirror {
     private static final Logger log = LoggerFactory.getLogger(Mirror.class);
 
+    static final int PLAN_PARALLELISM = 16;
+
     private final RegistryClient upstream;
     private final RegistryClient target;
     private final CopyOptions options;
@@ -51,7 +53,9 @@ public final class Mirror {
     public MirrorPlan plan(MirrorSpec spec) {
         List<String> all = upstream.listTags(spec.source());
         List<String> selected = spec.filter().apply(all);
-        int threads = Math.max(1, Math.min(options.parallelism(), selected.size()));
+        // planning is HEAD requests only (Docker Hub does not count them): more of them at once than blob transfers,
+        // since an unchanged rerun is nothing but this
+        int threads = Math.max(1, Math.min(Math.max(options.parallelism(), PLAN_PARALLELISM), selected.size()));
         ExecutorService pool = Executors.newFixedThreadPool(threads, daemon("gatehouse-mirror-plan"));
         try {
             List<Future<MirrorPlan.Entry>> futures = new ArrayList<>();

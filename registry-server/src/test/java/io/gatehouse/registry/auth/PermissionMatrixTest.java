@@ -251,6 +251,11 @@ class PermissionMatrixTest {
         api("GET", "/vulndb", "/vulndb", null, self);
         api("POST", "/vulndb/imports", "/vulndb/imports", "{}", sys.formatted("400"));
         api("GET", "/vulnerabilities/CVE-2021-44228/images", "/vulnerabilities/{cve}/images", null, self);
+        // server-side mirroring: push on the target (an empty body is then a 400); runs are for system admins
+        api("POST", "/mirrors/acme/app", "/mirrors/{repo*}", "{}", "401 403 403 400 400 403 400 400 401 401 401");
+        api("POST", "/mirrors/acme/vault", "/mirrors/{repo*}", "{}", "401 403 403 404 404 403 400 400 401 401 401");
+        api("GET", "/mirrors", "/mirrors", null, sys.formatted("200"));
+        api("GET", "/mirrors/1", "/mirrors/{id}", null, sys.formatted("404"));
     }
 
     /** The Distribution endpoints of the OCI distribution-spec (end-1 … end-13) and the catalog. */

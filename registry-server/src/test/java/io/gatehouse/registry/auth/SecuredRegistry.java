@@ -38,6 +38,8 @@ public final class SecuredRegistry implements AutoCloseable {
         io.gatehouse.registry.trust.Trust.install(b, s -> wiring.module().api(), s -> wiring.module().auditLog());
         // Scanning (scan on push, scan routes) as Main wires it.
         this.scans = io.gatehouse.registry.scan.api.ScanApi.install(b, s -> wiring.module());
+        // as Main: the mirror routes sit in the same router (so the permission matrix covers them)
+        io.gatehouse.registry.mirror.Mirrors.install(b, s -> wiring.module().api(), s -> wiring.module().auditLog(), s -> wiring.module().tokens());
         this.server = b.build().start();
         this.base = server.baseUrl();
     }

@@ -1,0 +1,142 @@
+package io.gatehouse.registry.mirror;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gatehouse.core.copy.CopyOptions;
+import io.gatehouse.core.copy.Mirror;
+import io.gatehouse.core.copy.MirrorReport;
+import io.gatehouse.core.copy.MirrorSpec;
+import io.gatehouse.core.model.Json;
+import io.gatehouse.core.reference.RepositoryName;
+import io.gatehouse.core.remote.Credentials;
+import io.gatehouse.core.remote.RegistryClient;
+import io.gatehouse.core.remote.RegistryClientBuilder;
+import io.gatehouse.registry.api.ApiException;
+import io.gatehouse.registry.api.ApiResult;
+import io.gatehouse.registry.api.ApiRouter;
+import io.gatehouse.registry.audit.AuditEvent;
+import io.gatehouse.registry.audit.AuditLog;
+import io.gatehouse.registry.auth.Principal;
+import io.gatehouse.registry.auth.Scope;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Server-side mirroring ({@code /api/v1/mirrors}): the {@link Mirror} engine of {@code core} run inside the
+ * registry, so image data flows from the upstream straight into the registry, not through Jenkins or a CLI host.
+ * The target is the registry's own {@code /v2} on loopback, reached with a short-lived token minted for the caller
+ * (so every write passes the same access checks, gates and events as a push). Upstream credentials come with the
+ * request and are dropped with it.
+ */
+public final class MirrorApi {
+    private static final Logger log = LoggerFactory.getLogger(MirrorApi.class);
+
+    private final MirrorRuns runs;
+    private final Function<Principal, RegistryClient> localTarget;
+    private final AuditLog audit;
+
+    /**
+     * @param localTarget a client for this registry acting as the given principal (see {@link Mirrors})
+     * @param audit       where runs are recorded as {@code mirror.run} events, or null
+     */
+    public MirrorApi(MirrorRuns runs, Function<Principal, RegistryClient> localTarget, AuditLog audit) {
+        this.runs = runs;
+        this.localTarget = localTarget;
+        this.audit = audit;
+    }
+
+    public void register(ApiRouter r) {
+        r.add("POST", "/mirrors/{repo*}", p -> Scope.repository(p.get("repo"), Scope.PULL, Scope.PUSH),
+                c -> ApiResult.ok(run(c.path("repo"), c.json(), c.principal(), c.remoteAddress())), "Mirror an upstream repository into this one (server-side)");
+        r.add("GET", "/mirrors", Scope.systemAdmin(), c -> ApiResult.ok(Map.of("runs", runs.list(Math.max(1, Math.min(c.queryInt("n", 100), 1000)))
+                .stream().map(MirrorApi::view).toList())), "Recorded mirror runs, newest first");
+        r.add("GET", "/mirrors/{id}", Scope.systemAdmin(), c -> ApiResult.ok(detail(runs.get(id(c.path("id")))
+                .orElseThrow(() -> ApiException.notFound("no mirror run " + c.path("id"))))), "One recorded mirror run with its report");
+    }
+
+    private static long id(String s) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw ApiException.notFound("no mirror run " + s);
+        }
+    }
+
+    private Object run(String target, JsonNode body, Principal who, String address) {
+        RepositoryName targetRepo;
+        try {
+            targetRepo = RepositoryName.of(target);
+        } catch (RuntimeException e) {
+            throw ApiException.badRequest("bad target repository: " + e.getMessage());
+        }
+        MirrorRequest req = MirrorRequest.parse(body);
+        long id = runs.start(who.name(), req.upstreamRepository(), target, req.filter().toString(), req.dryRun());
+        RegistryClientBuilder ub = RegistryClient.builder(req.upstream().registryHost());
+        if (req.username() != null) ub.credentials(Credentials.basic(req.username(), req.password()));
+        if (req.plainHttp() != null) ub.plainHttp(req.plainHttp());
+        MirrorReport report;
+        try {
+            RegistryClient upstream = ub.build();
+            RegistryClient local = localTarget.apply(who);
+            Mirror mirror = new Mirror(upstream, local, CopyOptions.defaults().withPlatforms(req.platforms()));
+            report = mirror.run(new MirrorSpec(req.upstream().repository(), targetRepo, req.filter(), req.dryRun(), 4));
+        } catch (RuntimeException e) {
+            // messages of the core client never carry a password; say what failed without a stack of internals
+            String reason = "mirror of " + req.upstreamRepository() + " failed: " + e.getMessage();
+            runs.fail(id, reason);
+            record(who, address, target, AuditEvent.Outcome.FAILURE, reason);
+            throw new ApiException(502, "MIRROR_FAILED", reason);
+        }
+        runs.finish(id, report);
+        log.info("mirror run {} by {}: {}", id, who.name(), report.summary().lines().findFirst().orElse(""));
+        record(who, address, target, report.ok() ? AuditEvent.Outcome.SUCCESS : AuditEvent.Outcome.FAILURE, report.summary().lines().findFirst().orElse(""));
+        if (report.stoppedReason() != null && report.tags().isEmpty()) {
+            // planning failed (unreachable upstream, refused credentials, unknown repository): no report worth a 200
+            throw new ApiException(502, "MIRROR_FAILED", "mirror of " + req.upstreamRepository() + " failed (run " + id + "): " + report.stoppedReason());
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", id);
+        out.put("report", tree(report.toJson()));
+        return out;
+    }
+
+    private void record(Principal who, String address, String target, AuditEvent.Outcome outcome, String detail) {
+        if (audit != null) audit.record(who, "mirror.run", target, address, outcome, detail);
+    }
+
+    private static JsonNode tree(String json) {
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, Object> view(MirrorRuns.Run r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", r.id());
+        m.put("requestedBy", r.requestedBy());
+        m.put("upstream", r.upstream());
+        m.put("target", r.target());
+        m.put("filter", r.filter());
+        m.put("dryRun", r.dryRun());
+        m.put("status", r.status());
+        m.put("copied", r.copied());
+        m.put("unchanged", r.unchanged());
+        m.put("failed", r.failed());
+        m.put("bytesMoved", r.bytesMoved());
+        m.put("startedAt", r.startedAt().toString());
+        m.put("finishedAt", r.finishedAt() == null ? null : r.finishedAt().toString());
+        m.put("summary", r.summary());
+        return m;
+    }
+
+    private static Map<String, Object> detail(MirrorRuns.Run r) {
+        Map<String, Object> m = view(r);
+        m.put("report", r.report() == null ? null : tree(r.report()));
+        return m;
+    }
+}

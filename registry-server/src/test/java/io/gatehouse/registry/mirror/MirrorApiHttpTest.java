@@ -1,0 +1,188 @@
+package io.gatehouse.registry.mirror;
+
+import io.gatehouse.core.reference.RepositoryName;
+import io.gatehouse.core.remote.Credentials;
+import io.gatehouse.core.remote.RegistryClient;
+import io.gatehouse.registry.RegistryServer;
+import io.gatehouse.registry.auth.AuthConfig;
+import io.gatehouse.registry.auth.AuthFixture;
+import io.gatehouse.registry.auth.AuthModule;
+import io.gatehouse.registry.auth.AuthWiring;
+import io.gatehouse.registry.auth.Http;
+import io.gatehouse.registry.auth.LoginThrottle;
+import io.gatehouse.registry.auth.SecuredRegistry;
+import io.gatehouse.registry.auth.TokenKeys;
+import io.gatehouse.registry.config.RegistryConfig;
+import io.gatehouse.registry.trust.Trust;
+import io.gatehouse.testing.DistributionRegistry;
+import io.gatehouse.testing.ModelTestImages;
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Server-side mirroring end to end over HTTP: CNCF Distribution with htpasswd auth as the upstream, our registry
+ * with auth wired as Main does (auth + trust + mirrors), a service account calling {@code POST /api/v1/mirrors/…}
+ * into a restricted repository it curates; incremental rerun, dry run, and a wrong upstream password.
+ */
+class MirrorApiHttpTest {
+    static final String UPSTREAM_PASSWORD = "Up5tream-s3cret-pw";
+
+    @TempDir
+    static Path dir;
+    static DistributionRegistry upstream;
+    static RegistryClient upstreamClient;
+    static RegistryServer server;
+    static AuthWiring wiring;
+    static Http http;
+    static String admin = SecuredRegistry.admin();
+
+    @BeforeAll
+    static void start() throws Exception {
+        byte[] salt = new byte[16];
+        new SecureRandom().nextBytes(salt);
+        Path htpasswd = Files.writeString(dir.resolve("htpasswd"), "mirror:" + OpenBSDBCrypt.generate("2a", UPSTREAM_PASSWORD.toCharArray(), salt, 5) + "\n");
+        upstream = DistributionRegistry.start(Files.createDirectories(dir.resolve("dist")),
+                "auth:\n  htpasswd:\n    realm: upstream\n    path: " + htpasswd + "\n");
+        upstreamClient = RegistryClient.builder(upstream.hostPort()).credentials(Credentials.basic("mirror", UPSTREAM_PASSWORD)).build();
+        ModelTestImages.Blob shared = ModelTestImages.randomLayer(200_000);
+        for (String tag : new String[]{"1.0", "1.1", "1.2", "2.0"}) {
+            ModelTestImages.image("linux/amd64", shared, ModelTestImages.randomLayer(5_000)).push(upstreamClient, RepositoryName.of("library/app"), tag);
+        }
+
+        RegistryConfig config = RegistryConfig.forTesting(Files.createDirectories(dir.resolve("ours")));
+        RegistryServer.Builder b = RegistryServer.builder(config);
+        AuthFixture.MutableClock clock = new AuthFixture.MutableClock(java.time.Instant.now());
+        AuthWiring w = AuthWiring.install(b, s -> AuthModule.create(s.jdbi(), TokenKeys.loadOrCreate(s.dataDir()),
+                AuthWiring.authConfig(config, s).withEnv(Map.of(AuthConfig.ADMIN_PASSWORD_ENV, AuthFixture.ADMIN_PASSWORD)::get),
+                clock, AuthFixture.FAST_HASHER, new LoginThrottle(clock, 5, 1000, Duration.ofMinutes(5)),
+                name -> s.content().repositoryExists(name)));
+        Trust.install(b, s -> w.module().api(), s -> w.module().auditLog());
+        Mirrors.install(b, s -> w.module().api(), s -> w.module().auditLog(), s -> w.module().tokens());
+        wiring = w;
+        server = b.build().start();
+        http = new Http(server.baseUrl());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) server.close();
+        if (upstream != null) upstream.close();
+    }
+
+    private static Http.Reply api(String method, String path, String auth, String body) {
+        return http.json(method, "/api/v1" + path, auth, body);
+    }
+
+    private static String body(String tags, String password, boolean dryRun) {
+        return """
+                {"upstream": "%s/library/app", "tags": "%s", "dryRun": %s,
+                 "credentials": {"username": "mirror", "password": "%s"}}""".formatted(upstream.hostPort(), tags, dryRun, password);
+    }
+
+    @Test
+    void serviceAccountMirrorsIntoARestrictedRepositoryIncrementally() {
+        Http.Reply sa = api("POST", "/service-accounts", admin, "{\"name\": \"jenkins\"}");
+        assertThat(sa.status()).as(sa.body()).isEqualTo(201);
+        String jenkins = Http.basic("jenkins", sa.json().path("token").asText());
+        Http.Reply vis = api("PUT", "/repositories/mirror/app/visibility", admin, "{\"visibility\": \"restricted\"}");
+        assertThat(vis.status()).as(vis.body()).isBetween(200, 204);
+        Http.Reply cur = api("PUT", "/repositories/mirror/app/curators", admin, "{\"granteeKind\": \"principal\", \"grantee\": \"jenkins\"}");
+        assertThat(cur.status()).as(cur.body()).isBetween(200, 204);
+        Http.Reply perm = api("PUT", "/repositories/mirror/app/permissions", admin, "{\"granteeKind\": \"principal\", \"grantee\": \"jenkins\", \"role\": \"write\"}");
+        assertThat(perm.status()).as(perm.body()).isBetween(200, 204);
+
+        // anonymous and a caller without push on the target are refused before anything runs
+        assertThat(api("POST", "/mirrors/mirror/app", null, body("1\\\\..*", UPSTREAM_PASSWORD, false)).status()).isEqualTo(401);
+        assertThat(api("POST", "/mirrors/other/app", jenkins, body("1\\\\..*", UPSTREAM_PASSWORD, false)).status()).isIn(403, 404);
+
+        // dry run: three tags would be copied, nothing is written
+        Http.Reply dry = api("POST", "/mirrors/mirror/app", jenkins, body("1\\\\..*", UPSTREAM_PASSWORD, true));
+        assertThat(dry.status()).as(dry.body()).isEqualTo(200);
+        assertThat(dry.json().path("report").path("tags")).hasSize(3);
+        assertThat(dry.json().path("report").path("tags").get(0).path("status").asText()).isEqualTo("WOULD_COPY");
+        assertThat(http.get("/v2/mirror/app/tags/list", admin).status()).isEqualTo(404);
+
+        // first run copies the three 1.x tags
+        Http.Reply first = api("POST", "/mirrors/mirror/app", jenkins, body("1\\\\..*", UPSTREAM_PASSWORD, false));
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        assertThat(first.json().path("report").path("tags").findValuesAsText("status")).containsOnly("COPIED").hasSize(3);
+        assertThat(first.json().path("report").path("bytesMoved").asLong()).isGreaterThan(200_000);
+        Http.Reply tags = http.get("/v2/mirror/app/tags/list", admin);
+        assertThat(tags.body()).contains("1.0", "1.1", "1.2").doesNotContain("2.0");
+        // restricted: only curators see it
+        Http.Reply other = api("POST", "/service-accounts", admin, "{\"name\": \"someone\"}");
+        assertThat(http.get("/v2/mirror/app/tags/list", Http.basic("someone", other.json().path("token").asText())).status()).isIn(401, 403, 404);
+
+        // rerun over unchanged tags: nothing moves
+        Http.Reply rerun = api("POST", "/mirrors/mirror/app", jenkins, body("1\\\\..*", UPSTREAM_PASSWORD, false));
+        assertThat(rerun.status()).as(rerun.body()).isEqualTo(200);
+        assertThat(rerun.json().path("report").path("tags").findValuesAsText("status")).containsOnly("UNCHANGED").hasSize(3);
+        assertThat(rerun.json().path("report").path("bytesMoved").asLong()).isZero();
+
+        // a re-pushed tag is picked up, the others stay
+        ModelTestImages.image("linux/amd64", ModelTestImages.randomLayer(4_000)).push(upstreamClient, RepositoryName.of("library/app"), "1.1");
+        Http.Reply third = api("POST", "/mirrors/mirror/app", jenkins, body("1\\\\..*", UPSTREAM_PASSWORD, false));
+        assertThat(third.status()).as(third.body()).isEqualTo(200);
+        assertThat(third.json().path("report").path("tags").findValuesAsText("status")).containsExactlyInAnyOrder("UNCHANGED", "COPIED", "UNCHANGED");
+
+        // a wrong upstream password: a clear error that does not echo it
+        String wrong = "Wr0ng-" + UPSTREAM_PASSWORD;
+        Http.Reply bad = api("POST", "/mirrors/mirror/app", jenkins, body("1\\\\..*", wrong, false));
+        assertThat(bad.status()).as(bad.body()).isEqualTo(502);
+        assertThat(bad.body()).contains("MIRROR_FAILED").doesNotContain(wrong).doesNotContain(UPSTREAM_PASSWORD);
+        assertThat(bad.body().toLowerCase()).containsAnyOf("auth", "401", "credentials", "unauthorized");
+
+        // bad input
+        assertThat(api("POST", "/mirrors/mirror/app", jenkins, "{\"tags\": \"x\"}").status()).isEqualTo(400);
+        assertThat(api("POST", "/mirrors/mirror/app", jenkins, "{\"upstream\": \"%s/library/app\", \"tags\": \"(\"}".formatted(upstream.hostPort())).status()).isEqualTo(400);
+
+        // runs are recorded: who, what, result; never the password
+        Http.Reply list = api("GET", "/mirrors", admin, null);
+        assertThat(list.status()).as(list.body()).isEqualTo(200);
+        assertThat(list.json().path("runs")).hasSize(5);
+        assertThat(list.body()).doesNotContain(UPSTREAM_PASSWORD);
+        assertThat(list.json().path("runs").get(0).path("status").asText()).isEqualTo("FAILED");
+        assertThat(list.json().path("runs").get(1).path("requestedBy").asText()).isEqualTo("jenkins");
+        assertThat(list.json().path("runs").get(1).path("copied").asInt()).isEqualTo(1);
+        long id = list.json().path("runs").get(1).path("id").asLong();
+        Http.Reply one = api("GET", "/mirrors/" + id, admin, null);
+        assertThat(one.status()).as(one.body()).isEqualTo(200);
+        assertThat(one.json().path("report").path("tags")).hasSize(3);
+        assertThat(api("GET", "/mirrors", jenkins, null).status()).isEqualTo(403);
+        assertThat(api("GET", "/mirrors/99999", admin, null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void everyMirrorRouteIsDocumented() throws Exception {
+        String apiMd = Files.readString(Path.of("..", "docs", "api.md"));
+        String openapi = Files.readString(Path.of("..", "docs", "openapi.yaml"));
+        var routes = wiring.module().api().routes().stream().filter(r -> r.path().startsWith("/mirrors")).toList();
+        assertThat(routes).hasSize(3);
+        for (var r : routes) {
+            assertThat(apiMd).as("docs/api.md documents %s %s", r.method(), r.path()).contains("`" + r.method() + " /api/v1" + r.path() + "`");
+            // /mirrors/{repo*} (POST) and /mirrors/{id} (GET) are one templated path in OpenAPI
+            String templated = "/api/v1" + r.path().replace("{repo*}", "{repo}").replace("{id}", "{repo}") + ":";
+            assertThat(openapi).as("openapi.yaml has %s", r.path()).contains(templated);
+            int at = openapi.indexOf(templated);
+            int next = openapi.indexOf("\n  /", at + 1);
+            assertThat(openapi.substring(at, next < 0 ? openapi.length() : next)).contains("    " + r.method().toLowerCase() + ":");
+        }
+    }
+
+    @Test
+    void requestToStringMasksThePassword() throws Exception {
+        MirrorRequest r = MirrorRequest.parse(io.gatehouse.core.model.Json.MAPPER.readTree(body(".*", UPSTREAM_PASSWORD, false)));
+        assertThat(r.toString()).doesNotContain(UPSTREAM_PASSWORD).contains("***");
+    }
+}
