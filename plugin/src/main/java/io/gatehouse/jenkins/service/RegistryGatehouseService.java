@@ -33,11 +33,9 @@ import okhttp3.Response;
 /**
  * The real {@link GatehouseService}: talks to our registry over HTTP.
  *
- * <p>Done: connection test, digest resolution and signing (core.sign) over the OCI Distribution API (/v2/),
- * scan reports read as referrers, promotion and policy publishing over the management API (/api/v1, through
- * {@link ManagementApi}); Basic or bearer-token auth sent directly. Waiting for other branches (see docs/plugin.md,
- * "Status"): the /api/v1 routes for server-side mirrors and on-demand scans. Until they land, server-side mirroring
- * fails with a clear message instead of guessing at routes that do not exist yet.
+ * <p>/v2 for digests, signing (core.sign) and scan-report referrers; the management API (/api/v1, through
+ * {@link ManagementApi}) for server-side mirrors, on-demand scans, trusted signers, policies and promotions.
+ * Basic or bearer-token auth sent directly, never logged.
  */
 public final class RegistryGatehouseService implements GatehouseService {
     static final String ACCEPT = String.join(",",
