@@ -12,7 +12,11 @@ import io.gatehouse.jenkins.service.Check;
 import io.gatehouse.jenkins.service.ConfigChecks;
 import io.gatehouse.jenkins.service.ConnectionSettings;
 import io.gatehouse.jenkins.service.Durations;
+import io.gatehouse.jenkins.service.GatehouseService;
+import io.gatehouse.jenkins.service.GatehouseServiceFactory;
+import io.gatehouse.jenkins.service.RegistryAuth;
 import io.gatehouse.jenkins.service.RegistryGatehouseService;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -221,6 +225,48 @@ public class GatehouseConfiguration extends GlobalConfiguration {
         } catch (AbortException | IllegalArgumentException e) {
             return Check.error(e.getMessage());
         }
+    }
+
+    /**
+     * The "Publish policies to the registry" button: publishes the <em>saved</em> named policies with the saved
+     * registry URL and credential (which must be a registry system administrator's).
+     */
+    @POST
+    public FormValidation doPublishPolicies() {
+        Forms.checkConfigure(null);
+        try {
+            return Forms.toFormValidation(publishNamedPolicies(RegistryGatehouseService::new, StepCredentials.globalRegistryAuth(credentialsId)));
+        } catch (AbortException e) {
+            return Forms.toFormValidation(Check.error(e.getMessage()));
+        }
+    }
+
+    /** Publishes every named policy (a new registry version only where it changed); one line per policy. */
+    public Check publishNamedPolicies(GatehouseServiceFactory services, RegistryAuth auth) {
+        if (getPolicies().isEmpty()) {
+            return Check.warning("There are no named policies to publish (save the page first)");
+        }
+        GatehouseService service;
+        try {
+            service = services.open(toSettings(), auth);
+        } catch (AbortException | IllegalArgumentException e) {
+            return Check.error(e.getMessage());
+        }
+        List<String> lines = new ArrayList<>();
+        boolean failed = false;
+        for (NamedPolicy p : getPolicies()) {
+            try {
+                lines.add(service.publishPolicy(p.getDocument()).toString());
+            } catch (IOException e) {
+                failed = true;
+                lines.add("policy '" + p.getName() + "': " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Check.error("interrupted");
+            }
+        }
+        String text = String.join("\n", lines);
+        return failed ? Check.error(text) : Check.ok(text);
     }
 
     private static String trimToNull(String s) {

@@ -48,6 +48,8 @@ class ExamplesTest {
             assertThat(ConfigChecks.policyName(p.path("name").asText()).kind()).isEqualTo(Check.Kind.OK);
             Check c = ConfigChecks.policyDocument(p.path("document").asText());
             assertThat(c.kind()).as("%s: %s", p.path("name").asText(), c.message()).isEqualTo(Check.Kind.OK);
+            // the registry stores a published policy under its document's name, which promoteImage then asks for
+            assertThat(io.gatehouse.core.policy.PolicyDocuments.parse(p.path("document").asText()).name()).isEqualTo(p.path("name").asText());
         }
     }
 
@@ -66,6 +68,9 @@ class ExamplesTest {
             Matcher m = call.matcher(text);
             while (m.find()) {
                 calls++;
+                if (m.group(1).equals("promoteImage")) {
+                    assertThat(m.group(2)).as("promoteImage names its policy in %s", f.getFileName()).contains("policy:");
+                }
                 Set<String> allowed = GatehouseHpiIT.dataBoundParameters(STEPS.get(m.group(1)));
                 Matcher k = key.matcher(m.group(2).replaceAll("\"[^\"]*\"|'[^']*'", "''"));
                 while (k.find()) {

@@ -23,8 +23,14 @@ public interface GatehouseService {
      */
     ScanSummary scan(ImageArgument image, String policy, String policyDocument, Duration wait) throws IOException, InterruptedException;
 
-    /** Evaluates {@code policy} (may be null: the target repository's gate) and asks the registry to promote. */
+    /**
+     * Asks the registry to promote {@code image} by the named {@code policy} (published in the registry; its promotion
+     * section must name {@code targetRepository}); the registry evaluates it and, when it holds, copies by digest.
+     */
     PromotionOutcome promote(ImageArgument image, String targetRepository, String policy) throws IOException, InterruptedException;
+
+    /** Publishes a policy document to the registry (a new version only when it differs from the registry's latest). */
+    PolicyPublication publishPolicy(String document) throws IOException, InterruptedException;
 
     /** Signs the image's digest (never the tag) with {@code key}. */
     SignatureOutcome sign(ImageArgument image, SigningKey key) throws IOException, InterruptedException;

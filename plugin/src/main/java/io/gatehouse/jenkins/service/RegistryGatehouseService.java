@@ -33,11 +33,9 @@ import okhttp3.Response;
 /**
  * The real {@link GatehouseService}: talks to our registry over HTTP.
  *
- * <p>Done: connection test, digest resolution and signing (core.sign) over the OCI Distribution API (/v2/),
- * Basic or bearer-token auth sent directly. Waiting for other branches (see docs/plugin.md, "Status"): the
- * management routes /api/v1 for server-side mirror and promotion (scanImage reads the reports the registry stores as
- * referrers). Until they land, those
- * operations fail with a clear message instead of guessing at routes that do not exist yet.
+ * <p>/v2 for digests, signing (core.sign) and scan-report referrers; the management API (/api/v1, through
+ * {@link ManagementApi}) for server-side mirrors, on-demand scans, trusted signers, policies and promotions.
+ * Basic or bearer-token auth sent directly, never logged.
  */
 public final class RegistryGatehouseService implements GatehouseService {
     static final String ACCEPT = String.join(",",
@@ -100,9 +98,62 @@ public final class RegistryGatehouseService implements GatehouseService {
         }
     }
 
+    /**
+     * Server-side mirroring: {@code POST /api/v1/mirrors/{target}} runs core's mirror engine inside the registry, so
+     * image data flows from the upstream straight into the registry, not through Jenkins. The upstream credential
+     * travels in that request body only (the registry neither stores nor echoes it); the answer is the mirror report
+     * (one row per tag), when the run is done.
+     */
     @Override
-    public MirrorOutcome mirror(MirrorRequest request) throws IOException {
-        throw notYet("server-side mirroring (/api/v1 mirrors)");
+    public MirrorOutcome mirror(MirrorRequest request) throws IOException, InterruptedException {
+        var body = ManagementApi.JSON.createObjectNode().put("upstream", request.source()).put("dryRun", request.dryRun());
+        if (request.tags() != null) {
+            body.put("tags", request.tags());
+        }
+        if (request.platforms() != null && !request.platforms().isBlank()) {
+            body.put("platforms", request.platforms());
+        }
+        RegistryAuth upstream = request.upstreamAuth();
+        if (upstream != null && !upstream.isAnonymous()) {
+            if (upstream.username() == null) {
+                throw new IOException("mirroring needs a username/password credential for the upstream (a secret text has no user name)");
+            }
+            body.putObject("credentials").put("username", upstream.username()).put("password", new String(upstream.secret()));
+        }
+        ManagementApi.Reply r = api().postAndWait("/mirrors/" + io.gatehouse.core.reference.RepositoryName.of(request.target()).value(), body);
+        if (r.status() == 404) {
+            // no such route (a registry without server-side mirroring) or no such target: say both, and the way out
+            throw new IOException("the registry at " + settings.registryHost() + " has no server-side mirroring into " + request.target()
+                    + " (" + r.errors() + "): use onAgent: true, or a registry with /api/v1/mirrors");
+        }
+        if (!r.ok()) {
+            throw new IOException("mirror " + request.source() + " → " + request.target() + " failed: " + refusal(r));
+        }
+        List<MirrorOutcome.Row> rows = new ArrayList<>();
+        JsonNode report = r.body().path("report");
+        for (JsonNode t : report.path("tags")) {
+            String status = t.path("status").asText();
+            String action = switch (status) {
+                case "COPIED" -> "copied";
+                case "UNCHANGED" -> "skipped";
+                case "WOULD_COPY" -> "planned";
+                default -> "failed";
+            };
+            String reason = switch (status) {
+                case "UNCHANGED" -> "up to date";
+                case "WOULD_COPY" -> t.path("action").isTextual() ? t.path("action").asText().toLowerCase(java.util.Locale.ROOT) : null;
+                case "COPIED" -> io.gatehouse.core.copy.MirrorReport.humanBytes(t.path("bytes").asLong());
+                default -> t.path("reason").asText(status);
+            };
+            String digest = t.path("sourceDigest").isTextual() ? t.path("sourceDigest").asText()
+                    : t.path("targetDigest").isTextual() ? t.path("targetDigest").asText() : null;
+            rows.add(new MirrorOutcome.Row(t.path("tag").asText(), settings.registryHost() + "/" + request.target() + ":" + t.path("tag").asText(),
+                    digest, action, reason));
+        }
+        if (report.path("stoppedReason").isTextual()) {
+            rows.add(new MirrorOutcome.Row("-", null, null, "stopped", report.path("stoppedReason").asText()));
+        }
+        return new MirrorOutcome(rows);
     }
 
     /**
@@ -120,8 +171,8 @@ public final class RegistryGatehouseService implements GatehouseService {
         }
         String digest = resolveDigest(image);
         long deadline = System.nanoTime() + wait.toNanos();
-        ScanReport report;
-        while ((report = latestReport(image.repository(), digest)) == null) {
+        ScanReport report = scanOnDemand(image.repository(), digest, deadline, wait);
+        while (report == null && (report = latestReport(image.repository(), digest)) == null) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 throw new IOException("no scan report for " + image.repository() + "@" + digest + " after " + wait
@@ -132,7 +183,8 @@ public final class RegistryGatehouseService implements GatehouseService {
         PolicyVerdict verdict = null;
         if (parsedPolicy != null) {
             Verdict v = new PolicyEvaluator(Clock.systemUTC()).evaluate(parsedPolicy,
-                    new PolicyInput(image.repository(), image.tag(), Digest.parse(digest), ScanFacts.of(report), Set.of()));
+                    new PolicyInput(image.repository(), image.tag(), Digest.parse(digest), ScanFacts.of(report),
+                            parsedPolicy.conditions().signatures() == null ? Set.of() : trustedSigners(image.repository(), digest)));
             List<PolicyVerdict.Condition> conditions = new ArrayList<>();
             for (ConditionResult c : v.conditions()) {
                 conditions.add(new PolicyVerdict.Condition(c.name(), c.passed(), c.reason()));
@@ -149,6 +201,62 @@ public final class RegistryGatehouseService implements GatehouseService {
             }
         }
         return new ScanSummary(image.toString(), digest, counts, worst, verdict, REPORT_JSON.writeValueAsString(report));
+    }
+
+    /**
+     * The ids of the trusted keys with a valid signature on the image, as the registry judges them
+     * ({@code GET /api/v1/repositories/{repo}/signatures/{digest}}: it knows which keys are trusted for the repository).
+     * Asked only when a policy has signature conditions; a registry that cannot answer is a failure, not "unsigned",
+     * so a build never fails (or passes) a signature condition on a guess.
+     */
+    Set<String> trustedSigners(String repository, String digest) throws IOException {
+        ManagementApi.Reply r = api().get("/repositories/" + repository + "/signatures/" + digest);
+        if (!r.ok()) {
+            throw new IOException("cannot read the signatures of " + repository + "@" + digest + " for the policy's signature conditions: "
+                    + refusal(r));
+        }
+        Set<String> keyIds = new java.util.TreeSet<>();
+        r.body().path("keyIds").forEach(k -> keyIds.add(k.asText()));
+        return keyIds;
+    }
+
+    /**
+     * Asks the registry to scan ({@code POST /api/v1/repositories/{repo}/scans/{digest}}: it reuses a report made with
+     * the current vulnerability database), polls the status until {@code done} or {@code failed}, then reads the
+     * report ({@code …/scans/{digest}/report}). Null when the registry has no scan API (404 or 405 on that route),
+     * in which case the caller waits for the report referrer the registry writes on push.
+     */
+    ScanReport scanOnDemand(String repository, String digest, long deadline, Duration wait) throws IOException, InterruptedException {
+        ManagementApi api = api();
+        String path = "/repositories/" + repository + "/scans/" + digest;
+        ManagementApi.Reply r = api.post(path, ManagementApi.JSON.createObjectNode());
+        if (r.status() == 404 || r.status() == 405) {
+            // no scan route (the image exists: resolveDigest found it): a registry without the scan API
+            return null;
+        }
+        while (true) {
+            if (!r.ok()) {
+                throw new IOException("the registry did not scan " + repository + "@" + digest + ": " + refusal(r));
+            }
+            String state = r.body().path("state").asText();
+            if (state.equals("done")) {
+                break;
+            }
+            if (state.equals("failed")) {
+                throw new IOException("the registry's scan of " + repository + "@" + digest + " failed: " + r.body().path("reason").asText("no reason given"));
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new IOException("no scan report for " + repository + "@" + digest + " after " + wait + " (the registry's scan is " + state + ")");
+            }
+            Thread.sleep(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), POLL.toMillis())));
+            r = api.get(path);
+        }
+        ManagementApi.Reply report = api.get(path + "/report");
+        if (!report.ok()) {
+            throw new IOException("cannot read the scan report of " + repository + "@" + digest + ": " + refusal(report));
+        }
+        return REPORT_JSON.treeToValue(report.body(), ScanReport.class);
     }
 
     /** The newest report (by finishedAt) among the image's scan-report referrers, or null. */
@@ -192,9 +300,118 @@ public final class RegistryGatehouseService implements GatehouseService {
         return newest;
     }
 
+    /**
+     * {@code POST /api/v1/repositories/{source}/promotions} with {@code {reference, policy}}: the registry evaluates the
+     * policy (with the scan report and signatures it holds) and, when it holds, copies the image by digest into the
+     * policy's target repository, signs it and attaches provenance. The target comes from the policy's promotion
+     * section, so we first read the policy ({@code GET /api/v1/policies/{name}}) and refuse when it would promote
+     * somewhere else than the pipeline says: a Jenkinsfile must not promote to a place its author did not name.
+     */
     @Override
     public PromotionOutcome promote(ImageArgument image, String targetRepository, String policy) throws IOException {
-        throw notYet("promotion (/api/v1 promotions)");
+        requireConfiguredRegistry(image);
+        if (policy == null) {
+            throw new IOException("a policy is required: the registry promotes by a named policy whose promotion section names the target");
+        }
+        ManagementApi api = api();
+        ManagementApi.Reply stored = api.get("/policies/" + segment(policy));
+        if (stored.status() == 404) {
+            throw new IOException("policy '" + policy + "' is not published in the registry " + settings.registryHost()
+                    + ": tick \"Publish the named policies\" in the Gatehouse configuration, or ask a registry administrator");
+        }
+        if (!stored.ok()) {
+            throw new IOException("cannot read policy '" + policy + "' from " + settings.registryHost() + ": " + refusal(stored));
+        }
+        String policyTarget = stored.body().path("document").path("promotion").path("targetRepository").asText(null);
+        if (policyTarget == null) {
+            throw new IOException("policy '" + policy + "' has no promotion section (targetRepository): it can gate pulls, not promote");
+        }
+        if (targetRepository != null && !policyTarget.equals(targetRepository)) {
+            throw new IOException("policy '" + policy + "' (version " + stored.body().path("version").asInt() + ") promotes to "
+                    + policyTarget + ", not to " + targetRepository + ": name that target, or use a policy that promotes to it");
+        }
+        var body = ManagementApi.JSON.createObjectNode().put("reference", image.reference()).put("policy", policy);
+        ManagementApi.Reply r = api.post("/repositories/" + image.repository() + "/promotions", body);
+        if (!r.ok()) {
+            throw new IOException("the registry did not promote " + image + ": " + refusal(r));
+        }
+        JsonNode v = r.body().path("verdict");
+        List<PolicyVerdict.Condition> conditions = new ArrayList<>();
+        for (JsonNode c : v.path("conditions")) {
+            conditions.add(new PolicyVerdict.Condition(c.path("name").asText(), c.path("passed").asBoolean(), condition(c)));
+        }
+        boolean promoted = r.body().path("promoted").asBoolean(false);
+        PolicyVerdict verdict = new PolicyVerdict(r.body().path("policy").asText(policy), promoted && v.path("passed").asBoolean(true), conditions);
+        if (!promoted) {
+            return new PromotionOutcome(verdict, null);
+        }
+        String reference = settings.registryHost() + "/" + r.body().path("targetRepository").asText(policyTarget)
+                + ":" + r.body().path("targetTag").asText() + "@" + r.body().path("sourceDigest").asText();
+        return new PromotionOutcome(verdict, reference, r.body().path("signedBy").asText(null), r.body().path("provenance").asText(null));
+    }
+
+    /**
+     * Publishes a policy document ({@code POST /api/v1/policies}, which needs a registry system administrator), unless the
+     * registry's latest version of that name already says the same (compared after parsing, so formatting does not
+     * make a new version on every build).
+     */
+    @Override
+    public PolicyPublication publishPolicy(String document) throws IOException {
+        Policy local;
+        try {
+            local = PolicyDocuments.parse(document);
+        } catch (io.gatehouse.core.policy.PolicyValidationException e) {
+            throw new IOException("the policy is not valid: " + e.getMessage());
+        }
+        ManagementApi api = api();
+        ManagementApi.Reply latest = api.get("/policies/" + segment(local.name()));
+        if (latest.ok()) {
+            try {
+                Policy remote = PolicyDocuments.parse(latest.body().path("document").toString());
+                if (PolicyDocuments.toJson(remote).equals(PolicyDocuments.toJson(local))) {
+                    return new PolicyPublication(local.name(), latest.body().path("version").asInt(), false);
+                }
+            } catch (RuntimeException differentLanguageVersion) {
+                // the registry's copy does not parse here (newer language?): publishing ours makes a new version, as asked
+            }
+        } else if (latest.status() != 404) {
+            throw new IOException("cannot read policy '" + local.name() + "' from " + settings.registryHost() + ": " + refusal(latest));
+        }
+        ManagementApi.Reply saved = api.post("/policies", ManagementApi.JSON.readTree(document));
+        if (saved.status() == 403) {
+            throw new IOException("publishing policy '" + local.name() + "' needs a registry system administrator: " + refusal(saved));
+        }
+        if (!saved.ok()) {
+            throw new IOException("the registry refused policy '" + local.name() + "': " + refusal(saved));
+        }
+        return new PolicyPublication(saved.body().path("name").asText(local.name()), saved.body().path("version").asInt(), true);
+    }
+
+    /** "expected 0, actual 2 — CVE-…" as one line for the build log. */
+    private static String condition(JsonNode c) {
+        String reason = c.path("reason").asText("");
+        return "expected " + c.path("expected").asText() + ", actual " + c.path("actual").asText() + (reason.isEmpty() ? "" : " — " + reason);
+    }
+
+    /** The registry's error, with a hint when it is about who Jenkins is. */
+    private String refusal(ManagementApi.Reply r) {
+        String errors = r.errors();
+        if (r.status() == 401) {
+            return errors + " (set a service-account credential in the Gatehouse configuration)";
+        }
+        if (r.status() == 403) {
+            return errors + " (the service account " + (auth.username() == null ? "" : "'" + auth.username() + "' ") + "lacks the permission)";
+        }
+        return errors;
+    }
+
+    private ManagementApi api() {
+        return new ManagementApi(http, settings.registryUrl(), this::authorize);
+    }
+
+    /** One URL path segment, percent-encoded as OkHttp does it. */
+    static String segment(String s) {
+        return new okhttp3.HttpUrl.Builder().scheme("http").host("x").addPathSegment(s).build().encodedPath().substring(1);
     }
 
     /**
@@ -230,11 +447,6 @@ public final class RegistryGatehouseService implements GatehouseService {
             throw new IOException(image + " is not in the configured registry " + settings.registryHost()
                     + ": name it without a host, or as " + settings.registryHost() + "/" + image.repository());
         }
-    }
-
-    private IOException notYet(String what) {
-        return new IOException(what + " is not available from " + settings.registryHost()
-                + " with this plugin version: the registry API it needs has not landed yet");
     }
 
     private Request.Builder authorize(Request.Builder b) {

@@ -8,8 +8,10 @@ import hudson.model.TaskListener;
 import hudson.util.FormValidation;
 import io.gatehouse.core.reference.RepositoryName;
 import io.gatehouse.jenkins.Forms;
+import io.gatehouse.jenkins.NamedPolicy;
 import io.gatehouse.jenkins.service.ConfigChecks;
 import io.gatehouse.jenkins.service.ImageArgument;
+import io.gatehouse.jenkins.service.PolicyPublication;
 import io.gatehouse.jenkins.service.PolicyVerdict;
 import io.gatehouse.jenkins.service.PromotionOutcome;
 import java.util.Set;
@@ -26,9 +28,11 @@ import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
 
 /**
- * {@code promoteImage(image: 'mirror/alpine:3.20', target: 'dev/alpine', policy: 'no-critical')}: the registry
- * evaluates the policy (or the target repository's gate) and promotes by digest; every condition's verdict is
- * printed; a policy that does not hold fails the build with its reasons. Returns the promoted reference with digest.
+ * {@code promoteImage(image: 'mirror/alpine:3.20', target: 'dev/alpine', policy: 'release')}: the registry
+ * evaluates the named policy (whose promotion section must name the target) and promotes by digest; every
+ * condition's verdict is printed; a policy that does not hold fails the build with its reasons. With
+ * "publish policies" on, a named policy of the global configuration is published first. Returns the promoted
+ * reference with digest.
  */
 public class PromoteImageStep extends Step {
     private final String image;
@@ -65,7 +69,21 @@ public class PromoteImageStep extends Step {
         protected String execute(Call call) throws Exception {
             ImageArgument image = call.image(step.image);
             String target = RepositoryName.of(step.target == null ? "" : step.target.trim()).value();
-            call.log().printf("Promoting %s → %s%s%n", image, target, step.policy == null ? " (target repository's gate)" : " under policy " + step.policy);
+            if (step.policy == null) {
+                throw new AbortException("promoteImage: a policy is required (policy: 'name'): the registry promotes by a named"
+                        + " policy whose promotion section names the target repository");
+            }
+            NamedPolicy named = call.config().findPolicy(step.policy);
+            if (named != null && call.config().isPublishPolicies()) {
+                // Jenkins owns its named policies: make the registry's latest version say what the configuration says.
+                PolicyPublication published = call.service().publishPolicy(named.getDocument());
+                if (!published.name().equals(step.policy)) {
+                    throw new AbortException("promoteImage: the named policy '" + step.policy + "' holds a document named '"
+                            + published.name() + "': the registry knows policies by the document's name; make them the same");
+                }
+                call.log().println("Gatehouse: " + published);
+            }
+            call.log().printf("Promoting %s → %s under policy %s%n", image, target, step.policy);
             PromotionOutcome outcome = call.service().promote(image, target, step.policy);
             PolicyVerdict verdict = outcome.verdict();
             for (PolicyVerdict.Condition c : verdict.conditions()) {
@@ -79,6 +97,12 @@ public class PromoteImageStep extends Step {
                         + (reasons.isEmpty() ? "" : "\n" + reasons));
             }
             call.log().println("Promoted: " + outcome.promotedReference());
+            if (outcome.signedBy() != null) {
+                call.log().println("  signed by the registry's key " + outcome.signedBy());
+            }
+            if (outcome.provenance() != null) {
+                call.log().println("  provenance record " + outcome.provenance());
+            }
             return outcome.promotedReference();
         }
     }

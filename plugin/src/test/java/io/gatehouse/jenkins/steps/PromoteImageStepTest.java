@@ -64,18 +64,26 @@ class PromoteImageStepTest {
     @Test
     void digestArgumentsAndBadTargets() throws Exception {
         PromoteImageStep byDigest = new PromoteImageStep("mirror/alpine@" + DIGEST, "dev/alpine");
-        when(h.service.promote(any(), any(), any())).thenReturn(new PromotionOutcome(new PolicyVerdict(null, true, List.of()), "x@" + DIGEST));
+        byDigest.setPolicy("no-critical");
+        when(h.service.promote(any(), any(), any())).thenReturn(new PromotionOutcome(new PolicyVerdict("no-critical", true, List.of()), "x@" + DIGEST));
         new PromoteImageStep.Execution(byDigest, h.context, h.environment()).run();
         ArgumentCaptor<ImageArgument> image = ArgumentCaptor.forClass(ImageArgument.class);
-        verify(h.service).promote(image.capture(), eq("dev/alpine"), eq(null));
+        verify(h.service).promote(image.capture(), eq("dev/alpine"), eq("no-critical"));
         assertThat(image.getValue().digest().toString()).isEqualTo(DIGEST);
         assertThat(image.getValue().tag()).isNull();
-        assertThat(h.log()).contains("target repository's gate");
+
+        // the registry promotes by a named policy only: no policy is a clear failure before any call
+        PromoteImageStep noPolicy = new PromoteImageStep("mirror/alpine:3.20", "dev/alpine");
+        assertThatThrownBy(() -> new PromoteImageStep.Execution(noPolicy, h.context, h.environment()).run())
+                .isInstanceOf(AbortException.class).hasMessageContaining("a policy is required");
+        verify(h.service, never()).promote(any(), any(), eq(null));
 
         PromoteImageStep badTarget = new PromoteImageStep("mirror/alpine:3.20", "dev//alpine");
+        badTarget.setPolicy("no-critical");
         assertThatThrownBy(() -> new PromoteImageStep.Execution(badTarget, h.context, h.environment()).run())
                 .isInstanceOf(AbortException.class).hasMessageContaining("invalid repository name");
         PromoteImageStep badDigest = new PromoteImageStep("mirror/alpine@sha256:1234", "dev/alpine");
+        badDigest.setPolicy("no-critical");
         assertThatThrownBy(() -> new PromoteImageStep.Execution(badDigest, h.context, h.environment()).run())
                 .isInstanceOf(AbortException.class).hasMessageContaining("64 lowercase hex");
         verify(h.service, never()).promote(any(), eq("dev//alpine"), any());

@@ -1,0 +1,104 @@
+package io.gatehouse.jenkins.steps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.verify;
+
+import io.gatehouse.core.reference.Digest;
+import io.gatehouse.core.sign.SignatureStore;
+import io.gatehouse.jenkins.NamedPolicy;
+import io.gatehouse.jenkins.scan.ScanReportAction;
+import io.gatehouse.jenkins.service.ConnectionSettings;
+import io.gatehouse.jenkins.service.RegistryAuth;
+import io.gatehouse.jenkins.service.RegistryGatehouseService;
+import io.gatehouse.registry.RegistryServer;
+import io.gatehouse.registry.accounts.PasswordHasher;
+import io.gatehouse.registry.auth.AuthModule;
+import io.gatehouse.registry.auth.AuthWiring;
+import io.gatehouse.registry.auth.LoginThrottle;
+import io.gatehouse.registry.auth.TokenKeys;
+import io.gatehouse.registry.config.RegistryConfig;
+import io.gatehouse.registry.scan.api.ScanApi;
+import io.gatehouse.registry.trust.Trust;
+import io.gatehouse.testing.TestImages;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * scanImage asking our registry to scan on demand ({@code POST /api/v1/repositories/{repo}/scans/{digest}}, status
+ * polled, report read from {@code …/report}), with auth, scanning and trust wired as the registry's Main does.
+ * Only Jenkins is mocked.
+ */
+class ScanOnDemandTest {
+    static final String NO_CRITICAL = "{\"schemaVersion\": 1, \"name\": \"no-critical\", "
+            + "\"conditions\": {\"vulnerabilities\": {\"maxCounts\": {\"critical\": 0}}}}";
+    @TempDir
+    static Path dir;
+    static RegistryServer server;
+    static String token;
+    static TestImages.Image image;
+    StepHarness h;
+
+    @BeforeAll
+    static void start() throws Exception {
+        RegistryConfig config = RegistryConfig.forTesting(dir);
+        RegistryServer.Builder b = RegistryServer.builder(config);
+        AuthWiring w = AuthWiring.install(b, s -> AuthModule.create(s.jdbi(), TokenKeys.loadOrCreate(s.dataDir()), AuthWiring.authConfig(config, s),
+                Clock.systemUTC(), new PasswordHasher(256, 1, 1), LoginThrottle.defaults(Clock.systemUTC()), name -> s.content().repositoryExists(name)));
+        ScanApi.install(b, s -> w.module());
+        Trust.install(b, s -> w.module().api(), s -> w.module().auditLog());
+        server = b.build().start();
+        token = w.module().accounts().createServiceAccount("jenkins", "Jenkins CI", null, true, "test").token();
+        SignatureStore push = new RegistryGatehouseService(new ConnectionSettings(URI.create(server.baseUrl()), null, false, Duration.ofSeconds(5)),
+                new RegistryAuth("jenkins", token.toCharArray())).signatureStore();
+        image = TestImages.image(61);
+        List<TestImages.Blob> blobs = new ArrayList<>(image.layers());
+        blobs.add(image.config());
+        for (TestImages.Blob blob : blobs) {
+            push.putBlob("mirror/busybox", Digest.parse(blob.digest()), blob.bytes());
+        }
+        push.putManifest("mirror/busybox", "1.36", image.manifest().mediaType(), image.manifest().bytes());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @AfterEach
+    void close() {
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    @Test
+    void asksTheRegistryToScanWaitsForItAndReadsTheReport() throws Exception {
+        h = new StepHarness();
+        h.usernamePassword("gatehouse-jenkins", "jenkins", token);
+        h.config.setRegistryUrl(server.baseUrl());
+        h.config.setCredentialsId("gatehouse-jenkins");
+        h.config.setPolicies(List.of(new NamedPolicy("no-critical", NO_CRITICAL)));
+        ScanImageStep s = new ScanImageStep("mirror/busybox:1.36");
+        s.setPolicy("no-critical");
+        s.setWait("60s");
+        Map<String, Object> result = new ScanImageStep.Execution(s, h.context, h.environment(RegistryGatehouseService::new)).run();
+        // no vulnerability data imported: a real, empty report from the registry's scanner
+        assertThat(result).containsEntry("digest", image.manifest().digest()).containsEntry("total", 0).containsEntry("passed", true);
+        assertThat(h.log()).contains("CRITICAL 0, HIGH 0").doesNotContain(token);
+        verify(h.run).addAction(any(ScanReportAction.class));
+        assertThat(h.archived).singleElement().satisfies(a -> assertThat(a[1]).contains(image.manifest().digest()));
+    }
+}
