@@ -156,7 +156,7 @@ public final class RegistryServer implements AutoCloseable {
         }
         this.database = Database.open(config.database(), config.databasePoolSize());
         try {
-            MetadataStore meta = new MetadataStore(database.jdbi(), clock);
+            MetadataStore meta = new io.gatehouse.registry.metadata.SqliteMetadataStore(database.jdbi(), clock);
             FileSystemBlobStore store = new FileSystemBlobStore(config.dataDir());
             this.events = new CompositeEvents();
             this.gate = new GateHolder();
