@@ -143,7 +143,7 @@ public class MirrorImageStep extends Step {
 
     @Extension
     @Symbol("mirrorImage")
-    public static class DescriptorImpl extends StepDescriptor {
+    public static class DescriptorImpl extends GatehouseStepDescriptor {
         @Override
         public String getFunctionName() {
             return "mirrorImage";
@@ -154,10 +154,6 @@ public class MirrorImageStep extends Step {
             return "Mirror an upstream image into the Gatehouse registry";
         }
 
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(Run.class, TaskListener.class);
-        }
 
         @POST
         public FormValidation doCheckTarget(@AncestorInPath Item item, @QueryParameter String value) {

@@ -109,7 +109,7 @@ public class PromoteImageStep extends Step {
 
     @Extension
     @Symbol("promoteImage")
-    public static class DescriptorImpl extends StepDescriptor {
+    public static class DescriptorImpl extends GatehouseStepDescriptor {
         @Override
         public String getFunctionName() {
             return "promoteImage";
@@ -120,16 +120,7 @@ public class PromoteImageStep extends Step {
             return "Promote an image to another repository when a policy holds";
         }
 
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(Run.class, TaskListener.class);
-        }
 
-        @POST
-        public FormValidation doCheckImage(@AncestorInPath Item item, @QueryParameter String value) {
-            Forms.checkConfigure(item);
-            return Forms.toFormValidation(ConfigChecks.image(value));
-        }
 
         @POST
         public FormValidation doCheckTarget(@AncestorInPath Item item, @QueryParameter String value) {

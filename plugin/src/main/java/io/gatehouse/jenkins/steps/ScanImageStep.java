@@ -161,7 +161,7 @@ public class ScanImageStep extends Step {
 
     @Extension
     @Symbol("scanImage")
-    public static class DescriptorImpl extends StepDescriptor {
+    public static class DescriptorImpl extends GatehouseStepDescriptor {
         @Override
         public String getFunctionName() {
             return "scanImage";
@@ -172,16 +172,7 @@ public class ScanImageStep extends Step {
             return "Scan an image in the Gatehouse registry for vulnerabilities";
         }
 
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(Run.class, TaskListener.class);
-        }
 
-        @POST
-        public FormValidation doCheckImage(@AncestorInPath Item item, @QueryParameter String value) {
-            Forms.checkConfigure(item);
-            return Forms.toFormValidation(ConfigChecks.image(value));
-        }
 
         @POST
         public FormValidation doCheckFailOn(@AncestorInPath Item item, @QueryParameter String value) {

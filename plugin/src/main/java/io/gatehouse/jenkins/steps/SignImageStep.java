@@ -92,7 +92,7 @@ public class SignImageStep extends Step {
 
     @Extension
     @Symbol("signImage")
-    public static class DescriptorImpl extends StepDescriptor {
+    public static class DescriptorImpl extends GatehouseStepDescriptor {
         @Override
         public String getFunctionName() {
             return "signImage";
@@ -103,16 +103,7 @@ public class SignImageStep extends Step {
             return "Sign an image digest with a key from a Jenkins credential";
         }
 
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(Run.class, TaskListener.class);
-        }
 
-        @POST
-        public FormValidation doCheckImage(@AncestorInPath Item item, @QueryParameter String value) {
-            Forms.checkConfigure(item);
-            return Forms.toFormValidation(ConfigChecks.image(value));
-        }
 
         @POST
         public ListBoxModel doFillKeyCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String keyCredentialsId) {

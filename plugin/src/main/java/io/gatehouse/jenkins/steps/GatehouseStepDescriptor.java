@@ -1,0 +1,32 @@
+package io.gatehouse.jenkins.steps;
+
+import hudson.model.Item;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import hudson.util.FormValidation;
+import io.gatehouse.jenkins.Forms;
+import io.gatehouse.jenkins.service.ConfigChecks;
+import java.util.Set;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.kohsuke.stapler.AncestorInPath;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
+
+/**
+ * What every Gatehouse step's descriptor shares: the context the steps run in (a build and its log, no workspace,
+ * since the work happens in the registry or in core) and the form check of an {@code image} argument. Stapler finds
+ * inherited {@code doCheck…} methods, so a step with an {@code image} field gets the check without repeating it.
+ */
+public abstract class GatehouseStepDescriptor extends StepDescriptor {
+
+    @Override
+    public Set<? extends Class<?>> getRequiredContext() {
+        return Set.of(Run.class, TaskListener.class);
+    }
+
+    @POST
+    public FormValidation doCheckImage(@AncestorInPath Item item, @QueryParameter String value) {
+        Forms.checkConfigure(item);
+        return Forms.toFormValidation(ConfigChecks.image(value));
+    }
+}
