@@ -157,7 +157,7 @@ public final class RegistryServer implements AutoCloseable {
         this.database = Database.open(config.database(), config.databasePoolSize());
         try {
             MetadataStore meta = new io.gatehouse.registry.metadata.SqliteMetadataStore(database.jdbi(), clock);
-            FileSystemBlobStore store = new FileSystemBlobStore(config.dataDir());
+            FileSystemBlobStore store = new FileSystemBlobStore(config.dataDir(), config.fsync());
             this.events = new CompositeEvents();
             this.gate = new GateHolder();
             this.content = new ContentService(meta, store, new DigestLocks(), gate, events, clock,

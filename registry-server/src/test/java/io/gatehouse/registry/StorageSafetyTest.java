@@ -6,6 +6,8 @@ import io.gatehouse.registry.config.RegistryConfig;
 import io.gatehouse.registry.gc.GarbageCollector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -74,6 +76,39 @@ class StorageSafetyTest {
             try (Stream<Path> uploads = Files.list(dir.resolve("uploads"))) {
                 assertThat(uploads.count()).isZero();
             }
+        }
+    }
+
+    /**
+     * Blobs larger than the write-behind step (background flushes start while the body still arrives), monolithic
+     * and chunked, with fsync on (the default) and off: every one is committed whole, and no upload area is left.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void largeBlobsAreCommittedWholeWithAndWithoutFsync(boolean fsync) throws Exception {
+        RegistryConfig config = RegistryConfig.forTesting(dir).with("storage.fsync", Boolean.toString(fsync));
+        try (RegistryServer server = RegistryServer.builder(config).build().start()) {
+            RegistryClient c = new RegistryClient(server.baseUrl());
+            byte[] data = random(80 << 20, fsync ? 1 : 2);
+            Digest d = Digest.sha256(data);
+            String loc = c.send("POST", "/v2/big/mono/blobs/uploads/", null).headers().firstValue("Location").orElseThrow();
+            assertThat(c.send("PUT", loc + "?digest=" + d, data).statusCode()).isEqualTo(201);
+
+            byte[] other = random(70 << 20, fsync ? 3 : 4);
+            Digest d2 = Digest.sha256(other);
+            String up = c.send("POST", "/v2/big/chunked/blobs/uploads/", null).headers().firstValue("Location").orElseThrow();
+            int half = 40 << 20;
+            HttpResponse<byte[]> patch = c.send("PATCH", up, Arrays.copyOfRange(other, 0, half), "Content-Range", "0-" + (half - 1));
+            assertThat(patch.statusCode()).isEqualTo(202);
+            String next = patch.headers().firstValue("Location").orElseThrow();
+            assertThat(c.send("PUT", next + "?digest=" + d2, Arrays.copyOfRange(other, half, other.length),
+                    "Content-Range", half + "-" + (other.length - 1)).statusCode()).isEqualTo(201);
+
+            assertThat(Digest.sha256(c.get("/v2/big/mono/blobs/" + d).body())).isEqualTo(d);
+            assertThat(Digest.sha256(c.get("/v2/big/chunked/blobs/" + d2).body())).isEqualTo(d2);
+        }
+        try (Stream<Path> left = Files.list(dir.resolve("uploads"))) {
+            assertThat(left).isEmpty();
         }
     }
 

@@ -375,7 +375,7 @@ public final class V2Handler extends Handler.Abstract {
             Digest digest = ContentService.parseDigest(digestParam);
             long length = request.getLength();
             BlobInfo info;
-            try (InputStream in = Content.Source.asInputStream(request)) {
+            try (InputStream in = new RequestBody(request)) {
                 info = content.writeBlob(name, in, length, digest);
             }
             metrics.bytesIn(info.size());
@@ -404,7 +404,7 @@ public final class V2Handler extends Handler.Abstract {
                 long[] range = contentRange(request);
                 long before = content.uploadStatus(name, id).offset();
                 UploadState state;
-                try (InputStream in = Content.Source.asInputStream(request)) {
+                try (InputStream in = new RequestBody(request)) {
                     state = content.appendUpload(name, id, range == null ? null : range[0], range == null ? null : range[1],
                             in, request.getLength());
                 }
@@ -422,7 +422,7 @@ public final class V2Handler extends Handler.Abstract {
                 long length = request.getLength();
                 boolean hasBody = length != 0;
                 BlobInfo info;
-                try (InputStream in = Content.Source.asInputStream(request)) {
+                try (InputStream in = new RequestBody(request)) {
                     info = content.finishUpload(name, id, digest, range == null ? null : range[0], range == null ? null : range[1],
                             in, length, hasBody);
                 }

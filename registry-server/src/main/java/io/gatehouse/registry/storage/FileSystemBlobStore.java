@@ -28,16 +28,34 @@ import java.util.stream.Stream;
  *   &lt;data&gt;/uploads/&lt;id&gt;/data                      an upload in progress
  * </pre>
  * Uploads and blobs share one filesystem, so commit is fsync + an atomic rename: a crash leaves either no blob or
- * the whole verified blob, never a partial one.
+ * the whole verified blob, never a partial one. While an upload arrives, {@link WriteBehind} already pushes its
+ * bytes to disk, so the fsync before the rename costs only the last few megabytes.
  */
 public final class FileSystemBlobStore implements BlobStore {
     /** Big buffers: hashing and writing in 1 MiB steps keeps a push near disk and SHA-256 speed. */
     private static final int BUFFER = 1 << 20;
 
+    /** How much an upload writes between two write-behind flushes: big enough to be few, small enough to overlap. */
+    private static final long WRITE_BEHIND_STEP = 32L << 20;
+
     private final Path blobs;
     private final Path uploads;
+    private final boolean fsync;
+    private final WriteBehind writeBehind;
 
+    /** A durable store: every blob is on disk (fsync) before it becomes visible. */
     public FileSystemBlobStore(Path dataDir) throws IOException {
+        this(dataDir, true);
+    }
+
+    /**
+     * @param fsync whether commit makes a blob durable before renaming it into place. Without it a blob is still
+     *              committed atomically and survives a crash of the registry process (the kernel holds the bytes),
+     *              but not a power failure or a kernel crash, which can leave a visible blob with lost content.
+     */
+    public FileSystemBlobStore(Path dataDir, boolean fsync) throws IOException {
+        this.fsync = fsync;
+        this.writeBehind = fsync ? new WriteBehind() : null;
         this.blobs = dataDir.resolve("blobs");
         this.uploads = dataDir.resolve("uploads");
         Files.createDirectories(blobs);
@@ -120,22 +138,29 @@ public final class FileSystemBlobStore implements BlobStore {
 
     @Override
     public long append(String id, long offset, InputStream in, long maxBytes, MessageDigest hasher) throws IOException {
-        try (FileChannel ch = FileChannel.open(uploadData(id), StandardOpenOption.WRITE)) {
+        Path file = uploadData(id);
+        BufferSource source = BufferSource.of(in, BUFFER);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
             if (ch.size() != offset) ch.truncate(offset);
             ch.position(offset);
-            byte[] buf = new byte[BUFFER];
-            ByteBuffer bb = ByteBuffer.wrap(buf);
             long total = 0;
+            long unflushed = 0;
             try {
                 while (maxBytes < 0 || total < maxBytes) {
-                    int want = maxBytes < 0 ? buf.length : (int) Math.min(buf.length, maxBytes - total);
-                    int n = in.readNBytes(buf, 0, want);
-                    if (n <= 0) break;
-                    if (hasher != null) hasher.update(buf, 0, n);
-                    bb.clear().limit(n);
+                    ByteBuffer bb = source.nextBuffer();
+                    if (bb == null) break;
+                    if (maxBytes >= 0 && bb.remaining() > maxBytes - total) {
+                        bb = bb.slice(bb.position(), (int) (maxBytes - total)); // the rest is not this upload's
+                    }
+                    int n = bb.remaining();
+                    if (hasher != null) hasher.update(bb.duplicate());
                     while (bb.hasRemaining()) ch.write(bb);
                     total += n;
-                    if (n < want) break; // end of stream
+                    unflushed += n;
+                    if (writeBehind != null && unflushed >= WRITE_BEHIND_STEP) {
+                        writeBehind.flushSoon(file);
+                        unflushed = 0;
+                    }
                 }
             } catch (IOException | RuntimeException e) {
                 ch.truncate(offset);
@@ -176,8 +201,10 @@ public final class FileSystemBlobStore implements BlobStore {
             deleteUpload(id); // deduplicated: the same bytes are already there
             return;
         }
-        try (FileChannel ch = FileChannel.open(source, StandardOpenOption.WRITE)) {
-            ch.force(true);
+        if (fsync) {
+            try (FileChannel ch = FileChannel.open(source, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
         }
         Files.createDirectories(target.getParent());
         try {
@@ -185,7 +212,7 @@ public final class FileSystemBlobStore implements BlobStore {
         } catch (AtomicMoveNotSupportedException e) {
             throw new IOException("uploads and blobs must be on one filesystem for atomic commits", e);
         }
-        fsyncDirectory(target.getParent());
+        if (fsync) fsyncDirectory(target.getParent());
         deleteUpload(id);
     }
 
