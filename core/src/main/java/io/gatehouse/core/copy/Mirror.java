@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * Docker Trusted Registry's "poll the upstream, pull new tags" mirror, careful with Docker Hub's pull quota:
  * <ol>
  *   <li>list the upstream tags (free) and apply the {@link TagFilter};</li>
- *   <li>for each tag, HEAD the upstream manifest (Docker Hub does not count HEADs) and HEAD the target tag: equal
+ *   <li>for each tag, HEAD the upstream manifest (Docker Hub does not count HEADs) and look up the target tag
+ *       ({@link TargetTags}: a HEAD, or the registry's own database when it mirrors into itself): equal
  *       digests mean unchanged, which costs nothing more — no manifest GET, no blob byte;</li>
  *   <li>copy the new and changed tags, pinned to the digest seen in step 2, with a {@link CopyEngine}.</li>
  * </ol>
@@ -38,11 +39,18 @@ public final class Mirror {
     private final RegistryClient upstream;
     private final RegistryClient target;
     private final CopyOptions options;
+    private final TargetTags targetTags;
 
     public Mirror(RegistryClient upstream, RegistryClient target, CopyOptions options) {
+        this(upstream, target, options, TargetTags.over(target));
+    }
+
+    /** @param targetTags how to read the target's current tags (a registry mirroring into itself looks them up locally) */
+    public Mirror(RegistryClient upstream, RegistryClient target, CopyOptions options, TargetTags targetTags) {
         this.upstream = upstream;
         this.target = target;
         this.options = options;
+        this.targetTags = targetTags;
     }
 
     private String name(RegistryClient c, Object repo) {
@@ -75,9 +83,9 @@ public final class Mirror {
             return new MirrorPlan.Entry(tag, MirrorPlan.Action.UNCHANGED, null, null);
         }
         Digest src = up.get().digest();
-        Optional<Descriptor> have = target.headManifest(spec.target(), tag);
+        Optional<Digest> have = targetTags.digest(spec.target(), tag);
         if (have.isEmpty()) return new MirrorPlan.Entry(tag, MirrorPlan.Action.NEW, src, null);
-        Digest dst = have.get().digest();
+        Digest dst = have.get();
         if (dst.equals(src)) return new MirrorPlan.Entry(tag, MirrorPlan.Action.UNCHANGED, src, dst);
         if (!options.platforms().isEmpty()) {
             // a platform-filtered copy has its own digest and remembers its upstream digest in an annotation;

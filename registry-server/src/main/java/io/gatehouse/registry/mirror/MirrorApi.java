@@ -5,6 +5,7 @@ import io.gatehouse.core.copy.CopyOptions;
 import io.gatehouse.core.copy.Mirror;
 import io.gatehouse.core.copy.MirrorReport;
 import io.gatehouse.core.copy.MirrorSpec;
+import io.gatehouse.core.copy.TargetTags;
 import io.gatehouse.core.model.Json;
 import io.gatehouse.core.reference.RepositoryName;
 import io.gatehouse.core.remote.Credentials;
@@ -17,6 +18,7 @@ import io.gatehouse.registry.audit.AuditEvent;
 import io.gatehouse.registry.audit.AuditLog;
 import io.gatehouse.registry.auth.Principal;
 import io.gatehouse.registry.auth.Scope;
+import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,15 +38,21 @@ public final class MirrorApi {
 
     private final MirrorRuns runs;
     private final Function<Principal, RegistryClient> localTarget;
+    private final TargetTags localTags;
     private final AuditLog audit;
+    /** One connection pool and dispatcher for every run's upstream client (each run adds its own credentials). */
+    private final OkHttpClient upstreamHttp = new OkHttpClient();
 
     /**
      * @param localTarget a client for this registry acting as the given principal (see {@link Mirrors})
+     * @param localTags   this registry's tags, read from its database: planning an unchanged rerun then costs no
+     *                    request to ourselves (the caller holds pull on the target, checked by the route)
      * @param audit       where runs are recorded as {@code mirror.run} events, or null
      */
-    public MirrorApi(MirrorRuns runs, Function<Principal, RegistryClient> localTarget, AuditLog audit) {
+    public MirrorApi(MirrorRuns runs, Function<Principal, RegistryClient> localTarget, TargetTags localTags, AuditLog audit) {
         this.runs = runs;
         this.localTarget = localTarget;
+        this.localTags = localTags;
         this.audit = audit;
     }
 
@@ -74,14 +82,14 @@ public final class MirrorApi {
         }
         MirrorRequest req = MirrorRequest.parse(body);
         long id = runs.start(who.name(), req.upstreamRepository(), target, req.filter().toString(), req.dryRun());
-        RegistryClientBuilder ub = RegistryClient.builder(req.upstream().registryHost());
+        RegistryClientBuilder ub = RegistryClient.builder(req.upstream().registryHost()).httpClient(upstreamHttp);
         if (req.username() != null) ub.credentials(Credentials.basic(req.username(), req.password()));
         if (req.plainHttp() != null) ub.plainHttp(req.plainHttp());
         MirrorReport report;
         try {
             RegistryClient upstream = ub.build();
             RegistryClient local = localTarget.apply(who);
-            Mirror mirror = new Mirror(upstream, local, CopyOptions.defaults().withPlatforms(req.platforms()));
+            Mirror mirror = new Mirror(upstream, local, CopyOptions.defaults().withPlatforms(req.platforms()), localTags);
             report = mirror.run(new MirrorSpec(req.upstream().repository(), targetRepo, req.filter(), req.dryRun(), 4));
         } catch (RuntimeException e) {
             // messages of the core client never carry a password; say what failed without a stack of internals

@@ -1,5 +1,6 @@
 package io.gatehouse.registry.mirror;
 
+import io.gatehouse.core.copy.TargetTags;
 import io.gatehouse.core.remote.RegistryClient;
 import io.gatehouse.registry.RegistryServer;
 import io.gatehouse.registry.api.ApiRouter;
@@ -26,7 +27,8 @@ public final class Mirrors {
                                Function<RegistryServer, TokenService> tokens) {
         b.listener(s -> {
             MirrorRuns runs = new MirrorRuns(s.jdbi(), s.clock());
-            new MirrorApi(runs, localClient(s, tokens.apply(s)), audit == null ? null : audit.apply(s)).register(api.apply(s));
+            TargetTags localTags = (repository, tag) -> s.content().resolve(repository.toString(), tag);
+            new MirrorApi(runs, localClient(s, tokens.apply(s)), localTags, audit == null ? null : audit.apply(s)).register(api.apply(s));
             return new io.gatehouse.registry.content.RegistryEvents() {
             };
         });
