@@ -34,10 +34,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -54,6 +53,8 @@ class PromoteImageRegistryTest {
                 {"schemaVersion": 1, "name": "%s", "conditions": {"vulnerabilities": {"maxCounts": {"critical": 0}}},
                  "promotion": {"targetRepository": "dev/alpine"}}""".formatted(name);
     }
+    @RegisterExtension
+    static final LoopbackResources resources = new LoopbackResources();
     @TempDir
     static Path dir;
     static RegistryServer server;
@@ -73,7 +74,7 @@ class PromoteImageRegistryTest {
                 Clock.systemUTC(), new PasswordHasher(256, 1, 1), LoginThrottle.defaults(Clock.systemUTC()), name -> s.content().repositoryExists(name)));
         Trust.install(b, s -> w.module().api(), s -> w.module().auditLog());
         wiring = w;
-        server = b.build().start();
+        server = resources.closeAfterAll(b.build().start());
         adminToken = w.module().accounts().createServiceAccount("jenkins", "Jenkins CI", null, true, "test").token();
         readerToken = w.module().accounts().createServiceAccount("jenkins-reader", "no rights", null, false, "test").token();
 
@@ -110,25 +111,8 @@ class PromoteImageRegistryTest {
         return new RegistryGatehouseService(new ConnectionSettings(URI.create(server.baseUrl()), null, false, Duration.ofSeconds(5)), auth);
     }
 
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @AfterEach
-    void close() {
-        if (h != null) {
-            h.close();
-        }
-    }
-
     private void harness(boolean publish, String policy) throws Exception {
-        h = new StepHarness();
-        h.usernamePassword("gatehouse-jenkins", "jenkins", adminToken);
-        h.config.setRegistryUrl(server.baseUrl());
-        h.config.setCredentialsId("gatehouse-jenkins");
+        h = resources.harness(server.baseUrl(), "jenkins", adminToken);
         h.config.setPolicies(List.of(new NamedPolicy(policy, release(policy))));
         h.config.setPublishPolicies(publish);
     }
@@ -220,10 +204,7 @@ class PromoteImageRegistryTest {
             assertThat(rsp.code()).isEqualTo(201);
         }
         String signed = "{\"schemaVersion\": 1, \"name\": \"signed\", \"conditions\": {\"signatures\": {\"anyOf\": [\"" + key.keyId() + "\"]}}}";
-        h = new StepHarness();
-        h.usernamePassword("gatehouse-jenkins", "jenkins", adminToken);
-        h.config.setRegistryUrl(server.baseUrl());
-        h.config.setCredentialsId("gatehouse-jenkins");
+        h = resources.harness(server.baseUrl(), "jenkins", adminToken);
         h.config.setPolicies(List.of(new NamedPolicy("signed", signed)));
         for (String tag : List.of("3.20", "3.19")) {
             ScanImageStep s = new ScanImageStep("mirror/alpine:" + tag);
