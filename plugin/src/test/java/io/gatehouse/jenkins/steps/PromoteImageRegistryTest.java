@@ -17,19 +17,15 @@ import io.gatehouse.jenkins.service.ImageArgument;
 import io.gatehouse.core.sign.SignatureStore;
 import io.gatehouse.jenkins.service.RegistryAuth;
 import io.gatehouse.jenkins.service.RegistryGatehouseService;
+import io.gatehouse.jenkins.TestRegistries;
 import io.gatehouse.registry.RegistryServer;
-import io.gatehouse.registry.accounts.PasswordHasher;
-import io.gatehouse.registry.auth.AuthModule;
 import io.gatehouse.registry.auth.AuthWiring;
-import io.gatehouse.registry.auth.LoginThrottle;
-import io.gatehouse.registry.auth.TokenKeys;
 import io.gatehouse.registry.config.RegistryConfig;
 import io.gatehouse.registry.trust.Trust;
 import io.gatehouse.testing.TestImages;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,8 +66,7 @@ class PromoteImageRegistryTest {
         RegistryConfig config = RegistryConfig.forTesting(dir);
         RegistryServer.Builder b = RegistryServer.builder(config);
         // As Main wires it (auth, then trust on the auth module's router), with cheap Argon2 parameters for CI.
-        AuthWiring w = AuthWiring.install(b, s -> AuthModule.create(s.jdbi(), TokenKeys.loadOrCreate(s.dataDir()), AuthWiring.authConfig(config, s),
-                Clock.systemUTC(), new PasswordHasher(256, 1, 1), LoginThrottle.defaults(Clock.systemUTC()), name -> s.content().repositoryExists(name)));
+        AuthWiring w = TestRegistries.installAuth(b, config);
         Trust.install(b, s -> w.module().api(), s -> w.module().auditLog());
         wiring = w;
         server = resources.closeAfterAll(b.build().start());

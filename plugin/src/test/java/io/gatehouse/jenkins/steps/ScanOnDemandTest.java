@@ -11,19 +11,15 @@ import io.gatehouse.jenkins.scan.ScanReportAction;
 import io.gatehouse.jenkins.service.ConnectionSettings;
 import io.gatehouse.jenkins.service.RegistryAuth;
 import io.gatehouse.jenkins.service.RegistryGatehouseService;
+import io.gatehouse.jenkins.TestRegistries;
 import io.gatehouse.registry.RegistryServer;
-import io.gatehouse.registry.accounts.PasswordHasher;
-import io.gatehouse.registry.auth.AuthModule;
 import io.gatehouse.registry.auth.AuthWiring;
-import io.gatehouse.registry.auth.LoginThrottle;
-import io.gatehouse.registry.auth.TokenKeys;
 import io.gatehouse.registry.config.RegistryConfig;
 import io.gatehouse.registry.scan.api.ScanApi;
 import io.gatehouse.registry.trust.Trust;
 import io.gatehouse.testing.TestImages;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,8 +50,7 @@ class ScanOnDemandTest {
     static void start() throws Exception {
         RegistryConfig config = RegistryConfig.forTesting(dir);
         RegistryServer.Builder b = RegistryServer.builder(config);
-        AuthWiring w = AuthWiring.install(b, s -> AuthModule.create(s.jdbi(), TokenKeys.loadOrCreate(s.dataDir()), AuthWiring.authConfig(config, s),
-                Clock.systemUTC(), new PasswordHasher(256, 1, 1), LoginThrottle.defaults(Clock.systemUTC()), name -> s.content().repositoryExists(name)));
+        AuthWiring w = TestRegistries.installAuth(b, config);
         ScanApi.install(b, s -> w.module());
         Trust.install(b, s -> w.module().api(), s -> w.module().auditLog());
         server = resources.closeAfterAll(b.build().start());
