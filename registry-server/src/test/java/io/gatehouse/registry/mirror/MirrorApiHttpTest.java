@@ -4,14 +4,10 @@ import io.gatehouse.core.reference.RepositoryName;
 import io.gatehouse.core.remote.Credentials;
 import io.gatehouse.core.remote.RegistryClient;
 import io.gatehouse.registry.RegistryServer;
-import io.gatehouse.registry.auth.AuthConfig;
 import io.gatehouse.registry.auth.AuthFixture;
-import io.gatehouse.registry.auth.AuthModule;
 import io.gatehouse.registry.auth.AuthWiring;
 import io.gatehouse.registry.auth.Http;
-import io.gatehouse.registry.auth.LoginThrottle;
 import io.gatehouse.registry.auth.SecuredRegistry;
-import io.gatehouse.registry.auth.TokenKeys;
 import io.gatehouse.registry.config.RegistryConfig;
 import io.gatehouse.registry.trust.Trust;
 import io.gatehouse.testing.DistributionRegistry;
@@ -25,8 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Duration;
-import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -63,10 +58,7 @@ class MirrorApiHttpTest {
         RegistryConfig config = RegistryConfig.forTesting(Files.createDirectories(dir.resolve("ours")));
         RegistryServer.Builder b = RegistryServer.builder(config);
         AuthFixture.MutableClock clock = new AuthFixture.MutableClock(java.time.Instant.now());
-        AuthWiring w = AuthWiring.install(b, s -> AuthModule.create(s.jdbi(), TokenKeys.loadOrCreate(s.dataDir()),
-                AuthWiring.authConfig(config, s).withEnv(Map.of(AuthConfig.ADMIN_PASSWORD_ENV, AuthFixture.ADMIN_PASSWORD)::get),
-                clock, AuthFixture.FAST_HASHER, new LoginThrottle(clock, 5, 1000, Duration.ofMinutes(5)),
-                name -> s.content().repositoryExists(name)));
+        AuthWiring w = SecuredRegistry.installAuth(b, config, clock, UnaryOperator.identity());
         Trust.install(b, s -> w.module().api(), s -> w.module().auditLog());
         Mirrors.install(b, s -> w.module().api(), s -> w.module().auditLog(), s -> w.module().tokens());
         wiring = w;
