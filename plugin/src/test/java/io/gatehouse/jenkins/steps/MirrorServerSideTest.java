@@ -22,10 +22,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
-import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -50,11 +48,7 @@ class MirrorServerSideTest {
 
     @BeforeAll
     static void start() throws IOException {
-        byte[] salt = new byte[16];
-        new SecureRandom().nextBytes(salt);
-        Path htpasswd = Files.writeString(dir.resolve("htpasswd"), "mirror:" + OpenBSDBCrypt.generate("2a", UPSTREAM_PASSWORD.toCharArray(), salt, 5) + "\n");
-        upstream = resources.closeAfterAll(DistributionRegistry.start(Files.createDirectories(dir.resolve("upstream")),
-                "auth:\n  htpasswd:\n    realm: upstream\n    path: " + htpasswd + "\n"));
+        upstream = resources.closeAfterAll(DistributionRegistry.startWithBasicAuth(dir.resolve("upstream"), "mirror", UPSTREAM_PASSWORD));
         RegistryClient upstreamClient = RegistryClient.builder(upstream.hostPort()).credentials(Credentials.basic("mirror", UPSTREAM_PASSWORD)).build();
         ModelTestImages.Image image = ModelTestImages.image("linux/amd64", ModelTestImages.randomLayer(20_000, 51));
         for (String tag : List.of("3.20", "3.21", "edge")) {

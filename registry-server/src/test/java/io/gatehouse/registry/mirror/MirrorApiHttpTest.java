@@ -12,7 +12,6 @@ import io.gatehouse.registry.config.RegistryConfig;
 import io.gatehouse.registry.trust.Trust;
 import io.gatehouse.testing.DistributionRegistry;
 import io.gatehouse.testing.ModelTestImages;
-import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,11 +42,7 @@ class MirrorApiHttpTest {
 
     @BeforeAll
     static void start() throws Exception {
-        byte[] salt = new byte[16];
-        new SecureRandom().nextBytes(salt);
-        Path htpasswd = Files.writeString(dir.resolve("htpasswd"), "mirror:" + OpenBSDBCrypt.generate("2a", UPSTREAM_PASSWORD.toCharArray(), salt, 5) + "\n");
-        upstream = DistributionRegistry.start(Files.createDirectories(dir.resolve("dist")),
-                "auth:\n  htpasswd:\n    realm: upstream\n    path: " + htpasswd + "\n");
+        upstream = DistributionRegistry.startWithBasicAuth(dir.resolve("dist"), "mirror", UPSTREAM_PASSWORD);
         upstreamClient = RegistryClient.builder(upstream.hostPort()).credentials(Credentials.basic("mirror", UPSTREAM_PASSWORD)).build();
         ModelTestImages.Blob shared = ModelTestImages.randomLayer(200_000);
         for (String tag : new String[]{"1.0", "1.1", "1.2", "2.0"}) {
