@@ -1,11 +1,14 @@
 package io.gatehouse.testing;
 
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -26,6 +29,22 @@ public final class DistributionRegistry implements AutoCloseable {
 
     public static DistributionRegistry start(Path workDir) {
         return start(workDir, "");
+    }
+
+    /**
+     * Distribution that wants HTTP Basic auth (htpasswd, bcrypt) from one user: an upstream with credentials. The
+     * htpasswd file is written into {@code workDir}.
+     */
+    public static DistributionRegistry startWithBasicAuth(Path workDir, String user, String password) {
+        byte[] salt = new byte[16];
+        new SecureRandom().nextBytes(salt);
+        try {
+            Path htpasswd = Files.writeString(Files.createDirectories(workDir).resolve("htpasswd"),
+                    user + ":" + OpenBSDBCrypt.generate("2a", password.toCharArray(), salt, 5) + "\n");
+            return start(workDir, "auth:\n  htpasswd:\n    realm: gatehouse-test\n    path: " + htpasswd + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

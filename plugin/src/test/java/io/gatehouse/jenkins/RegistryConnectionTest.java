@@ -24,7 +24,6 @@ import io.gatehouse.testing.FreePort;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
@@ -35,7 +34,6 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,16 +54,7 @@ class RegistryConnectionTest {
 
     @BeforeAll
     static void start() throws Exception {
-        byte[] salt = new byte[16];
-        new java.security.SecureRandom().nextBytes(salt);
-        Path htpasswd = dir.resolve("htpasswd");
-        Files.writeString(htpasswd, USER + ":" + OpenBSDBCrypt.generate("2y", PASSWORD.toCharArray(), salt, 5) + "\n");
-        registry = DistributionRegistry.start(dir, """
-                auth:
-                  htpasswd:
-                    realm: gatehouse-test
-                    path: %s
-                """.formatted(htpasswd));
+        registry = DistributionRegistry.startWithBasicAuth(dir, USER, PASSWORD);
         pushedDigest = pushTinyImage(registry.url(), "mirror/tiny", "1.0");
     }
 

@@ -11,7 +11,6 @@ import io.gatehouse.testing.DistributionRegistry;
 import io.gatehouse.testing.ModelTestImages;
 import io.gatehouse.testing.TestPki;
 import io.gatehouse.testing.TokenAuthServer;
-import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -23,7 +22,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.Base64;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,11 +33,7 @@ class RegistryAuthTest {
 
     @Test
     void basicAuthWithHtpasswd(@TempDir Path dir) throws Exception {
-        byte[] salt = new byte[16];
-        new SecureRandom().nextBytes(salt);
-        Path htpasswd = Files.writeString(dir.resolve("htpasswd"), "alice:" + OpenBSDBCrypt.generate("2a", SECRET.toCharArray(), salt, 5) + "\n");
-        String yaml = "auth:\n  htpasswd:\n    realm: gatehouse-test\n    path: " + htpasswd + "\n";
-        try (DistributionRegistry r = DistributionRegistry.start(dir, yaml)) {
+        try (DistributionRegistry r = DistributionRegistry.startWithBasicAuth(dir, "alice", SECRET)) {
             RegistryClient alice = RegistryClient.builder(r.hostPort()).credentials(Credentials.basic("alice", SECRET)).build();
             ModelTestImages.Image img = ModelTestImages.image("linux/amd64", ModelTestImages.randomLayer(1000));
             img.push(alice, RepositoryName.of("basic/app"), "v1");

@@ -7,13 +7,9 @@ import io.gatehouse.core.reference.Digest;
 import io.gatehouse.core.sign.IdentityRule;
 import io.gatehouse.core.sign.ImageSigner;
 import io.gatehouse.core.sign.Keys;
+import io.gatehouse.jenkins.TestRegistries;
 import io.gatehouse.registry.RegistryServer;
-import io.gatehouse.registry.auth.AuthModule;
 import io.gatehouse.registry.auth.AuthWiring;
-import io.gatehouse.registry.auth.LoginThrottle;
-import io.gatehouse.registry.auth.TokenKeys;
-import io.gatehouse.registry.accounts.PasswordHasher;
-import java.time.Clock;
 import io.gatehouse.registry.config.RegistryConfig;
 import io.gatehouse.testing.TestImages;
 import java.io.IOException;
@@ -43,9 +39,7 @@ class SecuredRegistryTest {
     static void start() throws IOException {
         RegistryConfig config = RegistryConfig.forTesting(dir);
         RegistryServer.Builder b = RegistryServer.builder(config);
-        // Wired as Main does, but with cheap Argon2 parameters: the default cost is for production, not for a 2-core CI.
-        wiring = AuthWiring.install(b, s -> AuthModule.create(s.jdbi(), TokenKeys.loadOrCreate(s.dataDir()), AuthWiring.authConfig(config, s),
-                Clock.systemUTC(), new PasswordHasher(256, 1, 1), LoginThrottle.defaults(Clock.systemUTC()), name -> s.content().repositoryExists(name)));
+        wiring = TestRegistries.installAuth(b, config);
         server = b.build().start();
         token = wiring.module().accounts().createServiceAccount("jenkins", "Jenkins CI", null, true, "test").token();
         image = TestImages.image(31);

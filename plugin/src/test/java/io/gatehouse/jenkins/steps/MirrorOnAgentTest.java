@@ -21,10 +21,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,6 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * on loopback; core's copy engine runs inside the FilePath callable (executed in-process here, as the agent would).
  */
 class MirrorOnAgentTest {
+    @RegisterExtension
+    static final LoopbackResources resources = new LoopbackResources();
     @TempDir
     static Path dir;
     static DistributionRegistry upstream;
@@ -41,8 +42,8 @@ class MirrorOnAgentTest {
 
     @BeforeAll
     static void start() throws IOException {
-        upstream = DistributionRegistry.start(Files.createDirectories(dir.resolve("upstream")));
-        server = RegistryServer.builder(RegistryConfig.forTesting(Files.createDirectories(dir.resolve("ours")))).build().start();
+        upstream = resources.closeAfterAll(DistributionRegistry.start(Files.createDirectories(dir.resolve("upstream"))));
+        server = resources.closeAfterAll(RegistryServer.builder(RegistryConfig.forTesting(Files.createDirectories(dir.resolve("ours")))).build().start());
         image = TestImages.image(11);
         ImagePusher pusher = new ImagePusher(upstream.url());
         for (String tag : List.of("3.20", "3.21", "edge")) {
@@ -50,27 +51,8 @@ class MirrorOnAgentTest {
         }
     }
 
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
-    }
-
-    @AfterEach
-    void close() {
-        if (h != null) {
-            h.close();
-        }
-    }
-
     private StepHarness harness(boolean inNode) throws Exception {
-        h = new StepHarness();
-        h.config.setRegistryUrl(server.baseUrl());
-        h.config.setCredentialsId(null);
+        h = resources.harness(server.baseUrl());
         if (inNode) {
             FilePath workspace = mock(FilePath.class);
             when(workspace.act(any())).thenAnswer(inv -> ((FilePath.FileCallable<?>) inv.getArgument(0)).invoke(dir.toFile(), null));

@@ -7,12 +7,9 @@ import io.gatehouse.jenkins.service.ConnectionSettings;
 import io.gatehouse.jenkins.service.ImageArgument;
 import io.gatehouse.jenkins.service.RegistryAuth;
 import io.gatehouse.jenkins.service.RegistryGatehouseService;
+import io.gatehouse.jenkins.TestRegistries;
 import io.gatehouse.registry.RegistryServer;
-import io.gatehouse.registry.accounts.PasswordHasher;
-import io.gatehouse.registry.auth.AuthModule;
 import io.gatehouse.registry.auth.AuthWiring;
-import io.gatehouse.registry.auth.LoginThrottle;
-import io.gatehouse.registry.auth.TokenKeys;
 import io.gatehouse.registry.config.RegistryConfig;
 import io.gatehouse.registry.mirror.Mirrors;
 import io.gatehouse.registry.trust.Trust;
@@ -25,15 +22,11 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,6 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MirrorServerSideTest {
     static final String UPSTREAM_PASSWORD = "Up5tream-s3cret-pw";
+    @RegisterExtension
+    static final LoopbackResources resources = new LoopbackResources();
     @TempDir
     static Path dir;
     static DistributionRegistry upstream;
@@ -53,11 +48,7 @@ class MirrorServerSideTest {
 
     @BeforeAll
     static void start() throws IOException {
-        byte[] salt = new byte[16];
-        new SecureRandom().nextBytes(salt);
-        Path htpasswd = Files.writeString(dir.resolve("htpasswd"), "mirror:" + OpenBSDBCrypt.generate("2a", UPSTREAM_PASSWORD.toCharArray(), salt, 5) + "\n");
-        upstream = DistributionRegistry.start(Files.createDirectories(dir.resolve("upstream")),
-                "auth:\n  htpasswd:\n    realm: upstream\n    path: " + htpasswd + "\n");
+        upstream = resources.closeAfterAll(DistributionRegistry.startWithBasicAuth(dir.resolve("upstream"), "mirror", UPSTREAM_PASSWORD));
         RegistryClient upstreamClient = RegistryClient.builder(upstream.hostPort()).credentials(Credentials.basic("mirror", UPSTREAM_PASSWORD)).build();
         ModelTestImages.Image image = ModelTestImages.image("linux/amd64", ModelTestImages.randomLayer(20_000, 51));
         for (String tag : List.of("3.20", "3.21", "edge")) {
@@ -67,37 +58,16 @@ class MirrorServerSideTest {
 
         RegistryConfig config = RegistryConfig.forTesting(Files.createDirectories(dir.resolve("ours")));
         RegistryServer.Builder b = RegistryServer.builder(config);
-        AuthWiring w = AuthWiring.install(b, s -> AuthModule.create(s.jdbi(), TokenKeys.loadOrCreate(s.dataDir()), AuthWiring.authConfig(config, s),
-                Clock.systemUTC(), new PasswordHasher(256, 1, 1), LoginThrottle.defaults(Clock.systemUTC()), name -> s.content().repositoryExists(name)));
+        AuthWiring w = TestRegistries.installAuth(b, config);
         Trust.install(b, s -> w.module().api(), s -> w.module().auditLog());
         Mirrors.install(b, s -> w.module().api(), s -> w.module().auditLog(), s -> w.module().tokens());
-        server = b.build().start();
+        server = resources.closeAfterAll(b.build().start());
         token = w.module().accounts().createServiceAccount("jenkins", "Jenkins CI", null, true, "test").token();
     }
 
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
-    }
-
-    @AfterEach
-    void close() {
-        if (h != null) {
-            h.close();
-        }
-    }
-
     private List<String> mirror(String password, boolean dryRun) throws Exception {
-        h = new StepHarness();
-        h.usernamePassword("gatehouse-jenkins", "jenkins", token);
+        h = resources.harness(server.baseUrl(), "jenkins", token);
         h.usernamePassword("upstream", "mirror", password);
-        h.config.setRegistryUrl(server.baseUrl());
-        h.config.setCredentialsId("gatehouse-jenkins");
         MirrorImageStep s = new MirrorImageStep(upstream.hostPort() + "/library/alpine", "mirror/alpine");
         s.setTags("3\\.2[0-9]");
         s.setCredentialsId("upstream");

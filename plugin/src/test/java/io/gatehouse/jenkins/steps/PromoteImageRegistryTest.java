@@ -17,27 +17,22 @@ import io.gatehouse.jenkins.service.ImageArgument;
 import io.gatehouse.core.sign.SignatureStore;
 import io.gatehouse.jenkins.service.RegistryAuth;
 import io.gatehouse.jenkins.service.RegistryGatehouseService;
+import io.gatehouse.jenkins.TestRegistries;
 import io.gatehouse.registry.RegistryServer;
-import io.gatehouse.registry.accounts.PasswordHasher;
-import io.gatehouse.registry.auth.AuthModule;
 import io.gatehouse.registry.auth.AuthWiring;
-import io.gatehouse.registry.auth.LoginThrottle;
-import io.gatehouse.registry.auth.TokenKeys;
 import io.gatehouse.registry.config.RegistryConfig;
 import io.gatehouse.registry.trust.Trust;
 import io.gatehouse.testing.TestImages;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -54,6 +49,8 @@ class PromoteImageRegistryTest {
                 {"schemaVersion": 1, "name": "%s", "conditions": {"vulnerabilities": {"maxCounts": {"critical": 0}}},
                  "promotion": {"targetRepository": "dev/alpine"}}""".formatted(name);
     }
+    @RegisterExtension
+    static final LoopbackResources resources = new LoopbackResources();
     @TempDir
     static Path dir;
     static RegistryServer server;
@@ -69,11 +66,10 @@ class PromoteImageRegistryTest {
         RegistryConfig config = RegistryConfig.forTesting(dir);
         RegistryServer.Builder b = RegistryServer.builder(config);
         // As Main wires it (auth, then trust on the auth module's router), with cheap Argon2 parameters for CI.
-        AuthWiring w = AuthWiring.install(b, s -> AuthModule.create(s.jdbi(), TokenKeys.loadOrCreate(s.dataDir()), AuthWiring.authConfig(config, s),
-                Clock.systemUTC(), new PasswordHasher(256, 1, 1), LoginThrottle.defaults(Clock.systemUTC()), name -> s.content().repositoryExists(name)));
+        AuthWiring w = TestRegistries.installAuth(b, config);
         Trust.install(b, s -> w.module().api(), s -> w.module().auditLog());
         wiring = w;
-        server = b.build().start();
+        server = resources.closeAfterAll(b.build().start());
         adminToken = w.module().accounts().createServiceAccount("jenkins", "Jenkins CI", null, true, "test").token();
         readerToken = w.module().accounts().createServiceAccount("jenkins-reader", "no rights", null, false, "test").token();
 
@@ -110,25 +106,8 @@ class PromoteImageRegistryTest {
         return new RegistryGatehouseService(new ConnectionSettings(URI.create(server.baseUrl()), null, false, Duration.ofSeconds(5)), auth);
     }
 
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @AfterEach
-    void close() {
-        if (h != null) {
-            h.close();
-        }
-    }
-
     private void harness(boolean publish, String policy) throws Exception {
-        h = new StepHarness();
-        h.usernamePassword("gatehouse-jenkins", "jenkins", adminToken);
-        h.config.setRegistryUrl(server.baseUrl());
-        h.config.setCredentialsId("gatehouse-jenkins");
+        h = resources.harness(server.baseUrl(), "jenkins", adminToken);
         h.config.setPolicies(List.of(new NamedPolicy(policy, release(policy))));
         h.config.setPublishPolicies(publish);
     }
@@ -220,10 +199,7 @@ class PromoteImageRegistryTest {
             assertThat(rsp.code()).isEqualTo(201);
         }
         String signed = "{\"schemaVersion\": 1, \"name\": \"signed\", \"conditions\": {\"signatures\": {\"anyOf\": [\"" + key.keyId() + "\"]}}}";
-        h = new StepHarness();
-        h.usernamePassword("gatehouse-jenkins", "jenkins", adminToken);
-        h.config.setRegistryUrl(server.baseUrl());
-        h.config.setCredentialsId("gatehouse-jenkins");
+        h = resources.harness(server.baseUrl(), "jenkins", adminToken);
         h.config.setPolicies(List.of(new NamedPolicy("signed", signed)));
         for (String tag : List.of("3.20", "3.19")) {
             ScanImageStep s = new ScanImageStep("mirror/alpine:" + tag);

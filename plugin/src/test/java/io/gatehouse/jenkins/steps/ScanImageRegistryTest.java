@@ -22,10 +22,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.mockito.ArgumentCaptor;
 
@@ -37,6 +36,8 @@ import org.mockito.ArgumentCaptor;
 class ScanImageRegistryTest {
     static final String NO_CRITICAL = "{\"schemaVersion\": 1, \"name\": \"no-critical\", "
             + "\"conditions\": {\"vulnerabilities\": {\"maxCounts\": {\"critical\": 0}}}}";
+    @RegisterExtension
+    static final LoopbackResources resources = new LoopbackResources();
     @TempDir
     static Path dir;
     static RegistryServer server;
@@ -45,7 +46,7 @@ class ScanImageRegistryTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = RegistryServer.builder(RegistryConfig.forTesting(dir)).build().start();
+        server = resources.closeAfterAll(RegistryServer.builder(RegistryConfig.forTesting(dir)).build().start());
         ImagePusher pusher = new ImagePusher(server.baseUrl());
         image = TestImages.image(21);
         pusher.push("mirror/alpine", "3.20", image);
@@ -64,24 +65,8 @@ class ScanImageRegistryTest {
         return new Finding(id, List.of(), pkg, version, null, "apk", null, null, null, fixed, s, "test", null, null, null, null, "test");
     }
 
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @AfterEach
-    void close() {
-        if (h != null) {
-            h.close();
-        }
-    }
-
     private void harness() throws Exception {
-        h = new StepHarness();
-        h.config.setRegistryUrl(server.baseUrl());
-        h.config.setCredentialsId(null);
+        h = resources.harness(server.baseUrl());
         h.config.setPolicies(List.of(new NamedPolicy("no-critical", NO_CRITICAL)));
     }
 

@@ -11,27 +11,22 @@ import io.gatehouse.jenkins.scan.ScanReportAction;
 import io.gatehouse.jenkins.service.ConnectionSettings;
 import io.gatehouse.jenkins.service.RegistryAuth;
 import io.gatehouse.jenkins.service.RegistryGatehouseService;
+import io.gatehouse.jenkins.TestRegistries;
 import io.gatehouse.registry.RegistryServer;
-import io.gatehouse.registry.accounts.PasswordHasher;
-import io.gatehouse.registry.auth.AuthModule;
 import io.gatehouse.registry.auth.AuthWiring;
-import io.gatehouse.registry.auth.LoginThrottle;
-import io.gatehouse.registry.auth.TokenKeys;
 import io.gatehouse.registry.config.RegistryConfig;
 import io.gatehouse.registry.scan.api.ScanApi;
 import io.gatehouse.registry.trust.Trust;
 import io.gatehouse.testing.TestImages;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,6 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ScanOnDemandTest {
     static final String NO_CRITICAL = "{\"schemaVersion\": 1, \"name\": \"no-critical\", "
             + "\"conditions\": {\"vulnerabilities\": {\"maxCounts\": {\"critical\": 0}}}}";
+    @RegisterExtension
+    static final LoopbackResources resources = new LoopbackResources();
     @TempDir
     static Path dir;
     static RegistryServer server;
@@ -53,11 +50,10 @@ class ScanOnDemandTest {
     static void start() throws Exception {
         RegistryConfig config = RegistryConfig.forTesting(dir);
         RegistryServer.Builder b = RegistryServer.builder(config);
-        AuthWiring w = AuthWiring.install(b, s -> AuthModule.create(s.jdbi(), TokenKeys.loadOrCreate(s.dataDir()), AuthWiring.authConfig(config, s),
-                Clock.systemUTC(), new PasswordHasher(256, 1, 1), LoginThrottle.defaults(Clock.systemUTC()), name -> s.content().repositoryExists(name)));
+        AuthWiring w = TestRegistries.installAuth(b, config);
         ScanApi.install(b, s -> w.module());
         Trust.install(b, s -> w.module().api(), s -> w.module().auditLog());
-        server = b.build().start();
+        server = resources.closeAfterAll(b.build().start());
         token = w.module().accounts().createServiceAccount("jenkins", "Jenkins CI", null, true, "test").token();
         SignatureStore push = new RegistryGatehouseService(new ConnectionSettings(URI.create(server.baseUrl()), null, false, Duration.ofSeconds(5)),
                 new RegistryAuth("jenkins", token.toCharArray())).signatureStore();
@@ -70,26 +66,9 @@ class ScanOnDemandTest {
         push.putManifest("mirror/busybox", "1.36", image.manifest().mediaType(), image.manifest().bytes());
     }
 
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @AfterEach
-    void close() {
-        if (h != null) {
-            h.close();
-        }
-    }
-
     @Test
     void asksTheRegistryToScanWaitsForItAndReadsTheReport() throws Exception {
-        h = new StepHarness();
-        h.usernamePassword("gatehouse-jenkins", "jenkins", token);
-        h.config.setRegistryUrl(server.baseUrl());
-        h.config.setCredentialsId("gatehouse-jenkins");
+        h = resources.harness(server.baseUrl(), "jenkins", token);
         h.config.setPolicies(List.of(new NamedPolicy("no-critical", NO_CRITICAL)));
         ScanImageStep s = new ScanImageStep("mirror/busybox:1.36");
         s.setPolicy("no-critical");

@@ -33,10 +33,9 @@ import java.util.List;
 import java.util.Map;
 import org.jenkinsci.plugins.plaincredentials.FileCredentials;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -45,6 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * /v2; the signature is then verified from the registry with the public key. Only Jenkins is mocked.
  */
 class SignImageRegistryTest {
+    @RegisterExtension
+    static final LoopbackResources resources = new LoopbackResources();
     @TempDir
     static Path dir;
     static RegistryServer server;
@@ -55,31 +56,15 @@ class SignImageRegistryTest {
 
     @BeforeAll
     static void start() {
-        server = RegistryServer.builder(RegistryConfig.forTesting(dir)).build().start();
+        server = resources.closeAfterAll(RegistryServer.builder(RegistryConfig.forTesting(dir)).build().start());
         image = TestImages.image(7);
         new ImagePusher(server.baseUrl()).push("dev/alpine", "3.20", image);
         key = Keys.generate();
         keyPem = Keys.toCosignEncryptedPem(key, "correct horse".toCharArray());
     }
 
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @AfterEach
-    void close() {
-        if (h != null) {
-            h.close();
-        }
-    }
-
     private void credentials(String passphrase) throws Exception {
-        h = new StepHarness();
-        h.config.setRegistryUrl(server.baseUrl());
-        h.config.setCredentialsId(null);
+        h = resources.harness(server.baseUrl());
         FileCredentials file = mock(FileCredentials.class);
         when(file.getFileName()).thenReturn("cosign.key");
         when(file.getContent()).thenAnswer(inv -> new ByteArrayInputStream(keyPem.getBytes(StandardCharsets.US_ASCII)));

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.registry.accounts.Accounts;
 import io.gatehouse.registry.accounts.Grant;
 import io.gatehouse.registry.accounts.Permissions;
-import io.gatehouse.registry.accounts.Role;
 import io.gatehouse.registry.accounts.ServiceAccount;
 import io.gatehouse.registry.accounts.User;
 import io.gatehouse.registry.audit.AuditEvent;
@@ -32,12 +31,14 @@ public final class AccountsApi {
     private final Permissions permissions;
     private final AuditLog audit;
     private final Clock clock;
+    private final TargetGrants orgGrants;
 
     public AccountsApi(Accounts accounts, Permissions permissions, AuditLog audit, Clock clock) {
         this.accounts = accounts;
         this.permissions = permissions;
         this.audit = audit;
         this.clock = clock;
+        this.orgGrants = new TargetGrants(Grant.TargetKind.ORG, permissions, audit);
     }
 
     public void register(ApiRouter r) {
@@ -74,10 +75,10 @@ public final class AccountsApi {
         r.add("DELETE", "/orgs/{org}/teams/{team}/members/{principal}", p -> Scope.org(p.get("org"), Scope.ADMIN), this::removeMember, "Remove a member");
 
         r.add("GET", "/orgs/{org}/permissions", p -> Scope.org(p.get("org"), Scope.ADMIN),
-                c -> ApiResult.ok(Map.of("permissions", permissions.grantsOn(Grant.TargetKind.ORG, org(c)).stream().map(Views::grant).toList())),
+                c -> orgGrants.list(org(c)),
                 "List organization-level grants (they apply to every repository of the organization)");
-        r.add("PUT", "/orgs/{org}/permissions", p -> Scope.org(p.get("org"), Scope.ADMIN), this::grantOrg, "Grant read, write or admin on every repository of the organization");
-        r.add("DELETE", "/orgs/{org}/permissions/{granteeKind}/{grantee*}", p -> Scope.org(p.get("org"), Scope.ADMIN), this::revokeOrg, "Revoke an organization-level grant");
+        r.add("PUT", "/orgs/{org}/permissions", p -> Scope.org(p.get("org"), Scope.ADMIN), c -> orgGrants.grant(c, org(c)), "Grant read, write or admin on every repository of the organization");
+        r.add("DELETE", "/orgs/{org}/permissions/{granteeKind}/{grantee*}", p -> Scope.org(p.get("org"), Scope.ADMIN), c -> orgGrants.revoke(c, org(c)), "Revoke an organization-level grant");
     }
 
     private ApiResult me(ApiCall c) {
@@ -283,24 +284,6 @@ public final class AccountsApi {
         String org = org(c);
         accounts.removeMember(org, c.path("team"), c.path("principal"));
         audit.record(c.principal(), "team.member.remove", org + "/" + c.path("team"), c.remoteAddress(), AuditEvent.Outcome.SUCCESS, c.path("principal"));
-        return ApiResult.noContent();
-    }
-
-    private ApiResult grantOrg(ApiCall c) {
-        String org = org(c);
-        JsonNode b = c.json();
-        Grant g = new Grant(Grant.TargetKind.ORG, org, Grant.GranteeKind.parse(text(b, "granteeKind")), text(b, "grantee"), Role.parse(text(b, "role")));
-        permissions.grant(g);
-        audit.record(c.principal(), AuditEvent.PERMISSION_GRANT, org, c.remoteAddress(), AuditEvent.Outcome.SUCCESS,
-                g.granteeKind().wireName() + " " + g.grantee() + " " + g.role().wireName());
-        return ApiResult.ok(Views.grant(g));
-    }
-
-    private ApiResult revokeOrg(ApiCall c) {
-        String org = org(c);
-        Grant.GranteeKind kind = Grant.GranteeKind.parse(c.path("granteeKind"));
-        if (!permissions.revoke(Grant.TargetKind.ORG, org, kind, c.path("grantee"))) throw ApiException.notFound("no such grant");
-        audit.record(c.principal(), AuditEvent.PERMISSION_REVOKE, org, c.remoteAddress(), AuditEvent.Outcome.SUCCESS, kind.wireName() + " " + c.path("grantee"));
         return ApiResult.noContent();
     }
 

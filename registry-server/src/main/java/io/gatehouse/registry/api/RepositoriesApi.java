@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.core.reference.RepositoryName;
 import io.gatehouse.registry.accounts.Grant;
 import io.gatehouse.registry.accounts.Permissions;
-import io.gatehouse.registry.accounts.Role;
 import io.gatehouse.registry.accounts.Visibility;
 import io.gatehouse.registry.audit.AuditEvent;
 import io.gatehouse.registry.audit.AuditLog;
@@ -28,6 +27,7 @@ public final class RepositoriesApi {
     private final AccessRules rules;
     private final AuditLog audit;
     private final Predicate<String> repositoryExists;
+    private final TargetGrants repoGrants;
 
     /** @param repositoryExists whether the registry holds content for a repository name (from its metadata) */
     public RepositoriesApi(Permissions permissions, AccessRules rules, AuditLog audit, Predicate<String> repositoryExists) {
@@ -35,6 +35,7 @@ public final class RepositoriesApi {
         this.rules = rules;
         this.audit = audit;
         this.repositoryExists = repositoryExists;
+        this.repoGrants = new TargetGrants(Grant.TargetKind.REPO, permissions, audit);
     }
 
     public void register(ApiRouter r) {
@@ -42,10 +43,10 @@ public final class RepositoriesApi {
         r.add("GET", "/repositories/{repo*}", p -> Scope.repository(p.get("repo"), Scope.PULL), this::show, "Show a repository's visibility (and, for its admins, grants and curators)");
         r.add("PUT", "/repositories/{repo*}/visibility", p -> Scope.repository(p.get("repo"), Scope.ADMIN), this::setVisibility, "Set visibility: public, private or restricted");
         r.add("GET", "/repositories/{repo*}/permissions", p -> Scope.repository(p.get("repo"), Scope.ADMIN),
-                c -> ApiResult.ok(Map.of("permissions", permissions.grantsOn(Grant.TargetKind.REPO, repo(c)).stream().map(Views::grant).toList())),
+                c -> repoGrants.list(repo(c)),
                 "List repository-level grants");
-        r.add("PUT", "/repositories/{repo*}/permissions", p -> Scope.repository(p.get("repo"), Scope.ADMIN), this::grant, "Grant read, write or admin on the repository");
-        r.add("DELETE", "/repositories/{repo*}/permissions/{granteeKind}/{grantee*}", p -> Scope.repository(p.get("repo"), Scope.ADMIN), this::revoke, "Revoke a repository-level grant");
+        r.add("PUT", "/repositories/{repo*}/permissions", p -> Scope.repository(p.get("repo"), Scope.ADMIN), c -> repoGrants.grant(c, repo(c)), "Grant read, write or admin on the repository");
+        r.add("DELETE", "/repositories/{repo*}/permissions/{granteeKind}/{grantee*}", p -> Scope.repository(p.get("repo"), Scope.ADMIN), c -> repoGrants.revoke(c, repo(c)), "Revoke a repository-level grant");
         r.add("GET", "/repositories/{repo*}/curators", p -> Scope.repository(p.get("repo"), Scope.ADMIN),
                 c -> ApiResult.ok(Map.of("curators", permissions.curators(repo(c)))), "List the curators of a (restricted) repository");
         r.add("PUT", "/repositories/{repo*}/curators", p -> Scope.repository(p.get("repo"), Scope.ADMIN), this::addCurator, "Add a curator");
@@ -82,24 +83,6 @@ public final class RepositoriesApi {
         audit.record(c.principal(), AuditEvent.VISIBILITY_CHANGE, repo, c.remoteAddress(), AuditEvent.Outcome.SUCCESS,
                 before.wireName() + " -> " + v.wireName());
         return ApiResult.ok(Map.of("name", repo, "visibility", v.wireName()));
-    }
-
-    private ApiResult grant(ApiCall c) {
-        String repo = repo(c);
-        JsonNode b = c.json();
-        Grant g = new Grant(Grant.TargetKind.REPO, repo, Grant.GranteeKind.parse(text(b, "granteeKind")), text(b, "grantee"), Role.parse(text(b, "role")));
-        permissions.grant(g);
-        audit.record(c.principal(), AuditEvent.PERMISSION_GRANT, repo, c.remoteAddress(), AuditEvent.Outcome.SUCCESS,
-                g.granteeKind().wireName() + " " + g.grantee() + " " + g.role().wireName());
-        return ApiResult.ok(Views.grant(g));
-    }
-
-    private ApiResult revoke(ApiCall c) {
-        String repo = repo(c);
-        Grant.GranteeKind kind = Grant.GranteeKind.parse(c.path("granteeKind"));
-        if (!permissions.revoke(Grant.TargetKind.REPO, repo, kind, c.path("grantee"))) throw ApiException.notFound("no such grant");
-        audit.record(c.principal(), AuditEvent.PERMISSION_REVOKE, repo, c.remoteAddress(), AuditEvent.Outcome.SUCCESS, kind.wireName() + " " + c.path("grantee"));
-        return ApiResult.noContent();
     }
 
     private ApiResult addCurator(ApiCall c) {

@@ -5,7 +5,6 @@ import io.gatehouse.core.copy.CopyException;
 import io.gatehouse.core.copy.CopyOptions;
 import io.gatehouse.core.copy.CopyResult;
 import io.gatehouse.core.copy.MirrorReport;
-import io.gatehouse.core.model.Platform;
 import io.gatehouse.core.reference.ImageReference;
 import io.gatehouse.core.remote.RateLimitedException;
 import io.gatehouse.core.remote.RegistryClient;
@@ -36,17 +35,11 @@ public final class CopyCommand implements Callable<Integer> {
     @Option(names = "--platform", paramLabel = "LIST", description = "only these platforms of an index, e.g. linux/amd64,linux/arm64 (default: all)")
     String platforms;
 
-    @Option(names = "--referrers", description = "also copy signatures, SBOMs and other referrers")
-    boolean referrers;
-
-    @Option(names = "--parallel", defaultValue = "4", description = "blob transfers at once (default: ${DEFAULT-VALUE})")
-    int parallel;
-
     @Option(names = "--chunk-size-mib", defaultValue = "16", description = "chunk size for blobs of 64 MiB and more (default: ${DEFAULT-VALUE})")
     int chunkMib;
 
-    @Option(names = {"-q", "--quiet"}, description = "no progress display")
-    boolean quiet;
+    @Mixin
+    TransferOptions transfer = new TransferOptions();
 
     @Mixin
     ConnectionOptions connection = new ConnectionOptions();
@@ -64,9 +57,8 @@ public final class CopyCommand implements Callable<Integer> {
             err.println("gatehouse copy: " + e.getMessage());
             return 2;
         }
-        ProgressDisplay progress = new ProgressDisplay(out, !quiet && ProgressDisplay.isTerminal());
-        CopyOptions options = CopyOptions.defaults().withPlatforms(Platform.parseList(platforms)).withReferrers(referrers)
-                .withParallelism(parallel).withChunking(64L << 20, (long) chunkMib << 20).withListener(progress);
+        ProgressDisplay progress = transfer.progress(out);
+        CopyOptions options = transfer.copyOptions(platforms, progress).withChunking(64L << 20, (long) chunkMib << 20);
         long start = System.nanoTime();
         try {
             RegistryClient from = connection.source(src);

@@ -5,7 +5,6 @@ import io.gatehouse.core.copy.Mirror;
 import io.gatehouse.core.copy.MirrorReport;
 import io.gatehouse.core.copy.MirrorSpec;
 import io.gatehouse.core.copy.TagFilter;
-import io.gatehouse.core.model.Platform;
 import io.gatehouse.core.reference.ImageReference;
 import io.gatehouse.core.reference.InvalidNameException;
 import io.gatehouse.core.remote.RegistryClient;
@@ -46,14 +45,8 @@ public final class MirrorCommand implements Callable<Integer> {
     @Option(names = "--platform", paramLabel = "LIST", description = "only these platforms, e.g. linux/amd64,linux/arm64 (default: all)")
     String platforms;
 
-    @Option(names = "--referrers", description = "also copy signatures, SBOMs and other referrers")
-    boolean referrers;
-
     @Option(names = "--dry-run", description = "only list what would be copied")
     boolean dryRun;
-
-    @Option(names = "--parallel", defaultValue = "4", description = "blob transfers at once (default: ${DEFAULT-VALUE})")
-    int parallel;
 
     @Option(names = "--tag-parallel", defaultValue = "4", description = "tags copied at once (default: ${DEFAULT-VALUE})")
     int tagParallel;
@@ -61,8 +54,8 @@ public final class MirrorCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE", description = "write the report as JSON to FILE")
     Path report;
 
-    @Option(names = {"-q", "--quiet"}, description = "no progress display")
-    boolean quiet;
+    @Mixin
+    TransferOptions transfer = new TransferOptions();
 
     @Mixin
     ConnectionOptions connection = new ConnectionOptions();
@@ -82,13 +75,12 @@ public final class MirrorCommand implements Callable<Integer> {
             err.println("gatehouse mirror: " + e.getMessage());
             return 2;
         }
-        ProgressDisplay progress = new ProgressDisplay(out, !quiet && ProgressDisplay.isTerminal());
+        ProgressDisplay progress = transfer.progress(out);
         MirrorReport r;
         try {
             RegistryClient from = connection.source(up);
             RegistryClient into = connection.destination(to);
-            CopyOptions options = CopyOptions.defaults().withPlatforms(Platform.parseList(platforms)).withReferrers(referrers)
-                    .withParallelism(parallel).withListener(progress);
+            CopyOptions options = transfer.copyOptions(platforms, progress);
             MirrorSpec spec = new MirrorSpec(up.repository(), to.repository(), filter, dryRun, tagParallel);
             r = new Mirror(from, into, options).run(spec);
         } catch (IllegalArgumentException e) {

@@ -9,10 +9,12 @@ import io.gatehouse.registry.config.RegistryConfig;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The real registry server with auth wired in exactly as Main does ({@link AuthWiring}), but with a clock the
@@ -29,11 +31,7 @@ public final class SecuredRegistry implements AutoCloseable {
     public SecuredRegistry(Path dir, boolean anonymousPull) {
         RegistryConfig config = RegistryConfig.forTesting(dir);
         RegistryServer.Builder b = RegistryServer.builder(config);
-        this.wiring = AuthWiring.install(b, s -> AuthModule.create(s.jdbi(), TokenKeys.loadOrCreate(s.dataDir()),
-                AuthWiring.authConfig(config, s).withAnonymousPull(anonymousPull)
-                        .withEnv(Map.of(AuthConfig.ADMIN_PASSWORD_ENV, AuthFixture.ADMIN_PASSWORD)::get),
-                clock, AuthFixture.FAST_HASHER, new LoginThrottle(clock, 5, 1000, Duration.ofMinutes(5)),
-                name -> s.content().repositoryExists(name)));
+        this.wiring = installAuth(b, config, clock, c -> c.withAnonymousPull(anonymousPull));
         // Trust (keys, policies, promotion, gates) registers its routes on the same router, as Main wires it.
         io.gatehouse.registry.trust.Trust.install(b, s -> wiring.module().api(), s -> wiring.module().auditLog());
         // Scanning (scan on push, scan routes) as Main wires it.
@@ -42,6 +40,19 @@ public final class SecuredRegistry implements AutoCloseable {
         io.gatehouse.registry.mirror.Mirrors.install(b, s -> wiring.module().api(), s -> wiring.module().auditLog(), s -> wiring.module().tokens());
         this.server = b.build().start();
         this.base = server.baseUrl();
+    }
+
+    /**
+     * Installs auth on {@code b} as this class does (as Main does, with {@code clock}, cheap password hashing and the
+     * known admin password), for tests that wire the other modules themselves.
+     *
+     * @param settings adjusts the auth settings read from {@code config} (identity to keep them)
+     */
+    public static AuthWiring installAuth(RegistryServer.Builder b, RegistryConfig config, Clock clock, UnaryOperator<AuthConfig> settings) {
+        return AuthWiring.install(b, s -> AuthModule.create(s.jdbi(), TokenKeys.loadOrCreate(s.dataDir()),
+                settings.apply(AuthWiring.authConfig(config, s)).withEnv(Map.of(AuthConfig.ADMIN_PASSWORD_ENV, AuthFixture.ADMIN_PASSWORD)::get),
+                clock, AuthFixture.FAST_HASHER, new LoginThrottle(clock, 5, 1000, Duration.ofMinutes(5)),
+                name -> s.content().repositoryExists(name)));
     }
 
     public AuthModule auth() {

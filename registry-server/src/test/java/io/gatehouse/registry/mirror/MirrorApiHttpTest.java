@@ -4,19 +4,14 @@ import io.gatehouse.core.reference.RepositoryName;
 import io.gatehouse.core.remote.Credentials;
 import io.gatehouse.core.remote.RegistryClient;
 import io.gatehouse.registry.RegistryServer;
-import io.gatehouse.registry.auth.AuthConfig;
 import io.gatehouse.registry.auth.AuthFixture;
-import io.gatehouse.registry.auth.AuthModule;
 import io.gatehouse.registry.auth.AuthWiring;
 import io.gatehouse.registry.auth.Http;
-import io.gatehouse.registry.auth.LoginThrottle;
 import io.gatehouse.registry.auth.SecuredRegistry;
-import io.gatehouse.registry.auth.TokenKeys;
 import io.gatehouse.registry.config.RegistryConfig;
 import io.gatehouse.registry.trust.Trust;
 import io.gatehouse.testing.DistributionRegistry;
 import io.gatehouse.testing.ModelTestImages;
-import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,9 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Duration;
-import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,11 +42,7 @@ class MirrorApiHttpTest {
 
     @BeforeAll
     static void start() throws Exception {
-        byte[] salt = new byte[16];
-        new SecureRandom().nextBytes(salt);
-        Path htpasswd = Files.writeString(dir.resolve("htpasswd"), "mirror:" + OpenBSDBCrypt.generate("2a", UPSTREAM_PASSWORD.toCharArray(), salt, 5) + "\n");
-        upstream = DistributionRegistry.start(Files.createDirectories(dir.resolve("dist")),
-                "auth:\n  htpasswd:\n    realm: upstream\n    path: " + htpasswd + "\n");
+        upstream = DistributionRegistry.startWithBasicAuth(dir.resolve("dist"), "mirror", UPSTREAM_PASSWORD);
         upstreamClient = RegistryClient.builder(upstream.hostPort()).credentials(Credentials.basic("mirror", UPSTREAM_PASSWORD)).build();
         ModelTestImages.Blob shared = ModelTestImages.randomLayer(200_000);
         for (String tag : new String[]{"1.0", "1.1", "1.2", "2.0"}) {
@@ -63,10 +52,7 @@ class MirrorApiHttpTest {
         RegistryConfig config = RegistryConfig.forTesting(Files.createDirectories(dir.resolve("ours")));
         RegistryServer.Builder b = RegistryServer.builder(config);
         AuthFixture.MutableClock clock = new AuthFixture.MutableClock(java.time.Instant.now());
-        AuthWiring w = AuthWiring.install(b, s -> AuthModule.create(s.jdbi(), TokenKeys.loadOrCreate(s.dataDir()),
-                AuthWiring.authConfig(config, s).withEnv(Map.of(AuthConfig.ADMIN_PASSWORD_ENV, AuthFixture.ADMIN_PASSWORD)::get),
-                clock, AuthFixture.FAST_HASHER, new LoginThrottle(clock, 5, 1000, Duration.ofMinutes(5)),
-                name -> s.content().repositoryExists(name)));
+        AuthWiring w = SecuredRegistry.installAuth(b, config, clock, UnaryOperator.identity());
         Trust.install(b, s -> w.module().api(), s -> w.module().auditLog());
         Mirrors.install(b, s -> w.module().api(), s -> w.module().auditLog(), s -> w.module().tokens());
         wiring = w;

@@ -3,14 +3,10 @@ package io.gatehouse.registry.trust;
 import io.gatehouse.core.reference.Digest;
 import io.gatehouse.core.sign.Keys;
 import io.gatehouse.registry.RegistryServer;
-import io.gatehouse.registry.auth.AuthConfig;
 import io.gatehouse.registry.auth.AuthFixture;
-import io.gatehouse.registry.auth.AuthModule;
 import io.gatehouse.registry.auth.AuthWiring;
 import io.gatehouse.registry.auth.Http;
-import io.gatehouse.registry.auth.LoginThrottle;
 import io.gatehouse.registry.auth.SecuredRegistry;
-import io.gatehouse.registry.auth.TokenKeys;
 import io.gatehouse.registry.config.RegistryConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,8 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,10 +33,7 @@ class TrustApiHttpTest {
         RegistryConfig config = RegistryConfig.forTesting(dir);
         RegistryServer.Builder b = RegistryServer.builder(config);
         AuthFixture.MutableClock clock = new AuthFixture.MutableClock(java.time.Instant.now());
-        AuthWiring w = AuthWiring.install(b, s -> AuthModule.create(s.jdbi(), TokenKeys.loadOrCreate(s.dataDir()),
-                AuthWiring.authConfig(config, s).withEnv(Map.of(AuthConfig.ADMIN_PASSWORD_ENV, AuthFixture.ADMIN_PASSWORD)::get),
-                clock, AuthFixture.FAST_HASHER, new LoginThrottle(clock, 5, 1000, Duration.ofMinutes(5)),
-                name -> s.content().repositoryExists(name)));
+        AuthWiring w = SecuredRegistry.installAuth(b, config, clock, UnaryOperator.identity());
         Trust.install(b, s -> w.module().api(), s -> w.module().auditLog());
         wiring = w;
         server = b.build().start();

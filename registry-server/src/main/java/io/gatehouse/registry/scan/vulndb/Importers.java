@@ -5,11 +5,21 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /** The importers by format name, and a guess of the format from a path for "import this file". */
 public final class Importers {
     private Importers() {
+    }
+
+    /** The paths below {@code dir} (any depth) that {@code wanted} accepts, sorted so that an import is repeatable. */
+    static List<Path> filesUnder(Path dir, Predicate<Path> wanted) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(wanted).sorted().toList();
+        }
     }
 
     public static AdvisoryImporter byFormat(String format) {

@@ -9,8 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -29,12 +27,7 @@ public final class NvdImporter implements AdvisoryImporter {
     @Override
     public void importFrom(Path path, AdvisorySink sink) throws IOException {
         if (Files.isDirectory(path)) {
-            List<Path> files;
-            try (Stream<Path> s = Files.walk(path)) {
-                files = s.filter(p -> p.toString().endsWith(".json") || p.toString().endsWith(".json.gz"))
-                        .sorted().toList();
-            }
-            for (Path f : files) {
+            for (Path f : Importers.filesUnder(path, p -> p.toString().endsWith(".json") || p.toString().endsWith(".json.gz"))) {
                 importFile(f, sink);
             }
         } else {

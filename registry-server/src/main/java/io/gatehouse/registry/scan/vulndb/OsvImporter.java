@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
@@ -33,11 +32,7 @@ public final class OsvImporter implements AdvisoryImporter {
     @Override
     public void importFrom(Path path, AdvisorySink sink) throws IOException {
         if (Files.isDirectory(path)) {
-            List<Path> files;
-            try (Stream<Path> s = Files.walk(path)) {
-                files = s.filter(p -> p.toString().endsWith(".json") && Files.isRegularFile(p)).sorted().toList();
-            }
-            for (Path f : files) {
+            for (Path f : Importers.filesUnder(path, p -> p.toString().endsWith(".json") && Files.isRegularFile(p))) {
                 try (InputStream in = Files.newInputStream(f)) {
                     record(f.toString(), in, sink);
                 }
