@@ -138,6 +138,17 @@ for t in range(tags):
                     "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": cd, "size": cn},
                     "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": l[0], "size": l[1]} for l in layers]}).encode()
     req("PUT", f"{base}/v2/{repo}/manifests/1.{t}", m, {"Content-Type": "application/vnd.oci.image.manifest.v1+json"})
+# the server-side mirror's untimed warm-up: as many tags as bench/app, each a tiny image of its own
+repo = "bench/warm"
+for t in range(tags):
+    gz, diff = layer(1024)
+    d, n = push_blob(gz)
+    cd, cn = push_blob(json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": [diff]},
+                                   "config": {"Env": [f"WARM={t}"]}}).encode())
+    m = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                    "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": cd, "size": cn},
+                    "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": d, "size": n}]}).encode()
+    req("PUT", f"{base}/v2/{repo}/manifests/w{t}", m, {"Content-Type": "application/vnd.oci.image.manifest.v1+json"})
 # a tiny separate repository for the CLI's untimed training run (shares nothing with bench/app)
 repo = "bench/training"
 gz, diff = layer(1024)
@@ -202,6 +213,17 @@ run_server() { # repo -> "wall cpu": POST /api/v1/mirrors/<repo>/app to the runn
 check_tags() { # target repo -> number of tags
   curl -s "http://$1/v2/$2/tags/list" | python3 -c 'import json,sys; print(len(json.load(sys.stdin).get("tags") or []))'
 }
+
+# The server-side registry is a long-running server, measured in its steady state as bench/registry.sh measures
+# the registry: before the first measured run it mirrors bench/warm (as many tags as bench/app, tiny images, shares
+# nothing with it) once and then WARMUP_RERUNS times unchanged, untimed, so its JIT has compiled the copy and planning
+# paths. (skopeo is a native binary and needs no warm-up; Distribution, the upstream, serves both alike.)
+WARMUP_RERUNS=${WARMUP_RERUNS:-30}
+log "server-side warm-up: 1 copy + $WARMUP_RERUNS unchanged reruns of bench/warm"
+for i in $(seq 0 "$WARMUP_RERUNS"); do
+  curl -s -f -o /dev/null -u "admin:$SERVER_PW" -H 'Content-Type: application/json' \
+    -d "{\"upstream\": \"$UP/bench/warm\"}" "http://$SERVER_TARGET/api/v1/mirrors/warm/app" || { log "warm-up mirror failed"; exit 1; }
+done
 
 SV_FIRST=(); SV_RERUN=(); OURS_FIRST=(); OURS_RERUN=(); SK_FIRST=(); SK_RERUN=(); CPU_OURS_FIRST=(); CPU_OURS_RERUN=(); CPU_SK_FIRST=(); CPU_SK_RERUN=()
 for run in $(seq 1 "$RUNS"); do

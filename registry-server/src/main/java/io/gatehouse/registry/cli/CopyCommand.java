@@ -50,15 +50,17 @@ public final class CopyCommand implements Callable<Integer> {
         PrintStream err = System.err;
         ImageReference src;
         ImageReference dst;
+        ProgressDisplay progress = transfer.progress(out);
+        CopyOptions options;
         try {
             src = ImageReference.parse(source);
             dst = ImageReference.parse(destination);
+            if (chunkMib < 1) throw new IllegalArgumentException("--chunk-size-mib must be at least 1");
+            options = transfer.copyOptions(platforms, progress).withChunking(64L << 20, (long) chunkMib << 20);
         } catch (IllegalArgumentException e) {
             err.println("gatehouse copy: " + e.getMessage());
             return 2;
         }
-        ProgressDisplay progress = transfer.progress(out);
-        CopyOptions options = transfer.copyOptions(platforms, progress).withChunking(64L << 20, (long) chunkMib << 20);
         long start = System.nanoTime();
         try {
             RegistryClient from = connection.source(src);

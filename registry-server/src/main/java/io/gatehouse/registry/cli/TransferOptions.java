@@ -27,6 +27,7 @@ final class TransferOptions {
 
     /** Copy options from these flags; throws {@link IllegalArgumentException} for a bad platform list. */
     CopyOptions copyOptions(String platforms, ProgressDisplay progress) {
+        if (parallel < 1) throw new IllegalArgumentException("--parallel must be at least 1, not " + parallel);
         return CopyOptions.defaults().withPlatforms(Platform.parseList(platforms)).withReferrers(referrers)
                 .withParallelism(parallel).withListener(progress);
     }

@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.registry.content.OciError;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -30,8 +32,17 @@ public final class Errors {
         return root.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * A refused request's body up to this size is read and dropped before the error goes out. Otherwise the connection
+     * is closed with the body's bytes unread, the kernel answers them with a reset, and a client still sending (a
+     * 4 MiB manifest, a chunk sent out of order) can lose the error response itself ("no bytes received") instead
+     * of reading why it was refused. Larger bodies (layers) are not worth receiving: the connection just closes.
+     */
+    static final long DRAIN_LIMIT = 16L << 20;
+
     /** Sends {@code error} (no body for HEAD, as HTTP requires). */
     public static void send(Request request, Response response, Callback callback, OciError error) {
+        drainSmallBody(request);
         response.setStatus(error.status());
         if (HttpMethod.HEAD.is(request.getMethod())) {
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0L);
@@ -42,5 +53,15 @@ public final class Errors {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
         response.write(true, ByteBuffer.wrap(body), callback);
+    }
+
+    private static void drainSmallBody(Request request) {
+        long length = request.getLength(); // -1: chunked or unknown, left to Jetty
+        if (length <= 0 || length > DRAIN_LIMIT) return;
+        try {
+            Content.Source.consumeAll(request);
+        } catch (IOException | RuntimeException e) {
+            // the body was cut short or already failed: nothing left to drain
+        }
     }
 }

@@ -94,6 +94,14 @@ class MirrorCopyCommandTest {
         assertThat(Main.commandLine().execute("copy", gatehouse.registryHost() + "/team/app:missing",
                 distribution.hostPort() + "/export/app:x", "-q")).isEqualTo(1);
         assertThat(Main.commandLine().execute("copy", "Bad Ref", "x", "-q")).isEqualTo(2);
+        // bad settings are usage errors (exit 2, one line), not stack traces
+        String from = gatehouse.registryHost() + "/team/app:1.0";
+        String to = distribution.hostPort() + "/export/app:y";
+        assertThat(Main.commandLine().execute("copy", from, to, "-q", "--parallel", "0")).isEqualTo(2);
+        assertThat(Main.commandLine().execute("copy", from, to, "-q", "--platform", "linux/")).isEqualTo(2);
+        assertThat(Main.commandLine().execute("copy", from, to, "-q", "--chunk-size-mib", "0")).isEqualTo(2);
+        assertThat(Main.commandLine().execute("mirror", distribution.hostPort() + "/export/app", gatehouse.registryHost() + "/m/app",
+                "-q", "--parallel", "0")).isEqualTo(2);
     }
 
     @Test
