@@ -8,8 +8,9 @@
 #                                     # everything on tmpfs: no disk, so fsync is free; isolates CPU from storage cost
 #
 # What is measured (each RUNS times, interleaved ours/Distribution, the median is reported):
-#   push monolithic  POST + one PUT ?digest= with the whole layer          (curl -T, streamed from disk)
+#   push monolithic  POST + one PUT ?digest= with the whole layer          (curl -T, streamed from the page cache)
 #   push chunked     POST + PATCH CHUNK_MIB pieces with Content-Range + PUT (curl -T per chunk file)
+#                    (push time = sum of curl's time_total over the requests; the page cache is dropped before each)
 #   pull             GET /v2/<name>/blobs/<digest> to /dev/null; nginx serves the same file from disk
 #   manifest GET/s   wrk -t2 -c32 for WRK_SECONDS, Accept: OCI manifest; nginx serves the same bytes as a static file
 #   memory           our registry runs the whole benchmark with -Xmx256m; VmHWM (peak RSS) from /proc/PID/status
@@ -147,45 +148,67 @@ fi
 log "Distribution $DIST, nginx $NGX, Gatehouse ${OURS:-not running}"
 
 # ------------------------------------------------------------------------------------------------ measurements
-now() { date +%s.%N; }
 mibps() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.1f", b / 1048576 / s }'; }
 http_code_ok() { case "$1" in 2??) return 0;; *) return 1;; esac; }
 
-# location URL from a POST to start an upload (absolute or relative)
+# Push times are the sum of curl's own time_total over the push's requests (POST, PATCHes, PUT): the registry's share.
+# The shell between requests (a curl process to start, headers to parse: about 80 ms a request here) is the same
+# for both registries and belongs to neither; counted in, it made eight 64 MiB PATCHes look 0.7 s slower for both.
+# Real clients (docker, containerd, skopeo) push from one process over a kept-alive connection.
+sum_times() { awk '{ s += $1 } END { printf "%.3f", s }'; }
+
+# POST to start an upload: prints "<location> <seconds>" (location made absolute)
 start_upload() { # base repo
-  local loc
-  loc=$(curl -s -o /dev/null -D - --max-time 30 -X POST "$1/v2/$2/blobs/uploads/" | tr -d '\r' | awk 'tolower($1)=="location:" {print $2}')
-  case "$loc" in http*) echo "$loc";; *) echo "$1$loc";; esac
+  local out loc t
+  out=$(curl -s -o /dev/null -D - -w 'TIME %{time_total}\n' --max-time 30 -X POST "$1/v2/$2/blobs/uploads/" | tr -d '\r')
+  loc=$(echo "$out" | awk 'tolower($1)=="location:" {print $2}')
+  t=$(echo "$out" | awk '$1=="TIME" {print $2}')
+  case "$loc" in http*) echo "$loc $t";; *) echo "$1$loc $t";; esac
 }
 with_digest() { case "$1" in *\?*) echo "$1&digest=$2";; *) echo "$1?digest=$2";; esac; }
 
 push_mono() { # base repo file digest -> seconds
-  local t0 loc code
-  t0=$(now)
-  loc=$(start_upload "$1" "$2")
-  code=$(curl -s -o "$WORK/last-body" -w '%{http_code}' --max-time $CURL_MAX_TIME -X PUT -T "$3" -H 'Expect:' \
+  local loc t0 out code
+  read -r loc t0 < <(start_upload "$1" "$2")
+  out=$(curl -s -o "$WORK/last-body" -w '%{http_code} %{time_total}' --max-time $CURL_MAX_TIME -X PUT -T "$3" -H 'Expect:' \
     -H 'Content-Type: application/octet-stream' "$(with_digest "$loc" "$4")")
+  code=${out% *}
   http_code_ok "$code" || { log "monolithic push to $1 failed: $code $(head -c 300 "$WORK/last-body")"; return 1; }
-  awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'
+  printf '%s\n%s\n' "$t0" "${out#* }" | sum_times
 }
 
 push_chunked() { # base repo chunkdir digest -> seconds
-  local t0 loc off=0 size code hdrs
-  t0=$(now)
-  loc=$(start_upload "$1" "$2")
+  local loc t0 off=0 size code hdrs out times
+  read -r loc t0 < <(start_upload "$1" "$2")
+  times="$t0"
   for c in "$3"/chunk.*; do
     size=$(stat -c %s "$c")
-    hdrs=$(curl -s -o "$WORK/last-body" -D - --max-time $CURL_MAX_TIME -X PATCH -T "$c" -H 'Expect:' \
+    hdrs=$(curl -s -o "$WORK/last-body" -D - -w 'TIME %{time_total}\n' --max-time $CURL_MAX_TIME -X PATCH -T "$c" -H 'Expect:' \
       -H 'Content-Type: application/octet-stream' -H "Content-Range: $off-$((off + size - 1))" "$loc" | tr -d '\r')
     code=$(echo "$hdrs" | awk 'NR==1 {print $2}')
     http_code_ok "$code" || { log "PATCH to $1 at $off failed: $code $(head -c 300 "$WORK/last-body")"; return 1; }
     loc=$(echo "$hdrs" | awk 'tolower($1)=="location:" {print $2}')
     case "$loc" in http*) ;; *) loc="$1$loc";; esac
+    times="$times $(echo "$hdrs" | awk '$1=="TIME" {print $2}')"
     off=$((off + size))
   done
-  code=$(curl -s -o "$WORK/last-body" -w '%{http_code}' --max-time 60 -X PUT "$(with_digest "$loc" "$4")")
+  out=$(curl -s -o "$WORK/last-body" -w '%{http_code} %{time_total}' --max-time 60 -X PUT "$(with_digest "$loc" "$4")")
+  code=${out% *}
   http_code_ok "$code" || { log "closing chunked upload to $1 failed: $code $(head -c 300 "$WORK/last-body")"; return 1; }
-  awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'
+  printf '%s\n' $times "${out#* }" | sum_times
+}
+
+# Before each push: write back everything dirty, and (as root) drop the page cache, then read the files the client
+# will send back into it. Every push then starts from the same memory state. Without the drop, each run added
+# gigabytes to the page cache and this VM's pushes slowed run after run (1.7 s to 4.1 s per GiB for ours, 4.3 s to
+# 7.5 s for Distribution, with or without fsync), so whoever pushed later in the script was measured on a slower
+# machine. DROP_CACHES=0 turns it off.
+settle() { # files the next push reads
+  sync
+  if [ "${DROP_CACHES:-1}" = 1 ] && [ -w /proc/sys/vm/drop_caches ]; then
+    echo 3 > /proc/sys/vm/drop_caches
+    cat "$@" > /dev/null
+  fi
 }
 
 pull() { # url expected-size -> seconds
@@ -236,14 +259,18 @@ for run in $(seq 1 "$RUNS"); do
   # previous transfer being written back under the next one).
   if [ $((run % 2)) = 1 ] || [ -z "$OURS" ]; then ORDER="dist ours"; else ORDER="ours dist"; fi
   for who in $ORDER; do
-    sync
+    settle "$LAYER"
     case $who in
       dist) add mono:dist "$(push_mono "$DIST" "bench/mono$run" "$LAYER" "$DIGEST")" ;;
       ours) [ -z "$OURS" ] || add mono:ours "$(push_mono "$OURS" "bench/mono$run" "$LAYER" "$DIGEST")" ;;
     esac
   done
   sync
-  # pull what was just pushed (page cache is warm for all three: the same file, just written)
+  # pull what was just pushed, from the page cache for all three: one untimed pull of each first (the cache drop
+  # before the second push evicted the first registry's copy)
+  pull "$DIST/v2/bench/mono$run/blobs/$DIGEST" "$SIZE" > /dev/null
+  [ -z "$OURS" ] || pull "$OURS/v2/bench/mono$run/blobs/$DIGEST" "$SIZE" > /dev/null
+  pull "$NGX/layer.bin" "$SIZE" > /dev/null
   for i in 1 2; do
     add pull:dist "$(pull "$DIST/v2/bench/mono$run/blobs/$DIGEST" "$SIZE")"
     [ -z "$OURS" ] || add pull:ours "$(pull "$OURS/v2/bench/mono$run/blobs/$DIGEST" "$SIZE")"
@@ -257,7 +284,7 @@ for run in $(seq 1 "$RUNS"); do
   split -b "${CHUNK_MIB}M" -a 4 -d "$LAYER.c" "$CHUNKS/chunk."
   rm -f "$LAYER.c"
   for who in $ORDER; do
-    sync
+    settle "$CHUNKS"/chunk.*
     case $who in
       dist) add chunked:dist "$(push_chunked "$DIST" "bench/chunked$run" "$CHUNKS" "$CDIGEST")" ;;
       ours) [ -z "$OURS" ] || add chunked:ours "$(push_chunked "$OURS" "bench/chunked$run" "$CHUNKS" "$CDIGEST")" ;;
