@@ -18,12 +18,14 @@ import io.gatehouse.registry.audit.AuditEvent;
 import io.gatehouse.registry.audit.AuditLog;
 import io.gatehouse.registry.auth.Principal;
 import io.gatehouse.registry.auth.Scope;
+import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -40,8 +42,13 @@ public final class MirrorApi {
     private final Function<Principal, RegistryClient> localTarget;
     private final TargetTags localTags;
     private final AuditLog audit;
-    /** One connection pool and dispatcher for every run's upstream client (each run adds its own credentials). */
-    private final OkHttpClient upstreamHttp = new OkHttpClient();
+    /**
+     * One connection pool and dispatcher for every run's upstream client (each run adds its own credentials). The
+     * pool keeps as many idle connections as planning uses at once, so a scheduled rerun reuses them all instead of
+     * reconnecting most of them (OkHttp keeps 5 by default).
+     */
+    private final OkHttpClient upstreamHttp = new OkHttpClient.Builder()
+            .connectionPool(new ConnectionPool(2 * Mirror.PLAN_PARALLELISM, 5, TimeUnit.MINUTES)).build();
 
     /**
      * @param localTarget a client for this registry acting as the given principal (see {@link Mirrors})
