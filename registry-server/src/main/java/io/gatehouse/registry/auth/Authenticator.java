@@ -39,6 +39,7 @@ public final class Authenticator {
     }
 
     private static final int MAX_HEADER = 16 * 1024;
+    private static final Duration BASIC_REUSE = Duration.ofMinutes(15);
 
     private final Accounts accounts;
     private final AccessRules rules;
@@ -60,7 +61,12 @@ public final class Authenticator {
         this.throttle = throttle;
         this.audit = audit;
         this.challenges = challenges;
-        this.basicCache = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(60)).build();
+        // A verified Basic header is reused for BASIC_REUSE: an Argon2id check costs tens of milliseconds, which a
+        // client that sends Basic on every call (podman, the Jenkins plugin, a scheduled mirror) would pay each time.
+        // Reuse is safe for that long: every hit re-checks that the principal exists, is enabled and (a service
+        // account) has not expired, and any change to accounts or grants (a new password, a revoked token) empties
+        // the cache at once.
+        this.basicCache = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(BASIC_REUSE).build();
         changes.subscribe(basicCache::invalidateAll);
     }
 
