@@ -1,6 +1,5 @@
 package io.gatehouse.core.copy;
 
-import io.gatehouse.core.model.Descriptor;
 import io.gatehouse.core.model.Manifest;
 import io.gatehouse.core.reference.Digest;
 import io.gatehouse.core.reference.ImageReference;
@@ -24,8 +23,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * Docker Trusted Registry's "poll the upstream, pull new tags" mirror, careful with Docker Hub's pull quota:
  * <ol>
  *   <li>list the upstream tags (free) and apply the {@link TagFilter};</li>
- *   <li>for each tag, HEAD the upstream manifest (Docker Hub does not count HEADs) and look up the target tag
- *       ({@link TargetTags}: a HEAD, or the registry's own database when it mirrors into itself): equal
+ *   <li>for each tag, look up the target tag ({@link TargetTags}: a HEAD, or the registry's own database when it
+ *       mirrors into itself) and HEAD the upstream manifest, conditionally on that digest (Docker Hub does not
+ *       count HEADs; an unchanged tag is a {@code 304}): equal
  *       digests mean unchanged, which costs nothing more — no manifest GET, no blob byte;</li>
  *   <li>copy the new and changed tags, pinned to the digest seen in step 2, with a {@link CopyEngine}.</li>
  * </ol>
@@ -93,13 +93,14 @@ public final class Mirror {
     }
 
     private MirrorPlan.Entry planTag(MirrorSpec spec, String tag) {
-        Optional<Descriptor> up = upstream.headManifest(spec.source(), tag);
+        // the target first: its digest makes the upstream HEAD conditional (304 when unchanged, see manifestDigest)
+        Optional<Digest> have = targetTags.digest(spec.target(), tag);
+        Optional<Digest> up = upstream.manifestDigest(spec.source(), tag, have.orElse(null));
         if (up.isEmpty()) {
             // deleted upstream between the tag list and now: nothing to copy
             return new MirrorPlan.Entry(tag, MirrorPlan.Action.UNCHANGED, null, null);
         }
-        Digest src = up.get().digest();
-        Optional<Digest> have = targetTags.digest(spec.target(), tag);
+        Digest src = up.get();
         if (have.isEmpty()) return new MirrorPlan.Entry(tag, MirrorPlan.Action.NEW, src, null);
         Digest dst = have.get();
         if (dst.equals(src)) return new MirrorPlan.Entry(tag, MirrorPlan.Action.UNCHANGED, src, dst);

@@ -127,6 +127,26 @@ public final class RegistryClient {
     }
 
     /**
+     * The digest {@code reference} points at, or empty when the registry does not have it. With {@code known} given,
+     * the HEAD carries {@code If-None-Match} with it (registries use a manifest's digest as its ETag): a registry
+     * that honours it answers {@code 304 Not Modified} for an unchanged tag without reading the manifest, which makes
+     * an unchanged mirror rerun cheaper on the upstream; one that does not answers as to any HEAD.
+     */
+    public Optional<Digest> manifestDigest(RepositoryName repo, String reference, Digest known) {
+        if (known == null) return headManifest(repo, reference).map(Descriptor::digest);
+        String path = "/v2/" + repo + "/manifests/" + reference;
+        Headers conditional = Headers.of("If-None-Match", "\"" + known + "\"");
+        try (Response r = send("HEAD", url(path), null, List.of(pull(repo)), true, conditional)) {
+            if (r.code() == 304) return Optional.of(known);
+            if (r.code() == 404) return Optional.empty();
+            if (!r.isSuccessful()) throw error("HEAD", path, r);
+            String digest = r.header("Docker-Content-Digest");
+            if (digest != null) return Optional.of(Digest.parse(digest));
+        }
+        return headManifest(repo, reference).map(Descriptor::digest); // no digest header: the plain path's fallback
+    }
+
+    /**
      * GET a manifest by tag or digest, keeping its exact bytes. By digest, the bytes must hash to it; by tag, they must
      * hash to the Docker-Content-Digest header when the registry sends one. At most 4 MiB is read.
      */

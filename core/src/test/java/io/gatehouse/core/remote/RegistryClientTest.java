@@ -68,6 +68,13 @@ class RegistryClientTest {
         Descriptor head = client.headManifest(repo, "v1").orElseThrow();
         assertThat(head.digest()).isEqualTo(mp.index().digest());
         assertThat(head.mediaType()).isEqualTo(MediaTypes.OCI_INDEX);
+        // conditional on a known digest: 304 for the same one (Distribution honours If-None-Match), the real digest
+        // for another, nothing for a missing tag
+        assertThat(client.manifestDigest(repo, "v1", head.digest())).contains(head.digest());
+        assertThat(client.manifestDigest(repo, "v1", io.gatehouse.core.reference.Digest.sha256("other".getBytes())))
+                .contains(head.digest());
+        assertThat(client.manifestDigest(repo, "nope", head.digest())).isEmpty();
+        assertThat(client.manifestDigest(repo, "v1", null)).contains(head.digest());
         Manifest got = client.getManifest(repo, "v1");
         assertThat(got.bytes()).isEqualTo(mp.index().bytes());
         Manifest child = client.getManifest(repo, mp.image("linux/arm64").manifest().digest().toString());
