@@ -11,7 +11,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Gets an upload's bytes onto the disk while the upload is still arriving. Commit must fsync a blob before it
@@ -24,11 +27,18 @@ import java.util.concurrent.Executors;
 final class WriteBehind {
     private static final Logger LOG = LoggerFactory.getLogger(WriteBehind.class);
 
-    private final ExecutorService flushers = Executors.newFixedThreadPool(2, r -> {
+    /** Two flushers at most; they end after 30 idle seconds, so a registry at rest (or a test's) keeps no threads. */
+    private final ExecutorService flushers = idleEnding(2, r -> {
         Thread t = new Thread(r, "blob-write-behind");
         t.setDaemon(true);
         return t;
     });
+
+    private static ExecutorService idleEnding(int threads, ThreadFactory factory) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), factory);
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
     /** Files with a flush queued and not yet started: one is enough, it covers every page dirty when it starts. */
     private final Set<Path> pending = ConcurrentHashMap.newKeySet();
 
