@@ -29,7 +29,14 @@ public final class TestData {
     public static synchronized VulnDb sharedDatabase() throws IOException {
         if (shared == null) {
             Path dir = java.nio.file.Files.createTempDirectory("gatehouse-vulndb-test");
-            dir.toFile().deleteOnExit();
+            // deleteOnExit cannot remove a folder that still holds the database and its WAL files: remove the tree
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                } catch (IOException ignored) {
+                    // a temp folder left behind is harmless
+                }
+            }));
             shared = filledDatabase(dir);
         }
         return shared;
