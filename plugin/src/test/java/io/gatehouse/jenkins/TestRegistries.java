@@ -11,6 +11,10 @@ import java.time.Clock;
 
 /** Our registry, for the plugin's tests that talk to it on loopback. */
 public final class TestRegistries {
+    /** The policy several step tests judge scans with: no critical vulnerability. */
+    public static final String NO_CRITICAL_POLICY = "{\"schemaVersion\": 1, \"name\": \"no-critical\", "
+            + "\"conditions\": {\"vulnerabilities\": {\"maxCounts\": {\"critical\": 0}}}}";
+
     private TestRegistries() {
     }
 

@@ -113,17 +113,22 @@ public final class RegistryClient {
     public Optional<Descriptor> headManifest(RepositoryName repo, String reference) {
         String path = "/v2/" + repo + "/manifests/" + reference;
         try (Response r = send("HEAD", url(path), null, List.of(pull(repo)), true)) {
-            if (r.code() == 404) return Optional.empty();
-            if (!r.isSuccessful()) throw error("HEAD", path, r);
-            String digest = r.header("Docker-Content-Digest");
-            if (digest == null) {
-                if (Digest.isDigest(reference)) digest = reference;
-                else return Optional.of(getManifest(repo, reference).descriptor());
-            }
-            String type = contentType(r);
-            long size = parseLong(r.header("Content-Length"), -1);
-            return Optional.of(Descriptor.of(type == null ? MediaTypes.OCI_MANIFEST : type, Digest.parse(digest), Math.max(size, 0)));
+            return describeHead(r, repo, reference, path);
         }
+    }
+
+    /** A manifest HEAD's answer: empty on 404, the descriptor from its headers (a GET when they lack the digest). */
+    private Optional<Descriptor> describeHead(Response r, RepositoryName repo, String reference, String path) {
+        if (r.code() == 404) return Optional.empty();
+        if (!r.isSuccessful()) throw error("HEAD", path, r);
+        String digest = r.header("Docker-Content-Digest");
+        if (digest == null) {
+            if (Digest.isDigest(reference)) digest = reference;
+            else return Optional.of(getManifest(repo, reference).descriptor());
+        }
+        String type = contentType(r);
+        long size = parseLong(r.header("Content-Length"), -1);
+        return Optional.of(Descriptor.of(type == null ? MediaTypes.OCI_MANIFEST : type, Digest.parse(digest), Math.max(size, 0)));
     }
 
     /**
@@ -133,17 +138,12 @@ public final class RegistryClient {
      * an unchanged mirror rerun cheaper on the upstream; one that does not answers as to any HEAD.
      */
     public Optional<Digest> manifestDigest(RepositoryName repo, String reference, Digest known) {
-        if (known == null) return headManifest(repo, reference).map(Descriptor::digest);
         String path = "/v2/" + repo + "/manifests/" + reference;
-        Headers conditional = Headers.of("If-None-Match", "\"" + known + "\"");
+        Headers conditional = known == null ? null : Headers.of("If-None-Match", "\"" + known + "\"");
         try (Response r = send("HEAD", url(path), null, List.of(pull(repo)), true, conditional)) {
-            if (r.code() == 304) return Optional.of(known);
-            if (r.code() == 404) return Optional.empty();
-            if (!r.isSuccessful()) throw error("HEAD", path, r);
-            String digest = r.header("Docker-Content-Digest");
-            if (digest != null) return Optional.of(Digest.parse(digest));
+            if (known != null && r.code() == 304) return Optional.of(known);
+            return describeHead(r, repo, reference, path).map(Descriptor::digest);
         }
-        return headManifest(repo, reference).map(Descriptor::digest); // no digest header: the plain path's fallback
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.gatehouse.jenkins.steps;
 
+import io.gatehouse.jenkins.TestRegistries;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
@@ -34,8 +36,6 @@ import org.mockito.ArgumentCaptor;
  * referrers API, summarised, attached, and judged by a named policy with core.policy.
  */
 class ScanImageRegistryTest {
-    static final String NO_CRITICAL = "{\"schemaVersion\": 1, \"name\": \"no-critical\", "
-            + "\"conditions\": {\"vulnerabilities\": {\"maxCounts\": {\"critical\": 0}}}}";
     @RegisterExtension
     static final LoopbackResources resources = new LoopbackResources();
     @TempDir
@@ -67,7 +67,7 @@ class ScanImageRegistryTest {
 
     private void harness() throws Exception {
         h = resources.harness(server.baseUrl());
-        h.config.setPolicies(List.of(new NamedPolicy("no-critical", NO_CRITICAL)));
+        h.config.setPolicies(List.of(new NamedPolicy("no-critical", TestRegistries.NO_CRITICAL_POLICY)));
     }
 
     @Test

@@ -35,8 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
  * Only Jenkins is mocked.
  */
 class ScanOnDemandTest {
-    static final String NO_CRITICAL = "{\"schemaVersion\": 1, \"name\": \"no-critical\", "
-            + "\"conditions\": {\"vulnerabilities\": {\"maxCounts\": {\"critical\": 0}}}}";
     @RegisterExtension
     static final LoopbackResources resources = new LoopbackResources();
     @TempDir
@@ -69,7 +67,7 @@ class ScanOnDemandTest {
     @Test
     void asksTheRegistryToScanWaitsForItAndReadsTheReport() throws Exception {
         h = resources.harness(server.baseUrl(), "jenkins", token);
-        h.config.setPolicies(List.of(new NamedPolicy("no-critical", NO_CRITICAL)));
+        h.config.setPolicies(List.of(new NamedPolicy("no-critical", TestRegistries.NO_CRITICAL_POLICY)));
         ScanImageStep s = new ScanImageStep("mirror/busybox:1.36");
         s.setPolicy("no-critical");
         s.setWait("60s");
