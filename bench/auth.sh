@@ -7,6 +7,8 @@
 #   bash bench/auth.sh                 # RUNS=3 WRK_SECONDS=10 WRK_CONNECTIONS=32
 #   SKIP_BUILD=1 RUNS=1 bash bench/auth.sh
 set -euo pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 RUNS=${RUNS:-3}
@@ -34,7 +36,6 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 wait_http() {
   for _ in $(seq 1 600); do curl -s -o /dev/null --max-time 1 "$1" && return 0; sleep 0.1; done
   log "no answer from $1"; return 1
@@ -124,18 +125,5 @@ Raw samples (requests/s): open: ${S[open]}; bearer: ${S[bearer]}; basic: ${S[bas
 <!-- bench/auth.sh:end -->
 EOF
 )
-mkdir -p "$(dirname "$DOC")"
-[ -f "$DOC" ] || printf '# Performance\n' > "$DOC"
-SECTION="$SECTION" python3 - "$DOC" <<'PY'
-import os, re, sys
-p = sys.argv[1]
-s = open(p).read()
-sec = os.environ["SECTION"]
-head = "\n## Authorization overhead: manifest GET with a bearer token (`bench/auth.sh`)\n\n"
-if "<!-- bench/auth.sh:begin" in s:
-    s = re.sub(r"<!-- bench/auth.sh:begin.*?<!-- bench/auth.sh:end -->", lambda m: sec, s, flags=re.S)
-else:
-    s = s.rstrip("\n") + "\n" + head + sec + "\n"
-open(p, "w").write(s)
-PY
+write_section "$DOC" auth.sh "$SECTION" "## Authorization overhead: manifest GET with a bearer token (\`bench/auth.sh\`)"
 log "wrote $DOC"

@@ -10,6 +10,8 @@
 # Reported: median seconds per tool, and ratios ours/skopeo (lower is better; targets <= 0.5 first copy, <= 0.1 rerun).
 # Our time includes the JVM start of `java -jar gatehouse.jar mirror` (the way cron or CI runs it).
 set -euo pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
@@ -52,7 +54,6 @@ cleanup() {
   [ "${KEEP_WORK:-0}" = 1 ] || rm -rf "$WORK"
 }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 wait_http() { for _ in $(seq 1 300); do curl -s -o /dev/null --max-time 1 "$1" && return 0; sleep 0.1; done; log "$2 did not answer at $1"; return 1; }
 
 # ------------------------------------------------------------------------------------------------ servers
@@ -306,15 +307,5 @@ $SAMPLES
 <!-- bench/mirror.sh:end -->
 EOF
 )
-if grep -q '<!-- bench/mirror.sh:begin' "$DOC"; then
-  SECTION="$SECTION" python3 - "$DOC" <<'PY'
-import os, re, sys
-p = sys.argv[1]
-s = open(p).read()
-s = re.sub(r'<!-- bench/mirror.sh:begin.*?<!-- bench/mirror.sh:end -->', lambda m: os.environ['SECTION'], s, flags=re.S)
-open(p, 'w').write(s)
-PY
-else
-  printf '\n%s\n' "$SECTION" >> "$DOC"
-fi
+write_section "$DOC" mirror.sh "$SECTION"
 log "wrote the results into $DOC"

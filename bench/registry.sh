@@ -17,6 +17,8 @@
 # Every layer is fresh random data (openssl aes-ctr keystream), so no run can be answered from deduplication.
 # Everything binds free loopback ports and stops by itself; started processes are killed by PID on exit.
 set -euo pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
@@ -69,7 +71,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 wait_http() { # url, what, [pid]
   for _ in $(seq 1 300); do
@@ -391,17 +392,5 @@ $SAMPLES
 <!-- bench/registry.sh:end -->
 EOF
 )
-mkdir -p "$(dirname "$DOC")"
-[ -f "$DOC" ] || printf '# Performance\n\n<!-- bench/registry.sh:begin -->\n<!-- bench/registry.sh:end -->\n' > "$DOC"
-if grep -q '<!-- bench/registry.sh:begin' "$DOC"; then
-  SECTION="$SECTION" python3 - "$DOC" <<'PY'
-import os, re, sys
-p = sys.argv[1]
-s = open(p).read()
-s = re.sub(r'<!-- bench/registry.sh:begin.*?<!-- bench/registry.sh:end -->', lambda m: os.environ['SECTION'], s, flags=re.S)
-open(p, 'w').write(s)
-PY
-else
-  printf '\n%s\n' "$SECTION" >> "$DOC"
-fi
+write_section "$DOC" registry.sh "$SECTION"
 log "wrote the results into $DOC"

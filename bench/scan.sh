@@ -19,6 +19,8 @@
 #           the engine's own time (printed by --timing) and the whole command (JVM start included)
 # Ratio = ours / floor (lower is better; the target is at most 1.5, on the engine's time).
 set -euo pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 RUNS=${RUNS:-3}
@@ -144,15 +146,5 @@ Samples (s): floor $(tr '\n' ' ' < "$WORK/scan-floor.txt"); engine $(tr '\n' ' '
 EOF
 )
 printf '%s\n' "$SECTION"
-[ -f "$DOC" ] || printf '# Performance\n' > "$DOC"
-if grep -q '<!-- bench/scan.sh:begin' "$DOC"; then
-  SECTION="$SECTION" python3 - "$DOC" <<'PY'
-import os, re, sys
-p = sys.argv[1]; s = open(p).read()
-s = re.sub(r'<!-- bench/scan.sh:begin.*?<!-- bench/scan.sh:end -->', lambda m: os.environ['SECTION'], s, flags=re.S)
-open(p, 'w').write(s)
-PY
-else
-  printf '\n%s\n' "$SECTION" >> "$DOC"
-fi
+write_section "$DOC" scan.sh "$SECTION"
 log "wrote the results into $DOC"
