@@ -16,7 +16,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -67,29 +66,28 @@ public final class Mirror {
 
     /** Decides what to copy, from tag lists and HEAD requests only. */
     public MirrorPlan plan(MirrorSpec spec) {
-        List<String> all = upstream.listTags(spec.source());
-        List<String> selected = spec.filter().apply(all);
+        Future<List<String>> listing = PLANNERS.submit(() -> upstream.listTags(spec.source()));
         // planning is HEAD requests only (Docker Hub does not count them): more of them at once than blob transfers,
-        // since an unchanged rerun is nothing but this. Each worker takes the next tag until none is left.
-        int workers = Math.max(1, Math.min(Math.max(options.parallelism(), PLAN_PARALLELISM), selected.size()));
-        MirrorPlan.Entry[] entries = new MirrorPlan.Entry[selected.size()];
-        AtomicInteger next = new AtomicInteger();
-        List<Future<?>> futures = new ArrayList<>();
-        for (int w = 0; w < workers; w++) {
-            futures.add(PLANNERS.submit(() -> {
-                for (int i = next.getAndIncrement(); i < entries.length; i = next.getAndIncrement()) {
-                    entries[i] = planTag(spec, selected.get(i));
-                }
-                return null;
-            }));
-        }
+        // since an unchanged rerun is nothing but this
+        TagChecks<MirrorPlan.Entry> checks = new TagChecks<>(tag -> planTag(spec, tag), PLANNERS,
+                Math.max(options.parallelism(), PLAN_PARALLELISM));
         try {
-            for (Future<?> f : futures) await(f);
+            // While the upstream lists its tags, check the ones the target already has that the filter takes: on an
+            // unchanged rerun these are all of them, and the listing's round trip no longer comes first. A tag since
+            // deleted upstream (or no longer among the newest N) costs one HEAD whose answer is not used.
+            targetTags.known(spec.target()).ifPresent(have -> spec.filter().apply(have).forEach(checks::add));
+            List<String> all = await(listing);
+            List<String> selected = spec.filter().apply(all);
+            selected.forEach(checks::add);
+            List<MirrorPlan.Entry> entries = new ArrayList<>(selected.size());
+            for (String tag : selected) entries.add(checks.await(tag));
+            return new MirrorPlan(name(upstream, spec.source()), name(target, spec.target()), spec.filter().toString(), all.size(),
+                    List.copyOf(entries));
         } finally {
-            next.set(entries.length); // on a failure, the other workers stop at their next tag
+            // on a failure the other checks stop; on success only unused speculative ones can still be waiting
+            checks.cancel();
+            listing.cancel(true);
         }
-        return new MirrorPlan(name(upstream, spec.source()), name(target, spec.target()), spec.filter().toString(), all.size(),
-                List.of(entries));
     }
 
     private MirrorPlan.Entry planTag(MirrorSpec spec, String tag) {

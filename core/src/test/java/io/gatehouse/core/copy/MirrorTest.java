@@ -89,6 +89,36 @@ class MirrorTest {
     }
 
     @Test
+    void tagsTheTargetAlreadyHasAreCheckedFirstButOnlySelectedTagsAreReported() {
+        seedTags("library/ahead", "1.0", "1.1", "2.0");
+        RepositoryName mirrored = RepositoryName.of("mirror/ahead");
+        try (RegistryProxy hubProxy = RegistryProxy.start(upstream.url()).dockerHub(1000, 1)) {
+            MirrorSpec newest2 = new MirrorSpec(RepositoryName.of("library/ahead"), mirrored, TagFilter.of(null, null, 2), false, 2);
+            assertThat(new Mirror(hub(hubProxy), down, CopyOptions.defaults()).run(newest2).copied())
+                    .extracting(MirrorReport.TagResult::tag).containsExactly("1.1", "2.0");
+            // the target also has a tag of its own, which the upstream never had
+            ModelTestImages.image("linux/amd64", ModelTestImages.randomLayer(500)).push(down, mirrored, "local");
+            seedTags("library/ahead", "3.0");
+
+            // newest 2 is now 2.0 and 3.0: 1.1 (which the target has) is checked ahead of the tag list, then dropped
+            hubProxy.resetCounters();
+            MirrorReport r = new Mirror(hub(hubProxy), down, CopyOptions.defaults()).run(newest2);
+            assertThat(r.ok()).as(r.summary()).isTrue();
+            assertThat(r.tags()).extracting(MirrorReport.TagResult::tag).containsExactly("2.0", "3.0");
+            assertThat(r.copied()).extracting(MirrorReport.TagResult::tag).containsExactly("3.0");
+            assertThat(hubProxy.manifestHeads.get()).as("one HEAD per selected tag, plus 1.1's").isEqualTo(3);
+            assertThat(down.headManifest(mirrored, "1.1")).as("a mirror never deletes").isPresent();
+
+            // all tags: "local" is looked up upstream ahead of the list (a 404 there), and is neither copied nor a failure
+            MirrorReport all = new Mirror(hub(hubProxy), down, CopyOptions.defaults()).run(MirrorSpec.of("library/ahead", "mirror/ahead", TagFilter.all()));
+            assertThat(all.ok()).as(all.summary()).isTrue();
+            assertThat(all.tags()).extracting(MirrorReport.TagResult::tag).containsExactly("1.0", "1.1", "2.0", "3.0");
+            assertThat(all.copied()).extracting(MirrorReport.TagResult::tag).containsExactly("1.0");
+            assertThat(down.headManifest(mirrored, "local")).isPresent();
+        }
+    }
+
+    @Test
     void dryRunAndFiltersWriteNothing() {
         seedTags("library/filters", "3.17", "3.18", "3.19", "4.0", "edge");
         try (RegistryProxy hubProxy = RegistryProxy.start(upstream.url()).dockerHub(1000, 1)) {

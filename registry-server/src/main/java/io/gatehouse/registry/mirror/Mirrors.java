@@ -1,6 +1,8 @@
 package io.gatehouse.registry.mirror;
 
 import io.gatehouse.core.copy.TargetTags;
+import io.gatehouse.core.reference.Digest;
+import io.gatehouse.core.reference.RepositoryName;
 import io.gatehouse.core.remote.RegistryClient;
 import io.gatehouse.registry.RegistryServer;
 import io.gatehouse.registry.api.ApiRouter;
@@ -11,6 +13,7 @@ import io.gatehouse.registry.auth.TokenService;
 import okhttp3.OkHttpClient;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /** Wiring of server-side mirroring: the mirror routes of the management API and the record of runs. */
@@ -27,7 +30,17 @@ public final class Mirrors {
                                Function<RegistryServer, TokenService> tokens) {
         b.listener(s -> {
             MirrorRuns runs = new MirrorRuns(s.jdbi(), s.clock());
-            TargetTags localTags = (repository, tag) -> s.content().resolve(repository.toString(), tag);
+            TargetTags localTags = new TargetTags() {
+                @Override
+                public Optional<Digest> digest(RepositoryName repository, String tag) {
+                    return s.content().resolve(repository.toString(), tag);
+                }
+
+                @Override
+                public Optional<List<String>> known(RepositoryName repository) {
+                    return Optional.of(s.content().listTags(repository.toString()));
+                }
+            };
             new MirrorApi(runs, localClient(s, tokens.apply(s)), localTags, audit == null ? null : audit.apply(s)).register(api.apply(s));
             return new io.gatehouse.registry.content.RegistryEvents() {
             };
