@@ -89,7 +89,12 @@ public final class AuthModule {
         String fromEnv = config.env().apply(AuthConfig.ADMIN_PASSWORD_ENV);
         boolean generated = fromEnv == null || fromEnv.isEmpty();
         char[] password = generated ? generatePassword() : fromEnv.toCharArray();
-        accounts.createUser(BOOTSTRAP_ADMIN, password, true);
+        try {
+            accounts.createUser(BOOTSTRAP_ADMIN, password, true);
+        } catch (io.gatehouse.registry.accounts.AccountException e) {
+            // only the operator's own value can be refused (a generated one always passes): say which setting
+            throw new IllegalArgumentException(AuthConfig.ADMIN_PASSWORD_ENV + ": " + e.getMessage(), e);
+        }
         if (generated) {
             // The one and only time this password exists outside the admin's head: they must change it.
             LOG.warn("Created the bootstrap administrator '{}' with the generated password: {}  (shown once; change it with PUT /api/v1/me/password)",

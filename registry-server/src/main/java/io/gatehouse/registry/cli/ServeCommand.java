@@ -4,7 +4,9 @@ import io.gatehouse.registry.RegistryServer;
 import io.gatehouse.registry.auth.OpenAccess;
 import io.gatehouse.registry.config.RegistryConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -37,8 +39,39 @@ public final class ServeCommand implements Callable<Integer> {
         assembler = a;
     }
 
+    @Spec
+    CommandSpec spec;
+
+    /**
+     * Exit 2 with one line for a bad setting (a value, a file, the bootstrap password), 1 with one line when the
+     * registry cannot start (the port is taken, the data folder is not writable): an operator reads the reason, not a
+     * stack trace. (The trace of the second kind is still in the log.)
+     */
     @Override
     public Integer call() throws Exception {
+        RegistryServer server;
+        try {
+            server = assemble();
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("gatehouse serve: " + e.getMessage());
+            return 2;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "gatehouse-shutdown"));
+        try {
+            server.start();
+        } catch (IllegalStateException e) {
+            spec.commandLine().getErr().println("gatehouse serve: " + reasons(e));
+            return 1;
+        }
+        stopped.await();
+        return 0;
+    }
+
+    private RegistryServer assemble() throws Exception {
         Map<String, String> env = System.getenv();
         Path file = configFile;
         if (file == null && env.get("GATEHOUSE_CONFIG") != null) file = Path.of(env.get("GATEHOUSE_CONFIG"));
@@ -46,15 +79,16 @@ public final class ServeCommand implements Callable<Integer> {
         if (port != null) config = config.withPort(port);
         if (host != null) config = config.with("server.host", host);
         if (dataDir != null) config = config.withDataDir(dataDir);
-        RegistryServer server = assembler.apply(config).build();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "gatehouse-shutdown"));
-        server.start();
-        stopped.await();
-        return 0;
+        return assembler.apply(config).build();
+    }
+
+    /** "cannot start …: Failed to bind … (Address already in use)": each cause's message once. */
+    static String reasons(Throwable e) {
+        StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            if (c.getMessage() != null && !sb.toString().contains(c.getMessage())) sb.append(" (").append(c.getMessage()).append(')');
+        }
+        return sb.toString();
     }
 
     /** The help footer: every setting with its YAML key, environment variable and default. */
