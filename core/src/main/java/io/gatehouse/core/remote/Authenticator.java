@@ -42,6 +42,11 @@ final class Authenticator {
     private volatile AuthChallenge challenge;
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
 
+    /** Our username and password as a Basic header, for an API beside /v2 that takes Basic directly; null if none. */
+    String basicHeader() {
+        return credentials.filter(c -> !c.hasIdentityToken()).map(Credentials::basicHeader).orElse(null);
+    }
+
     Authenticator(String registry, OkHttpClient http, Optional<Credentials> credentials, Clock clock) {
         this.registry = registry;
         this.http = http;

@@ -46,6 +46,18 @@ public final class Credentials {
         return okhttp3.Credentials.basic(username, password, java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /**
+     * Writes {@code username} and {@code password} into {@code body}: for an API that takes credentials for another
+     * registry in its request (Gatehouse's server-side mirror), sent over TLS or loopback. An identity token is not a
+     * password and is refused.
+     */
+    public void writeTo(com.fasterxml.jackson.databind.node.ObjectNode body) {
+        if (hasIdentityToken()) {
+            throw new IllegalArgumentException("the credentials for " + username + " are an identity token; this needs a username and password (or access token)");
+        }
+        body.put("username", username).put("password", password);
+    }
+
     @Override
     public String toString() {
         return "Credentials[" + username + ", ****]";

@@ -97,6 +97,35 @@ public final class RegistryClient {
 
     // ------------------------------------------------------------------------------------------------ base
 
+    /**
+     * POST to Gatehouse's management API ({@code /api/v1} + {@code path}) on this registry: JSON in, JSON out, with this
+     * client's username and password as Basic auth (that API takes Basic; /v2's token flow does not apply). Sent once,
+     * never retried, since it may start work; {@code timeout} bounds the wait for the answer (a server-side mirror
+     * answers when it is done). A non-2xx answer is a {@link RegistryException} carrying the API's message.
+     */
+    public JsonNode postApi(String path, JsonNode body, Duration timeout) {
+        HttpUrl url = url("/api/v1" + path);
+        byte[] json;
+        try {
+            json = Json.MAPPER.writeValueAsBytes(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write the request body: " + e.getOriginalMessage(), e);
+        }
+        Request.Builder rb = new Request.Builder().url(url).post(RequestBody.create(json, MediaType.get("application/json")));
+        String basic = auth.basicHeader();
+        if (basic != null) rb.header("Authorization", basic);
+        OkHttpClient patient = http.newBuilder().callTimeout(timeout).readTimeout(timeout).build();
+        requestCount.incrementAndGet();
+        try (Response r = patient.newCall(rb.build()).execute()) {
+            if (!r.isSuccessful()) throw error("POST", url.encodedPath(), r);
+            return readJson(r, url.encodedPath());
+        } catch (InterruptedIOException e) {
+            throw new RegistryException("POST " + url.encodedPath() + " on " + registry + ": no answer within " + timeout.toSeconds() + " s", e);
+        } catch (IOException e) {
+            throw new RegistryException("POST " + url.encodedPath() + " on " + registry + " failed: " + e.getMessage(), e);
+        }
+    }
+
     /** GET /v2/: reachable and our credentials accepted. */
     public void ping() {
         try (Response r = send("GET", url("/v2/"), null, List.of(), true)) {

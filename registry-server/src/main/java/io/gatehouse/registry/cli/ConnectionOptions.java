@@ -73,14 +73,32 @@ public final class ConnectionOptions {
         return client(ref, destUsername, destPasswordFile, "GATEHOUSE_DEST_PASSWORD", destCa, destTlsVerify, destPlainHttp);
     }
 
-    private RegistryClient client(ImageReference ref, String user, Path passwordFile, String passwordEnv, Path ca, boolean verify, boolean plain) {
-        CredentialProvider creds = authFile != null ? DockerConfigCredentials.load(authFile) : DockerConfigCredentials.fromDefaultLocation();
-        if (user != null) {
-            String password = password(passwordFile, passwordEnv);
-            creds = CredentialProvider.of(ref.registry(), Credentials.basic(user, password)).orElse(creds);
+    /**
+     * The source's credentials (from --src-username or the Docker config), or null: what a server-side mirror passes
+     * on to the registry that runs it. The registry's own trust settings then apply to the source, so the source TLS
+     * options of this command cannot: asking for them is an error rather than silently ignored.
+     */
+    Credentials sourceCredentials(ImageReference ref) {
+        if (srcCa != null || !srcTlsVerify) {
+            throw new IllegalArgumentException("--src-ca and --no-src-tls-verify do not apply to --server-side: the registry reaches the upstream with its own trust settings");
         }
+        return credentials(ref, srcUsername, srcPasswordFile, "GATEHOUSE_SRC_PASSWORD");
+    }
+
+    /** --src-plain-http for a server-side mirror: null lets the registry decide (plain for loopback hosts only). */
+    Boolean sourcePlainHttp() {
+        return srcPlainHttp ? Boolean.TRUE : null;
+    }
+
+    private Credentials credentials(ImageReference ref, String user, Path passwordFile, String passwordEnv) {
+        if (user != null) return Credentials.basic(user, password(passwordFile, passwordEnv));
+        CredentialProvider creds = authFile != null ? DockerConfigCredentials.load(authFile) : DockerConfigCredentials.fromDefaultLocation();
+        return creds.forRegistry(ref.registry()).orElse(null);
+    }
+
+    private RegistryClient client(ImageReference ref, String user, Path passwordFile, String passwordEnv, Path ca, boolean verify, boolean plain) {
         RegistryClientBuilder b = RegistryClient.builder(ref.registryHost())
-                .credentials(creds.forRegistry(ref.registry()).orElse(null))
+                .credentials(credentials(ref, user, passwordFile, passwordEnv))
                 .retry(new RetryPolicy(5, Duration.ofMillis(250), Duration.ofSeconds(10), Duration.ofSeconds(maxWaitSeconds), 5));
         if (!verify) b.tls(TlsOptions.insecure());
         else if (ca != null) b.tls(TlsOptions.withCa(ca));

@@ -4,10 +4,14 @@ import io.gatehouse.core.copy.CopyOptions;
 import io.gatehouse.core.copy.Mirror;
 import io.gatehouse.core.copy.MirrorReport;
 import io.gatehouse.core.copy.MirrorSpec;
+import io.gatehouse.core.copy.ServerSideMirror;
 import io.gatehouse.core.copy.TagFilter;
+import io.gatehouse.core.model.Platform;
 import io.gatehouse.core.reference.ImageReference;
 import io.gatehouse.core.reference.InvalidNameException;
+import io.gatehouse.core.remote.Credentials;
 import io.gatehouse.core.remote.RegistryClient;
+import io.gatehouse.core.remote.RegistryException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,6 +21,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code gatehouse mirror UPSTREAM TARGET}: keep the selected tags of an upstream repository in a target repository. */
@@ -54,6 +59,16 @@ public final class MirrorCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE", description = "write the report as JSON to FILE")
     Path report;
 
+    @Option(names = "--server-side", description = {
+            "ask the target registry (Gatehouse) to run the mirror itself (POST /api/v1/mirrors): image data flows from the upstream",
+            "straight into it, not through this host. The destination credentials need push on the target repository; the source",
+            "credentials are passed on in that request (over TLS) and the registry neither stores nor logs them."})
+    boolean serverSide;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "21600",
+            description = "with --server-side: how long to wait for the registry's report (default: ${DEFAULT-VALUE})")
+    long timeoutSeconds;
+
     @Mixin
     TransferOptions transfer = new TransferOptions();
 
@@ -75,6 +90,7 @@ public final class MirrorCommand implements Callable<Integer> {
             err.println("gatehouse mirror: " + e.getMessage());
             return 2;
         }
+        if (serverSide) return serverSide(up, to, filter, out, err);
         ProgressDisplay progress = transfer.progress(out);
         MirrorReport r;
         try {
@@ -88,6 +104,31 @@ public final class MirrorCommand implements Callable<Integer> {
             return 2;
         }
         progress.finish();
+        return finish(r, out, err);
+    }
+
+    private int serverSide(ImageReference up, ImageReference to, TagFilter filter, PrintStream out, PrintStream err) {
+        MirrorReport r;
+        try {
+            if (timeoutSeconds < 1) throw new IllegalArgumentException("--timeout must be at least 1 second");
+            if (transfer.referrers) throw new IllegalArgumentException("--referrers does not apply to --server-side (the registry's mirror copies images only)");
+            Credentials upstreamCreds = connection.sourceCredentials(up);
+            RegistryClient registry = connection.destination(to);
+            MirrorSpec spec = new MirrorSpec(up.repository(), to.repository(), filter, dryRun, tagParallel);
+            r = new ServerSideMirror(registry).run(up.registry() + "/" + up.repository(), upstreamCreds, connection.sourcePlainHttp(), spec,
+                    Platform.parseList(platforms), Duration.ofSeconds(timeoutSeconds));
+        } catch (IllegalArgumentException e) {
+            err.println("gatehouse mirror: " + e.getMessage());
+            return 2;
+        } catch (RegistryException e) {
+            // the registry refused (no push on the target, no such route) or the run could not start (upstream unreachable)
+            err.println("gatehouse mirror: " + e.getMessage());
+            return 1;
+        }
+        return finish(r, out, err);
+    }
+
+    private int finish(MirrorReport r, PrintStream out, PrintStream err) {
         out.println(r.summary());
         if (report != null) {
             try {

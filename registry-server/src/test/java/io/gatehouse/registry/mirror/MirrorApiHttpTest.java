@@ -14,7 +14,10 @@ import io.gatehouse.testing.DistributionRegistry;
 import io.gatehouse.testing.ModelTestImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -28,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with auth wired as Main does (auth + trust + mirrors), a service account calling {@code POST /api/v1/mirrors/…}
  * into a restricted repository it curates; incremental rerun, dry run, and a wrong upstream password.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MirrorApiHttpTest {
     static final String UPSTREAM_PASSWORD = "Up5tream-s3cret-pw";
 
@@ -77,6 +81,7 @@ class MirrorApiHttpTest {
     }
 
     @Test
+    @Order(1) // counts the recorded runs
     void serviceAccountMirrorsIntoARestrictedRepositoryIncrementally() {
         Http.Reply sa = api("POST", "/service-accounts", admin, "{\"name\": \"jenkins\"}");
         assertThat(sa.status()).as(sa.body()).isEqualTo(201);
@@ -147,6 +152,66 @@ class MirrorApiHttpTest {
         assertThat(one.json().path("report").path("tags")).hasSize(3);
         assertThat(api("GET", "/mirrors", jenkins, null).status()).isEqualTo(403);
         assertThat(api("GET", "/mirrors/99999", admin, null).status()).isEqualTo(404);
+    }
+
+    /** {@code gatehouse mirror --server-side}: the CLI asks the registry to mirror, and prints the registry's report. */
+    @Test
+    @Order(2)
+    void theCliRunsAMirrorServerSide() throws Exception {
+        Path upPw = Files.writeString(dir.resolve("up.pw"), UPSTREAM_PASSWORD);
+        Path adminPw = Files.writeString(dir.resolve("admin.pw"), io.gatehouse.registry.auth.AuthFixture.ADMIN_PASSWORD);
+        Path wrongPw = Files.writeString(dir.resolve("wrong.pw"), "not-the-admin-password");
+        Path report = dir.resolve("cli-report.json");
+        String here = server.baseUrl().replaceFirst("^https?://", "");
+        String[] common = {"--src-username", "mirror", "--src-password-file", upPw.toString(), "--authfile", dir.resolve("none.json").toString(),
+                "--tags", "1\\.[01]", "-q"};
+
+        Cli first = cli(common, "--server-side", upstream.hostPort() + "/library/app", here + "/cli/app",
+                "--dest-username", "admin", "--dest-password-file", adminPw.toString(), "--report", report.toString());
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(first.out()).contains("2 copied, 0 unchanged, 0 failed");
+        assertThat(Files.readString(report)).contains("\"COPIED\"").contains("\"1.0\"").contains("\"1.1\"");
+        assertThat(http.get("/v2/cli/app/tags/list", admin).body()).contains("1.0", "1.1");
+
+        Cli again = cli(common, "--server-side", upstream.hostPort() + "/library/app", here + "/cli/app",
+                "--dest-username", "admin", "--dest-password-file", adminPw.toString());
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.out()).contains("0 copied, 2 unchanged");
+        // recorded by the registry as the caller's runs
+        Http.Reply runs = api("GET", "/mirrors?n=2", admin, null);
+        assertThat(runs.json().path("runs").findValuesAsText("target")).containsOnly("cli/app");
+        assertThat(runs.json().path("runs").findValuesAsText("requestedBy")).containsOnly("admin");
+
+        // refused by the registry: exit 1 with its reason, no password anywhere
+        Cli refused = cli(common, "--server-side", upstream.hostPort() + "/library/app", here + "/cli/app",
+                "--dest-username", "admin", "--dest-password-file", wrongPw.toString());
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err()).contains("401").doesNotContain("not-the-admin-password").doesNotContain(UPSTREAM_PASSWORD);
+        // options that cannot apply server-side are usage errors
+        assertThat(cli(common, "--server-side", "--no-src-tls-verify", upstream.hostPort() + "/library/app", here + "/cli/app").code()).isEqualTo(2);
+        assertThat(cli(common, "--server-side", "--referrers", upstream.hostPort() + "/library/app", here + "/cli/app").code()).isEqualTo(2);
+    }
+
+    private record Cli(int code, String out, String err) {
+    }
+
+    private static Cli cli(String[] common, String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream oldOut = System.out;
+        java.io.PrintStream oldErr = System.err;
+        String[] all = java.util.stream.Stream.concat(java.util.stream.Stream.of("mirror"),
+                java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(common))).toArray(String[]::new);
+        int code;
+        try {
+            System.setOut(new java.io.PrintStream(out, true));
+            System.setErr(new java.io.PrintStream(err, true));
+            code = io.gatehouse.registry.Main.commandLine().execute(all);
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+        return new Cli(code, out.toString(), err.toString());
     }
 
     @Test
