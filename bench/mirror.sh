@@ -222,6 +222,11 @@ run_server() { # repo -> "seconds 0": POST /api/v1/mirrors/<repo>/app to the run
         -d "{\"upstream\": \"$UP/bench/app\"}" "http://$SERVER_TARGET/api/v1/mirrors/$1/app") || { log "server-side mirror failed"; cat "$out" >&2; return 1; }
   printf '%.3f 0' "$t"
 }
+run_cli_server() { # repo -> "wall cpu": the CLI asking the server-side registry to mirror (JVM start included)
+  # shellcheck disable=SC2086
+  GATEHOUSE_DEST_PASSWORD="$SERVER_PW" timed "$WORK/cli-server-$1.out" java $JAVA_CLI_OPTS -jar "$JAR" mirror --server-side \
+    "$UP/bench/app" "$SERVER_TARGET/$1/app" --dest-username admin -q
+}
 check_tags() { # target repo -> number of tags
   curl -s "http://$1/v2/$2/tags/list" | python3 -c 'import json,sys; print(len(json.load(sys.stdin).get("tags") or []))'
 }
@@ -240,7 +245,7 @@ for i in $(seq 0 "$WARMUP_RERUNS"); do
     -d "{\"upstream\": \"$UP/bench/warm\"}" "http://$SERVER_TARGET/api/v1/mirrors/warm/app" || { log "warm-up mirror failed"; exit 1; }
 done
 
-SV_FIRST=(); SV_RERUN=(); OURS_FIRST=(); OURS_RERUN=(); SK_FIRST=(); SK_RERUN=(); CPU_OURS_FIRST=(); CPU_OURS_RERUN=(); CPU_SK_FIRST=(); CPU_SK_RERUN=()
+SV_FIRST=(); SV_RERUN=(); CS_FIRST=(); CS_RERUN=(); OURS_FIRST=(); OURS_RERUN=(); SK_FIRST=(); SK_RERUN=(); CPU_OURS_FIRST=(); CPU_OURS_RERUN=(); CPU_SK_FIRST=(); CPU_SK_RERUN=()
 for run in $(seq 1 "$RUNS"); do
   repo="mirror$run"
   # Fresh target registries each run: skopeo remembers (blob-info cache) where it pushed a blob and mounts it from
@@ -273,6 +278,10 @@ for run in $(seq 1 "$RUNS"); do
     rr+=("${v2% *}"); SV_RERUN+=("${v2% *}")
   done
   log "run $run server-side (POST /api/v1/mirrors) seconds: first ${v1% *}, reruns ${rr[*]}; target received: first $tv1, rerun $tv2"
+  c1=$(run_cli_server "cli$run"); c2=$(run_cli_server "cli$run")
+  grep -q "0 copied, $TAGS unchanged" "$WORK/cli-server-cli$run.out" || { log "CLI --server-side rerun copied something"; cat "$WORK/cli-server-cli$run.out" >&2; exit 1; }
+  log "run $run CLI --server-side (wall cpu): first $c1, rerun $c2"
+  CS_FIRST+=("${c1% *}"); CS_RERUN+=("${c2% *}")
   TRAFFIC="first copy: ours $to1, skopeo $ts1, server-side $tv1; rerun: ours $to2, skopeo $ts2, server-side $tv2"
   log "run $run (wall cpu): first copy ours $o1, skopeo $s1; rerun ours $o2, skopeo $s2"
   OURS_FIRST+=("${o1% *}"); OURS_RERUN+=("${o2% *}"); SK_FIRST+=("${s1% *}"); SK_RERUN+=("${s2% *}")
@@ -284,6 +293,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 verdict() { awk -v r="$1" -v t="$2" 'BEGIN { if (r + 0 <= t + 0) print "met"; else printf "MISSED (%.2fx the target)\n", r / t }'; }
 MO1=$(median "${OURS_FIRST[@]}"); MS1=$(median "${SK_FIRST[@]}"); MO2=$(median "${OURS_RERUN[@]}"); MS2=$(median "${SK_RERUN[@]}")
 R1=$(ratio "$MO1" "$MS1"); R2=$(ratio "$MO2" "$MS2")
+MC1=$(median "${CS_FIRST[@]}"); MC2=$(median "${CS_RERUN[@]}"); RC1=$(ratio "$MC1" "$MS1"); RC2=$(ratio "$MC2" "$MS2")
 MV1=$(median "${SV_FIRST[@]}"); MV2=$(median "${SV_RERUN[@]}"); RV1=$(ratio "$MV1" "$MS1"); RV2=$(ratio "$MV2" "$MS2")
 CO1=$(median "${CPU_OURS_FIRST[@]}"); CS1=$(median "${CPU_SK_FIRST[@]}"); CO2=$(median "${CPU_OURS_RERUN[@]}"); CS2=$(median "${CPU_SK_RERUN[@]}")
 TABLE=$(cat <<EOF
@@ -293,6 +303,8 @@ TABLE=$(cat <<EOF
 | incremental rerun (nothing changed) | $MO2 | $MS2 | $R2 | <= 0.1 | $(verdict "$R2" 0.1) | $CO2 / $CS2 |
 | first copy, server-side (\`POST /api/v1/mirrors\`, curl) | $MV1 | $MS1 | $RV1 | <= 0.5 | $(verdict "$RV1" 0.5) | in the registry |
 | incremental rerun, server-side | $MV2 | $MS2 | $RV2 | <= 0.1 | $(verdict "$RV2" 0.1) | in the registry |
+| first copy, CLI \`--server-side\` (JVM start included) | $MC1 | $MS1 | $RC1 | <= 0.5 | $(verdict "$RC1" 0.5) | in the registry |
+| incremental rerun, CLI \`--server-side\` | $MC2 | $MS2 | $RC2 | <= 0.1 | $(verdict "$RC2" 0.1) | in the registry |
 EOF
 )
 echo "$TABLE"
@@ -302,6 +314,8 @@ wall  ours rerun:   ${OURS_RERUN[*]}
 wall  skopeo rerun: ${SK_RERUN[*]}
 wall  server first: ${SV_FIRST[*]}
 wall  server rerun: ${SV_RERUN[*]}
+wall  cli --server-side first: ${CS_FIRST[*]}
+wall  cli --server-side rerun: ${CS_RERUN[*]}
 cpu   ours first:   ${CPU_OURS_FIRST[*]}
 cpu   skopeo first: ${CPU_SK_FIRST[*]}
 cpu   ours rerun:   ${CPU_OURS_RERUN[*]}
