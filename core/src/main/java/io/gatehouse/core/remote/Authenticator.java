@@ -41,6 +41,7 @@ final class Authenticator {
     private final Clock clock;
     private volatile AuthChallenge challenge;
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
+    private final Map<String, Object> fetching = new ConcurrentHashMap<>();
 
     /** Our username and password as a Basic header, for an API beside /v2 that takes Basic directly; null if none. */
     String basicHeader() {
@@ -96,11 +97,17 @@ final class Authenticator {
     private String token(AuthChallenge c, List<String> scopes) throws IOException {
         String key = key(c, scopes);
         Token t = tokens.get(key);
-        Instant now = clock.instant();
-        if (t != null && now.isBefore(t.expires)) return t.value;
-        Token fresh = fetch(c, scopes);
-        tokens.put(key, fresh);
-        return fresh.value;
+        if (t != null && clock.instant().isBefore(t.expires)) return t.value;
+        // One fetch per scope at a time: a mirror plan's first round (the tag list and the HEADs of the tags the target
+        // has, at once on a fresh client) all meet the same 401 and would each fetch their own token, 17 requests to
+        // Docker Hub's token service where one does.
+        synchronized (fetching.computeIfAbsent(key, k -> new Object())) {
+            t = tokens.get(key);
+            if (t != null && clock.instant().isBefore(t.expires)) return t.value;
+            Token fresh = fetch(c, scopes);
+            tokens.put(key, fresh);
+            return fresh.value;
+        }
     }
 
     private static String key(AuthChallenge c, List<String> scopes) {

@@ -76,6 +76,8 @@ class MirrorTest {
             assertThat(hubProxy.blobGets.get()).isZero();
             assertThat(hubProxy.blobBytes.get()).isZero();
             assertThat(hubProxy.manifestHeads.get()).isEqualTo(4);
+            // a fresh client sends the tag list and the known tags' HEADs at once: they share one token
+            assertThat(hubProxy.tokenRequests.get()).as("token requests of a fresh client's rerun").isEqualTo(1);
 
             seedTags("library/inc", "1.1");
             hubProxy.resetCounters();
