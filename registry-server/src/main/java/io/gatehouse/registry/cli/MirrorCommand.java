@@ -122,7 +122,8 @@ public final class MirrorCommand implements Callable<Integer> {
             return 2;
         } catch (RegistryException e) {
             // the registry refused (no push on the target, no such route) or the run could not start (upstream unreachable)
-            err.println("gatehouse mirror: " + e.getMessage());
+            err.println("gatehouse mirror: " + e.getMessage() + (e.status() == 404 && e.errorCodes().isEmpty()
+                    ? " (is " + to.registry() + " a Gatehouse registry? --server-side needs its /api/v1/mirrors)" : ""));
             return 1;
         }
         return finish(r, out, err);

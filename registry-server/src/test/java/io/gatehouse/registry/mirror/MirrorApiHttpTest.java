@@ -187,6 +187,11 @@ class MirrorApiHttpTest {
                 "--dest-username", "admin", "--dest-password-file", wrongPw.toString());
         assertThat(refused.code()).isEqualTo(1);
         assertThat(refused.err()).contains("401").doesNotContain("not-the-admin-password").doesNotContain(UPSTREAM_PASSWORD);
+        // a target that is not a Gatehouse registry (Distribution has no /api/v1) says so
+        Cli notOurs = cli(common, "--server-side", upstream.hostPort() + "/library/app", upstream.hostPort() + "/cli/app",
+                "--dest-username", "mirror", "--dest-password-file", upPw.toString());
+        assertThat(notOurs.code()).isEqualTo(1);
+        assertThat(notOurs.err()).contains("404").contains("a Gatehouse registry?").doesNotContain(UPSTREAM_PASSWORD);
         // options that cannot apply server-side are usage errors
         assertThat(cli(common, "--server-side", "--no-src-tls-verify", upstream.hostPort() + "/library/app", here + "/cli/app").code()).isEqualTo(2);
         assertThat(cli(common, "--server-side", "--referrers", upstream.hostPort() + "/library/app", here + "/cli/app").code()).isEqualTo(2);
