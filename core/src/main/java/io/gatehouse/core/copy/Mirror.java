@@ -186,7 +186,8 @@ public final class Mirror {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
-    private static <T> T await(Future<T> f) {
+    /** A future's value; its runtime exception rethrown as itself (the checks and copies of a run throw only those). */
+    static <T> T await(Future<T> f) {
         try {
             return f.get();
         } catch (ExecutionException e) {

@@ -5,7 +5,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -46,15 +45,7 @@ final class TagChecks<R> {
     R await(String tag) {
         CompletableFuture<R> f = results.get(tag);
         if (f == null) throw new IllegalStateException("tag " + tag + " was never added");
-        try {
-            return f.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) throw re;
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        return Mirror.await(f);
     }
 
     /** Checks not started yet are dropped (a failed plan, or speculative checks of tags the plan did not select). */

@@ -59,7 +59,7 @@ final class Authenticator {
     String authorization(List<String> scopes) throws IOException {
         AuthChallenge c = challenge;
         if (c == null) return null;
-        if (c.isBasic()) return credentials.filter(cr -> !cr.hasIdentityToken()).map(Credentials::basicHeader).orElse(null);
+        if (c.isBasic()) return basicHeader();
         if (c.isBearer()) return "Bearer " + token(c, scopes);
         return null;
     }
@@ -73,7 +73,7 @@ final class Authenticator {
         AuthChallenge basic = challenges.stream().filter(AuthChallenge::isBasic).findFirst().orElse(null);
         AuthChallenge chosen = bearer != null && bearer.param("realm") != null ? bearer : basic;
         if (chosen == null) return false;
-        if (chosen.isBasic() && credentials.filter(c -> !c.hasIdentityToken()).isEmpty()) return false;
+        if (chosen.isBasic() && basicHeader() == null) return false;
         if (hadAuthorization && chosen.equals(challenge)) {
             // our Basic credentials were refused: no point repeating them
             if (chosen.isBasic()) return false;
