@@ -6,7 +6,6 @@ import io.gatehouse.core.copy.Mirror;
 import io.gatehouse.core.copy.MirrorReport;
 import io.gatehouse.core.copy.MirrorSpec;
 import io.gatehouse.core.copy.TargetTags;
-import io.gatehouse.core.model.Json;
 import io.gatehouse.core.reference.RepositoryName;
 import io.gatehouse.core.remote.Credentials;
 import io.gatehouse.core.remote.RegistryClient;
@@ -106,28 +105,21 @@ public final class MirrorApi {
             throw new ApiException(502, "MIRROR_FAILED", reason);
         }
         runs.finish(id, report);
-        log.info("mirror run {} by {}: {}", id, who.name(), report.summary().lines().findFirst().orElse(""));
-        record(who, address, target, report.ok() ? AuditEvent.Outcome.SUCCESS : AuditEvent.Outcome.FAILURE, report.summary().lines().findFirst().orElse(""));
+        String summary = report.summary().lines().findFirst().orElse("");
+        log.info("mirror run {} by {}: {}", id, who.name(), summary);
+        record(who, address, target, report.ok() ? AuditEvent.Outcome.SUCCESS : AuditEvent.Outcome.FAILURE, summary);
         if (report.stoppedReason() != null && report.tags().isEmpty()) {
             // planning failed (unreachable upstream, refused credentials, unknown repository): no report worth a 200
             throw new ApiException(502, "MIRROR_FAILED", "mirror of " + req.upstreamRepository() + " failed (run " + id + "): " + report.stoppedReason());
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", id);
-        out.put("report", tree(report.toJson()));
+        out.put("report", ApiResult.rawJson(report.toJson()));
         return out;
     }
 
     private void record(Principal who, String address, String target, AuditEvent.Outcome outcome, String detail) {
         if (audit != null) audit.record(who, "mirror.run", target, address, outcome, detail);
-    }
-
-    private static JsonNode tree(String json) {
-        try {
-            return Json.MAPPER.readTree(json);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static Map<String, Object> view(MirrorRuns.Run r) {
@@ -151,7 +143,7 @@ public final class MirrorApi {
 
     private static Map<String, Object> detail(MirrorRuns.Run r) {
         Map<String, Object> m = view(r);
-        m.put("report", r.report() == null ? null : tree(r.report()));
+        m.put("report", ApiResult.rawJson(r.report()));
         return m;
     }
 }

@@ -113,14 +113,14 @@ public final class ScanApi {
                 throw ApiException.badRequest("format must be gatehouse or trivy");
             }
             if ("trivy".equals(format)) {
-                return ApiResult.ok(tree(scans.trivyReport(repo, d).orElseThrow(() -> noReport(repo, d))));
+                return ApiResult.ok(ApiResult.rawJson(scans.trivyReport(repo, d).orElseThrow(() -> noReport(repo, d))));
             }
             return ApiResult.ok(scans.report(repo, d).orElseThrow(() -> noReport(repo, d)));
         }, "The stored scan report of an image (?format=trivy for Trivy's JSON shape)");
         r.add("GET", "/repositories/{repo*}/scans/{digest}/sbom", pull, c -> {
             String repo = c.path("repo");
             Digest d = resolve(repo, c.path("digest"));
-            return ApiResult.ok(tree(scans.sbom(repo, d).orElseThrow(() -> noReport(repo, d))));
+            return ApiResult.ok(ApiResult.rawJson(scans.sbom(repo, d).orElseThrow(() -> noReport(repo, d))));
         }, "The stored SBOM of an image (CycloneDX 1.5 JSON)");
         r.add("GET", "/repositories/{repo*}/scan-settings", pull,
                 c -> ApiResult.ok(Map.of("scanOnPush", scans.scanOnPush(c.path("repo")))), "A repository's scan settings");
@@ -244,14 +244,6 @@ public final class ScanApi {
 
     private static ApiException noReport(String repo, Digest d) {
         return ApiException.notFound("no scan report for " + repo + "@" + d);
-    }
-
-    private static JsonNode tree(byte[] json) {
-        try {
-            return JSON.readTree(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private Map<String, Object> status(ScanStatus s) {
