@@ -114,32 +114,21 @@ public final class JavaArchiveExtractor implements Extractor {
         if (entries == null) {
             return false;
         }
-        List<Package> poms = new ArrayList<>();
-        Manifest manifest = null;
+        ArchiveEntries found = new ArchiveEntries(location, ctx, depth, out);
         for (CentralDirectory.Entry e : entries) {
             InputStream es = CentralDirectory.open(zip, e);
             if (es == null) {
                 continue;
             }
-            String name = e.name();
             try (es) {
-                if (name.endsWith("/pom.properties")) {
-                    Package p = fromPomProperties(ctx.readText(location + "!/" + name, es), ctx, location);
-                    if (p != null) {
-                        poms.add(p);
-                    }
-                } else if (name.equalsIgnoreCase("META-INF/MANIFEST.MF")) {
-                    manifest = manifest(ctx.readText(location + "!/" + name, es));
-                } else {
-                    scan(location + "!/" + name, es, ctx, depth + 1, out, e.size());
-                }
+                found.read(e.name(), es, e.size());
             } catch (ScanFailedException sfe) {
                 throw sfe;
             } catch (IOException | RuntimeException unreadableEntry) {
                 // one damaged entry costs only what it would have told us
             }
         }
-        identify(location, poms, manifest, ctx, out);
+        found.identify();
         return true;
     }
 
@@ -150,8 +139,7 @@ public final class JavaArchiveExtractor implements Extractor {
 
     private void scanZipFile(String location, ZipFile zf, ExtractContext ctx, int depth, List<Package> out)
             throws IOException {
-        List<Package> poms = new ArrayList<>();
-        Manifest manifest = null;
+        ArchiveEntries found = new ArchiveEntries(location, ctx, depth, out);
         int entries = 0;
         for (Enumeration<ZipArchiveEntry> en = zf.getEntriesInPhysicalOrder(); en.hasMoreElements(); ) {
             ZipArchiveEntry e = en.nextElement();
@@ -159,29 +147,61 @@ public final class JavaArchiveExtractor implements Extractor {
                 throw new ScanFailedException("archive " + location + " has more than "
                         + ctx.limits().maxArchiveEntries() + " entries");
             }
-            String name = e.getName();
-            if (e.isDirectory() || !(name.endsWith("/pom.properties") || name.equalsIgnoreCase("META-INF/MANIFEST.MF")
-                    || isArchive(name))) {
+            if (e.isDirectory() || !interesting(e.getName())) {
                 continue;
             }
             try (InputStream es = zf.getInputStream(e)) {
-                if (name.startsWith("META-INF/maven/") && name.endsWith("/pom.properties")) {
-                    Package p = fromPomProperties(ctx.readText(location + "!/" + name, es), ctx, location);
-                    if (p != null) {
-                        poms.add(p);
-                    }
-                } else if (name.equalsIgnoreCase("META-INF/MANIFEST.MF")) {
-                    manifest = manifest(ctx.readText(location + "!/" + name, es));
-                } else if (isArchive(name)) {
-                    scan(location + "!/" + name, es, ctx, depth + 1, out, e.getSize());
-                }
+                found.read(e.getName(), es, e.getSize());
             } catch (ScanFailedException sfe) {
                 throw sfe;
             } catch (IOException | RuntimeException unreadableEntry) {
                 // one damaged entry (bad CRC, unsupported method) costs only what it would have told us
             }
         }
-        identify(location, poms, manifest, ctx, out);
+        found.identify();
+    }
+
+    /**
+     * What one archive's entries say about it, whichever reader walks them: Maven coordinates from its
+     * {@code pom.properties}, else its manifest, and the archives nested in it (scanned one level deeper).
+     */
+    private final class ArchiveEntries {
+        private final String location;
+        private final ExtractContext ctx;
+        private final int depth;
+        private final List<Package> out;
+        private final List<Package> poms = new ArrayList<>();
+        private Manifest manifest;
+
+        ArchiveEntries(String location, ExtractContext ctx, int depth, List<Package> out) {
+            this.location = location;
+            this.ctx = ctx;
+            this.depth = depth;
+            this.out = out;
+        }
+
+        /** Reads one entry; names {@link #interesting} does not accept are ignored. */
+        void read(String name, InputStream es, long size) throws IOException {
+            String where = location + "!/" + name;
+            if (name.startsWith("META-INF/maven/") && name.endsWith("/pom.properties")) {
+                Package p = fromPomProperties(ctx.readText(where, es), ctx, location);
+                if (p != null) {
+                    poms.add(p);
+                }
+            } else if (name.equalsIgnoreCase("META-INF/MANIFEST.MF")) {
+                manifest = manifest(ctx.readText(where, es));
+            } else if (isArchive(name)) {
+                scan(where, es, ctx, depth + 1, out, size);
+            }
+        }
+
+        boolean foundNothing() {
+            return poms.isEmpty() && manifest == null;
+        }
+
+        void identify() {
+            JavaArchiveExtractor.this.identify(location, poms, manifest, ctx, out);
+        }
     }
 
     private static Manifest manifest(String text) {
@@ -206,8 +226,7 @@ public final class JavaArchiveExtractor implements Extractor {
 
     private void scanStream(String location, InputStream in, ExtractContext ctx, int depth, List<Package> out)
             throws IOException {
-        List<Package> poms = new ArrayList<>();
-        Manifest manifest = null;
+        ArchiveEntries found = new ArchiveEntries(location, ctx, depth, out);
         int entries = 0;
         try (ZipArchiveInputStream zip = new ZipArchiveInputStream(new NonClosing(in), "UTF-8", true, true)) {
             ZipArchiveEntry e;
@@ -216,20 +235,10 @@ public final class JavaArchiveExtractor implements Extractor {
                     throw new ScanFailedException("archive " + location + " has more than "
                             + ctx.limits().maxArchiveEntries() + " entries");
                 }
-                String name = e.getName();
                 if (e.isDirectory()) {
                     continue;
                 }
-                if (name.startsWith("META-INF/maven/") && name.endsWith("/pom.properties")) {
-                    Package p = fromPomProperties(ctx.readText(location + "!/" + name, zip), ctx, location);
-                    if (p != null) {
-                        poms.add(p);
-                    }
-                } else if (name.equalsIgnoreCase("META-INF/MANIFEST.MF")) {
-                    manifest = manifest(ctx.readText(location + "!/" + name, zip));
-                } else if (isArchive(name)) {
-                    scan(location + "!/" + name, zip, ctx, depth + 1, out, e.getSize());
-                }
+                found.read(e.getName(), zip, e.getSize());
                 ctx.addArchiveBytes(Math.max(0, zip.getUncompressedCount()), location);
             }
         } catch (ScanFailedException sfe) {
@@ -237,11 +246,11 @@ public final class JavaArchiveExtractor implements Extractor {
         } catch (IOException | RuntimeException bad) {
             // A jar we cannot read (truncated, not a zip at all) hides nothing we could have found in it; the image
             // may legitimately carry such files (test fixtures, renamed files), so it does not fail the scan.
-            if (poms.isEmpty() && manifest == null) {
+            if (found.foundNothing()) {
                 return;
             }
         }
-        identify(location, poms, manifest, ctx, out);
+        found.identify();
     }
 
     private static Package fromPomProperties(String text, ExtractContext ctx, String location) throws IOException {
