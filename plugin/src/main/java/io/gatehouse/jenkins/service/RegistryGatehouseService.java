@@ -106,13 +106,8 @@ public final class RegistryGatehouseService implements GatehouseService {
      */
     @Override
     public MirrorOutcome mirror(MirrorRequest request) throws IOException, InterruptedException {
-        var body = ManagementApi.JSON.createObjectNode().put("upstream", request.source()).put("dryRun", request.dryRun());
-        if (request.tags() != null) {
-            body.put("tags", request.tags());
-        }
-        if (request.platforms() != null && !request.platforms().isBlank()) {
-            body.put("platforms", request.platforms());
-        }
+        var body = io.gatehouse.core.copy.ServerSideMirror.body(request.source(), request.tags(), null, null, request.platforms(),
+                request.dryRun(), null);
         RegistryAuth upstream = request.upstreamAuth();
         if (upstream != null && !upstream.isAnonymous()) {
             if (upstream.username() == null) {
@@ -120,7 +115,8 @@ public final class RegistryGatehouseService implements GatehouseService {
             }
             body.putObject("credentials").put("username", upstream.username()).put("password", new String(upstream.secret()));
         }
-        ManagementApi.Reply r = api().postAndWait("/mirrors/" + io.gatehouse.core.reference.RepositoryName.of(request.target()).value(), body);
+        ManagementApi.Reply r = api().postAndWait(
+                io.gatehouse.core.copy.ServerSideMirror.path(io.gatehouse.core.reference.RepositoryName.of(request.target()).value()), body);
         if (r.status() == 404) {
             // no such route (a registry without server-side mirroring) or no such target: say both, and the way out
             throw new IOException("the registry at " + settings.registryHost() + " has no server-side mirroring into " + request.target()
@@ -129,29 +125,32 @@ public final class RegistryGatehouseService implements GatehouseService {
         if (!r.ok()) {
             throw new IOException("mirror " + request.source() + " → " + request.target() + " failed: " + refusal(r));
         }
-        List<MirrorOutcome.Row> rows = new ArrayList<>();
-        JsonNode report = r.body().path("report");
-        for (JsonNode t : report.path("tags")) {
-            String status = t.path("status").asText();
-            String action = switch (status) {
-                case "COPIED" -> "copied";
-                case "UNCHANGED" -> "skipped";
-                case "WOULD_COPY" -> "planned";
-                default -> "failed";
-            };
-            String reason = switch (status) {
-                case "UNCHANGED" -> "up to date";
-                case "WOULD_COPY" -> t.path("action").isTextual() ? t.path("action").asText().toLowerCase(java.util.Locale.ROOT) : null;
-                case "COPIED" -> io.gatehouse.core.copy.MirrorReport.humanBytes(t.path("bytes").asLong());
-                default -> t.path("reason").asText(status);
-            };
-            String digest = t.path("sourceDigest").isTextual() ? t.path("sourceDigest").asText()
-                    : t.path("targetDigest").isTextual() ? t.path("targetDigest").asText() : null;
-            rows.add(new MirrorOutcome.Row(t.path("tag").asText(), settings.registryHost() + "/" + request.target() + ":" + t.path("tag").asText(),
-                    digest, action, reason));
+        io.gatehouse.core.copy.MirrorReport report;
+        try {
+            report = io.gatehouse.core.copy.ServerSideMirror.report(r.body(), settings.registryHost());
+        } catch (io.gatehouse.core.remote.RegistryException e) {
+            throw new IOException(e.getMessage(), e);
         }
-        if (report.path("stoppedReason").isTextual()) {
-            rows.add(new MirrorOutcome.Row("-", null, null, "stopped", report.path("stoppedReason").asText()));
+        List<MirrorOutcome.Row> rows = new ArrayList<>();
+        for (io.gatehouse.core.copy.MirrorReport.TagResult t : report.tags()) {
+            String action = switch (t.status()) {
+                case COPIED -> "copied";
+                case UNCHANGED -> "skipped";
+                case WOULD_COPY -> "planned";
+                case FAILED -> "failed";
+            };
+            String reason = switch (t.status()) {
+                case UNCHANGED -> "up to date";
+                case WOULD_COPY -> t.action() == null ? null : t.action().name().toLowerCase(java.util.Locale.ROOT);
+                case COPIED -> io.gatehouse.core.copy.MirrorReport.humanBytes(t.bytes());
+                case FAILED -> t.reason() != null ? t.reason() : t.status().name();
+            };
+            Digest digest = t.sourceDigest() != null ? t.sourceDigest() : t.targetDigest();
+            rows.add(new MirrorOutcome.Row(t.tag(), settings.registryHost() + "/" + request.target() + ":" + t.tag(),
+                    digest == null ? null : digest.toString(), action, reason));
+        }
+        if (report.stoppedReason() != null) {
+            rows.add(new MirrorOutcome.Row("-", null, null, "stopped", report.stoppedReason()));
         }
         return new MirrorOutcome(rows);
     }
