@@ -36,10 +36,6 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-wait_http() {
-  for _ in $(seq 1 600); do curl -s -o /dev/null --max-time 1 "$1" && return 0; sleep 0.1; done
-  log "no answer from $1"; return 1
-}
 
 start() { # name, extra env...
   local name=$1; shift

@@ -54,7 +54,6 @@ cleanup() {
   [ "${KEEP_WORK:-0}" = 1 ] || rm -rf "$WORK"
 }
 trap cleanup EXIT
-wait_http() { for _ in $(seq 1 300); do curl -s -o /dev/null --max-time 1 "$1" && return 0; sleep 0.1; done; log "$2 did not answer at $1"; return 1; }
 
 # ------------------------------------------------------------------------------------------------ servers
 UP_PORT=$(free_port)

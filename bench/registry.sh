@@ -72,14 +72,6 @@ cleanup() {
 trap cleanup EXIT
 
 
-wait_http() { # url, what, [pid]
-  for _ in $(seq 1 300); do
-    if [ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null; then log "$2 exited"; return 1; fi
-    if curl -s -o /dev/null --max-time 1 "$1"; then return 0; fi
-    sleep 0.1
-  done
-  log "$2 did not answer at $1"; return 1
-}
 
 # ------------------------------------------------------------------------------------------------ start the three servers
 DIST_PORT=$(free_port)
