@@ -106,21 +106,6 @@ public final class ScanService implements RegistryEvents, AutoCloseable {
                 onPush, interval);
     }
 
-    /**
-     * Wires scanning into a registry being assembled (for {@code gatehouse serve}):
-     * {@code ScanService.install(RegistryServer.builder(config))}. The service is created with the server (its
-     * database and content service) and listens to its pushes.
-     */
-    public static RegistryServer.Builder install(RegistryServer.Builder builder) {
-        return builder.listener(server -> {
-            try {
-                return create(server);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot open the vulnerability database: " + e.getMessage(), e);
-            }
-        });
-    }
-
     private static ThreadFactory daemon(String name) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
