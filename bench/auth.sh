@@ -11,6 +11,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
+bench_begin
 RUNS=${RUNS:-3}
 WRK_SECONDS=${WRK_SECONDS:-10}
 WRK_CONNECTIONS=${WRK_CONNECTIONS:-32}
@@ -85,16 +86,25 @@ rps() { # url, extra header...
   echo "$out" | awk '/Requests\/sec/ { print int($2) }'
 }
 declare -A S
-# Warm-up (JIT) for each, then interleaved runs so drifting machine load hits all three alike.
+# Warm-up (JIT) for each, then interleaved runs so drifting machine load hits all three alike; the order rotates
+# from run to run (as in the other scripts), so that none is always measured first or last.
 WARM=${WARM_SECONDS:-8}
 wrk -t2 -c"$WRK_CONNECTIONS" -d"${WARM}s" "$OPEN/v2/bench/app/manifests/1.0" > /dev/null
 wrk -t2 -c"$WRK_CONNECTIONS" -d"${WARM}s" -H "Authorization: Bearer $TOKEN" "$SECURE/v2/bench/app/manifests/1.0" > /dev/null
 wrk -t2 -c"$WRK_CONNECTIONS" -d"${WARM}s" -H "Authorization: Basic $BASIC" "$SECURE/v2/bench/app/manifests/1.0" > /dev/null
+measure() {
+  case $1 in
+    open) S[open]+="$(rps "$OPEN/v2/bench/app/manifests/1.0") " ;;
+    bearer) S[bearer]+="$(rps "$SECURE/v2/bench/app/manifests/1.0" "Authorization: Bearer $TOKEN") " ;;
+    basic) S[basic]+="$(rps "$SECURE/v2/bench/app/manifests/1.0" "Authorization: Basic $BASIC") " ;;
+  esac
+}
+ORDERS=("open bearer basic" "bearer basic open" "basic open bearer")
 for i in $(seq 1 "$RUNS"); do
-  log "run $i/$RUNS"
-  S[open]+="$(rps "$OPEN/v2/bench/app/manifests/1.0") "
-  S[bearer]+="$(rps "$SECURE/v2/bench/app/manifests/1.0" "Authorization: Bearer $TOKEN") "
-  S[basic]+="$(rps "$SECURE/v2/bench/app/manifests/1.0" "Authorization: Basic $BASIC") "
+  order=${ORDERS[$(( (i - 1) % 3 ))]}
+  log "run $i/$RUNS ($order)"
+  for who in $order; do measure "$who"; done
+  load_sample
 done
 median() { tr ' ' '\n' <<< "$1" | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
 M_OPEN=$(median "${S[open]}"); M_BEARER=$(median "${S[bearer]}"); M_BASIC=$(median "${S[basic]}")
@@ -105,12 +115,12 @@ TABLE=$(cat <<EOF
 | manifest GET, ${WRK_CONNECTIONS} connections (requests/s, median of $RUNS) | requests/s | vs open | target | met |
 |---|---|---|---|---|
 | open registry (auth.enabled=false) | $M_OPEN | 1.00 | – | – |
-| access control on, valid bearer token (a reader, org-level grant) | $M_BEARER | $R_BEARER | ≥ 0.90 | $OK |
+| access control on, valid bearer token (a reader, org-level grant) | $M_BEARER | $R_BEARER | ≥ 0.90 | $(judge "$OK") |
 | access control on, Basic credentials on every request | $M_BASIC | $R_BASIC | – | – |
 EOF
 )
 echo "$TABLE"
-STAMP="$(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+STAMP=$(run_conditions)
 SECTION=$(cat <<EOF
 <!-- bench/auth.sh:begin (generated; rerun the script to refresh) -->
 Run: $STAMP; RUNS=$RUNS, wrk ${WRK_SECONDS}s × ${WRK_CONNECTIONS} connections, -Xmx$XMX, $(nproc) cores.

@@ -34,3 +34,57 @@ else:
 open(p, "w").write(s)
 PY
 }
+
+# ---- Run conditions: what was measured, and whether the machine was quiet enough to judge it -------------------
+# A figure is only worth its revision and its machine. Each script calls bench_begin first (it refuses a work tree
+# with uncommitted changes to tracked files, unless ALLOW_DIRTY=1, and takes the baseline load), load_sample between
+# its runs, and stamps its section with run_conditions; every verdict goes through judge, which withholds it when the
+# run was not quiet.
+#   QUIET_START  the 1-minute load average before the benchmark starts anything (default 0.5 per core): other work.
+#   QUIET_RUN    the highest 1-minute load average sampled during the runs (default 1.5 per core): the benchmark's
+#                own client and servers keep up to about one process per core runnable, so more than that is others.
+bench_begin() {
+  BENCH_COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+  BENCH_DIRTY=""
+  # The doc the scripts write is left out: one commit's sections are regenerated one script after another.
+  if ! git diff --quiet HEAD -- . ':!docs/performance.md' 2>/dev/null; then
+    if [ "${ALLOW_DIRTY:-0}" != 1 ]; then
+      echo "bench: the work tree has uncommitted changes; commit them (a section names one commit) or set ALLOW_DIRTY=1 for a look" >&2
+      exit 2
+    fi
+    BENCH_DIRTY="+local changes"
+  fi
+  local cores; cores=$(nproc)
+  QUIET_START=${QUIET_START:-$(awk -v c="$cores" 'BEGIN { printf "%.2f", c * 0.5 }')}
+  QUIET_RUN=${QUIET_RUN:-$(awk -v c="$cores" 'BEGIN { printf "%.2f", c * 1.5 }')}
+  LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
+  LOAD_MAX=$LOAD_START
+}
+
+load_sample() {
+  local l; l=$(cut -d' ' -f1 /proc/loadavg)
+  LOAD_MAX=$(awk -v a="$LOAD_MAX" -v b="$l" 'BEGIN { print (b + 0 > a + 0) ? b : a }')
+}
+
+# Prints "yes" when this run may give verdicts, else why not.
+bench_quiet() {
+  load_sample
+  if [ -n "$BENCH_DIRTY" ]; then echo "no: uncommitted changes were measured"; return; fi
+  awk -v s="$LOAD_START" -v qs="$QUIET_START" -v m="$LOAD_MAX" -v qr="$QUIET_RUN" 'BEGIN {
+    if (s + 0 > qs + 0) printf "no: load %.2f before the start > %.2f\n", s, qs
+    else if (m + 0 > qr + 0) printf "no: load reached %.2f during the runs > %.2f\n", m, qr
+    else print "yes" }'
+}
+
+# judge VERDICT: the verdict, or "not judged (why)" when the run was not quiet.
+judge() {
+  local q; q=$(bench_quiet)
+  if [ "$q" = yes ]; then echo "$1"; else echo "not judged (${q#no: })"; fi
+}
+
+# One line for a section: when, which commit, and the load figures with their thresholds.
+run_conditions() {
+  load_sample
+  printf '%s, commit %s%s; load average (1 min) before the start %s (quiet at ≤ %s), highest during the runs %s (quiet at ≤ %s); verdicts given: %s' \
+    "$(date -u +%Y-%m-%dT%H:%MZ)" "$BENCH_COMMIT" "$BENCH_DIRTY" "$LOAD_START" "$QUIET_START" "$LOAD_MAX" "$QUIET_RUN" "$(bench_quiet)"
+}

@@ -14,6 +14,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
+bench_begin
 
 RUNS=${RUNS:-3}
 TAGS=${TAGS:-20}
@@ -282,6 +283,7 @@ for run in $(seq 1 "$RUNS"); do
   log "run $run CLI --server-side (wall cpu): first $c1, rerun $c2"
   CS_FIRST+=("${c1% *}"); CS_RERUN+=("${c2% *}")
   TRAFFIC="first copy: ours $to1, skopeo $ts1, server-side $tv1; rerun: ours $to2, skopeo $ts2, server-side $tv2"
+  load_sample
   log "run $run (wall cpu): first copy ours $o1, skopeo $s1; rerun ours $o2, skopeo $s2"
   OURS_FIRST+=("${o1% *}"); OURS_RERUN+=("${o2% *}"); SK_FIRST+=("${s1% *}"); SK_RERUN+=("${s2% *}")
   CPU_OURS_FIRST+=("${o1#* }"); CPU_OURS_RERUN+=("${o2#* }"); CPU_SK_FIRST+=("${s1#* }"); CPU_SK_RERUN+=("${s2#* }")
@@ -289,7 +291,7 @@ done
 
 median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-verdict() { awk -v r="$1" -v t="$2" 'BEGIN { if (r + 0 <= t + 0) print "met"; else printf "MISSED (%.2fx the target)\n", r / t }'; }
+verdict() { judge "$(awk -v r="$1" -v t="$2" 'BEGIN { if (r + 0 <= t + 0) print "met"; else printf "MISSED (%.2fx the target)\n", r / t }')"; }
 MO1=$(median "${OURS_FIRST[@]}"); MS1=$(median "${SK_FIRST[@]}"); MO2=$(median "${OURS_RERUN[@]}"); MS2=$(median "${SK_RERUN[@]}")
 R1=$(ratio "$MO1" "$MS1"); R2=$(ratio "$MO2" "$MS2")
 MC1=$(median "${CS_FIRST[@]}"); MC2=$(median "${CS_RERUN[@]}"); RC1=$(ratio "$MC1" "$MS1"); RC2=$(ratio "$MC2" "$MS2")
@@ -319,7 +321,7 @@ cpu   ours first:   ${CPU_OURS_FIRST[*]}
 cpu   skopeo first: ${CPU_SK_FIRST[*]}
 cpu   ours rerun:   ${CPU_OURS_RERUN[*]}
 cpu   skopeo rerun: ${CPU_SK_RERUN[*]}"
-STAMP="$(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+STAMP=$(run_conditions)
 MACHINE="$(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg); $("$SKOPEO" --version)"
 
 SECTION=$(cat <<EOF

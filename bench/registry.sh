@@ -21,6 +21,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
+bench_begin
 
 RUNS=${RUNS:-3}
 SIZE_MIB=${SIZE_MIB:-1024}
@@ -284,6 +285,7 @@ for run in $(seq 1 "$RUNS"); do
     esac
   done
   rm -rf "$CHUNKS"
+  load_sample
   log "run $run: mono dist $(echo "${T[mono:dist]}" | tail -2 | head -1)s ours $(echo "${T[mono:ours]:-}" | tail -2 | head -1)s; chunked dist $(echo "${T[chunked:dist]}" | tail -2 | head -1)s ours $(echo "${T[chunked:ours]:-}" | tail -2 | head -1)s"
 done
 
@@ -314,10 +316,17 @@ rps() { # url -> requests/s (non-2xx responses make the figure invalid)
   if echo "$out" | grep -q 'Non-2xx'; then log "wrk saw errors from $1:"; echo "$out" >&2; echo 0; return; fi
   echo "$out" | awk '/^Requests\/sec:/ { print $2 }'
 }
+RPS_ORDERS=("dist ours nginx" "ours nginx dist" "nginx dist ours")
 for run in $(seq 1 "$RUNS"); do
-  add rps:dist "$(rps "$DIST/v2/bench/app/manifests/1.0")"
-  [ -z "$OURS" ] || add rps:ours "$(rps "$OURS/v2/bench/app/manifests/1.0")"
-  add rps:nginx "$(rps "$NGX/manifest.json")"
+  # the order rotates from run to run, so that none is always measured first or last
+  for who in ${RPS_ORDERS[$(( (run - 1) % 3 ))]}; do
+    case $who in
+      dist) add rps:dist "$(rps "$DIST/v2/bench/app/manifests/1.0")" ;;
+      ours) [ -z "$OURS" ] || add rps:ours "$(rps "$OURS/v2/bench/app/manifests/1.0")" ;;
+      nginx) add rps:nginx "$(rps "$NGX/manifest.json")" ;;
+    esac
+  done
+  load_sample
 done
 
 # ------------------------------------------------------------------------------------------------ memory
@@ -328,7 +337,7 @@ OURS_HWM=nan; DIST_HWM=$(hwm "$DIST_PID")
 # ------------------------------------------------------------------------------------------------ report
 med() { local s="${T[$1]:-}"; [ -n "$s" ] && printf '%s' "$s" | grep -v '^$' | median || echo nan; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "nan" || b == "nan" || a + 0 == 0 || b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
-verdict() { awk -v r="$1" -v t="$2" 'BEGIN { if (r == "n/a") print "not measured"; else if (r + 0 >= t + 0) print "met"; else printf "MISSED by %.0f%%\n", (1 - r / t) * 100 }'; }
+verdict() { judge "$(awk -v r="$1" -v t="$2" 'BEGIN { if (r == "n/a") print "not measured"; else if (r + 0 >= t + 0) print "met"; else printf "MISSED by %.0f%%\n", (1 - r / t) * 100 }')"; }
 
 M_DIST=$(med mono:dist); M_OURS=$(med mono:ours)
 C_DIST=$(med chunked:dist); C_OURS=$(med chunked:ours)
@@ -342,7 +351,7 @@ R_PULL_D=$(ratio "$P_DIST" "$P_OURS")
 R_PULL_N=$(ratio "$P_NGX" "$P_OURS")
 R_RPS_D=$(ratio "$R_OURS" "$R_DIST")
 R_RPS_N=$(ratio "$R_OURS" "$R_NGX")
-MEM_OK=$(awk -v m="$OURS_HWM" 'BEGIN { if (m == "nan") print "not measured"; else if (m + 0 < 400) print "met"; else printf "MISSED by %d MiB\n", m - 400 }')
+MEM_OK=$(judge "$(awk -v m="$OURS_HWM" 'BEGIN { if (m == "nan") print "not measured"; else if (m + 0 < 400) print "met"; else printf "MISSED by %d MiB\n", m - 400 }')")
 
 TABLE=$(cat <<EOF
 | measurement | Gatehouse | Distribution | nginx | ratio | target | verdict |
@@ -358,7 +367,7 @@ EOF
 )
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 MACHINE="$(nproc) cores ($(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; exit }')), $(free -g | awk '/^Mem:/ { print $2 }') GiB RAM, $(. /etc/os-release; echo "$PRETTY_NAME"), $(java -version 2>&1 | head -1), $(/usr/bin/docker-registry --version 2>/dev/null | head -1), nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///')"
-STAMP="$(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo '+local changes')"
+STAMP=$(run_conditions)
 SAMPLES=$(for k in mono:ours mono:dist chunked:ours chunked:dist pull:ours pull:dist pull:nginx rps:ours rps:dist rps:nginx; do
   printf '%s: %s\n' "$k" "$(printf '%s' "${T[$k]:-}" | grep -v '^$' | tr '\n' ' ')"; done)
 
