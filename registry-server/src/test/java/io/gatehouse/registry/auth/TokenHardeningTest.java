@@ -95,13 +95,19 @@ class TokenHardeningTest {
         assertThat(http.get("/api/v1/users", bearer(system)).status()).isEqualTo(200);
     }
 
+    /** A new user with read on acme, and a working token of theirs for acme/exists. */
+    private static String readerWithToken(String name) {
+        f.auth.accounts().createUser(name, PW.toCharArray(), false);
+        f.auth.permissions().grant(new Grant(Grant.TargetKind.ORG, "acme", Grant.GranteeKind.PRINCIPAL, name, Role.READ));
+        String token = http.tokenFor(name, PW, "repository:acme/exists:pull");
+        assertThat(http.get("/v2/acme/exists/manifests/1", bearer(token)).status()).isEqualTo(200);
+        return token;
+    }
+
     @Test
     void aTokenDiesWithItsAccountAndIsNotInheritedByANewAccountOfTheSameName() {
         Accounts a = f.auth.accounts();
-        a.createUser("xavier", PW.toCharArray(), false);
-        f.auth.permissions().grant(new Grant(Grant.TargetKind.ORG, "acme", Grant.GranteeKind.PRINCIPAL, "xavier", Role.READ));
-        String old = http.tokenFor("xavier", PW, "repository:acme/exists:pull");
-        assertThat(http.get("/v2/acme/exists/manifests/1", bearer(old)).status()).isEqualTo(200);
+        String old = readerWithToken("xavier");
         assertThat(http.get("/v2/acme/exists/manifests/1", basic("xavier", PW)).status()).isEqualTo(200);
         a.deleteUser("xavier");
         a.createUser("xavier", PW.toCharArray(), false);
@@ -114,11 +120,7 @@ class TokenHardeningTest {
 
     @Test
     void aPasswordChangeEndsTheTokensOfTheAccount() {
-        Accounts a = f.auth.accounts();
-        a.createUser("yvonne", PW.toCharArray(), false);
-        f.auth.permissions().grant(new Grant(Grant.TargetKind.ORG, "acme", Grant.GranteeKind.PRINCIPAL, "yvonne", Role.READ));
-        String old = http.tokenFor("yvonne", PW, "repository:acme/exists:pull");
-        assertThat(http.get("/v2/acme/exists/manifests/1", bearer(old)).status()).isEqualTo(200);
+        String old = readerWithToken("yvonne");
         Http.Reply changed = http.json("PUT", "/api/v1/me/password", basic("yvonne", PW), "{\"password\":\"new-password-456\"}");
         assertThat(changed.status()).isBetween(200, 204);
         assertThat(http.get("/v2/acme/exists/manifests/1", bearer(old)).status()).isEqualTo(401);
