@@ -89,7 +89,7 @@ public final class Authenticator {
         if (authorization.length() > MAX_HEADER) return new Rejected(challenges.invalidCredentials(scope));
         String h = authorization.strip();
         int sp = h.indexOf(' ');
-        String schemeName = sp < 0 ? h : h.substring(0, sp);
+        String schemeName = scheme(h);
         String value = sp < 0 ? "" : h.substring(sp + 1).strip();
         if (schemeName.equalsIgnoreCase("Bearer")) {
             Optional<VerifiedToken> t = tokens.verify(value);
@@ -139,14 +139,16 @@ public final class Authenticator {
      * never be a credential for minting tokens, or a narrow or stolen token would buy wider ones, forever.
      */
     public Result authenticateForToken(String authorization, String remoteAddress) {
-        if (authorization != null && !authorization.isBlank()) {
-            String h = authorization.strip();
-            int sp = h.indexOf(' ');
-            if (!(sp < 0 ? h : h.substring(0, sp)).equalsIgnoreCase("Basic")) {
-                return new Rejected(challenges.invalidCredentials(null));
-            }
+        if (authorization != null && !authorization.isBlank() && !scheme(authorization.strip()).equalsIgnoreCase("Basic")) {
+            return new Rejected(challenges.invalidCredentials(null));
         }
         return authenticate(authorization, remoteAddress, null);
+    }
+
+    /** The scheme of a stripped Authorization header: what comes before the first space. */
+    private static String scheme(String header) {
+        int sp = header.indexOf(' ');
+        return sp < 0 ? header : header.substring(0, sp);
     }
 
     /**
