@@ -192,6 +192,9 @@ public final class RegistryServer implements AutoCloseable {
         // Let odd paths ("a//b", "%2F" inside a name) reach the /v2 router, which answers NAME_INVALID as JSON
         // instead of Jetty's HTML 400. Dot segments are still resolved by Jetty before routing.
         http.setUriCompliance(org.eclipse.jetty.http.UriCompliance.LEGACY);
+        // The client address of every request (throttling, audit) is decided here, once: the peer, or behind a
+        // trusted reverse proxy the address it reports.
+        http.addCustomizer(new io.gatehouse.registry.auth.ClientAddresses(config.trustedProxies()));
         HttpConnectionFactory h1 = new HttpConnectionFactory(http);
         // Layer pushes arrive as long request bodies: Jetty's default 8 KiB input buffer turned a 1 GiB push into
         // ~130,000 socket reads and made the kernel, not hashing, the bottleneck (bench/registry.sh). Buffers are

@@ -27,6 +27,7 @@ public final class Accounts {
     /** Service-account tokens start with this, so a leaked one is recognisable by secret scanners. */
     public static final String TOKEN_PREFIX = "ghsa_";
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String USER_COLUMNS = "name, system_admin, disabled, created_at, generation";
 
     private final Jdbi jdbi;
     private final PasswordHasher hasher;
@@ -47,21 +48,22 @@ public final class Accounts {
         requirePassword(password);
         String hash = hasher.hash(password);
         Instant now = clock.instant();
+        String generation = newGeneration();
         write(h -> {
             requireFreePrincipalName(h, name);
-            h.createUpdate("INSERT INTO auth_users(name, password_hash, system_admin, disabled, created_at) VALUES (?,?,?,0,?)")
-                    .bind(0, name).bind(1, hash).bind(2, systemAdmin ? 1 : 0).bind(3, now.toEpochMilli()).execute();
+            h.createUpdate("INSERT INTO auth_users(name, password_hash, system_admin, disabled, created_at, generation) VALUES (?,?,?,0,?,?)")
+                    .bind(0, name).bind(1, hash).bind(2, systemAdmin ? 1 : 0).bind(3, now.toEpochMilli()).bind(4, generation).execute();
         });
-        return new User(name, systemAdmin, false, Instant.ofEpochMilli(now.toEpochMilli()));
+        return new User(name, systemAdmin, false, Instant.ofEpochMilli(now.toEpochMilli()), generation);
     }
 
     public Optional<User> user(String name) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT name, system_admin, disabled, created_at FROM auth_users WHERE name = ?")
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + USER_COLUMNS + " FROM auth_users WHERE name = ?")
                 .bind(0, name).map((rs, ctx) -> userOf(rs)).findOne());
     }
 
     public List<User> users() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT name, system_admin, disabled, created_at FROM auth_users ORDER BY name")
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + USER_COLUMNS + " FROM auth_users ORDER BY name")
                 .map((rs, ctx) -> userOf(rs)).list());
     }
 
@@ -71,34 +73,40 @@ public final class Accounts {
 
     /**
      * Checks a password. Unknown users and disabled users cost the same hashing time as a wrong password, so the
-     * answer's timing does not tell whether a name exists.
+     * answer's timing does not tell whether a name exists. The user comes from the row whose hash was checked, so
+     * its generation is that of the password that matched (not of a password set a moment later).
      */
     public Optional<User> verifyPassword(String name, char[] password) {
         if (!Names.isValidPrincipal(name)) {
             hasher.verifyDummy(password);
             return Optional.empty();
         }
-        Optional<String> hash = jdbi.withHandle(h -> h.createQuery("SELECT password_hash FROM auth_users WHERE name = ? AND disabled = 0")
-                .bind(0, name).mapTo(String.class).findOne());
-        if (hash.isEmpty()) {
+        record Row(User user, String hash) {
+        }
+        Optional<Row> row = jdbi.withHandle(h -> h.createQuery("SELECT " + USER_COLUMNS + ", password_hash FROM auth_users WHERE name = ? AND disabled = 0")
+                .bind(0, name).map((rs, ctx) -> new Row(userOf(rs), rs.getString("password_hash"))).findOne());
+        if (row.isEmpty()) {
             hasher.verifyDummy(password);
             return Optional.empty();
         }
-        return hasher.verify(password, hash.get()) ? user(name) : Optional.empty();
+        return hasher.verify(password, row.get().hash()) ? Optional.of(row.get().user()) : Optional.empty();
     }
 
     public void setPassword(String name, char[] password) {
         requirePassword(password);
         String hash = hasher.hash(password);
-        update("UPDATE auth_users SET password_hash = ? WHERE name = ?", hash, name);
+        update("UPDATE auth_users SET password_hash = ?, generation = ? WHERE name = ?", hash, newGeneration(), name);
     }
 
+    /** Taking the flag away also ends the user's tokens (they may carry system-admin access). */
     public void setSystemAdmin(String name, boolean admin) {
-        update("UPDATE auth_users SET system_admin = ? WHERE name = ?", admin ? 1 : 0, name);
+        update("UPDATE auth_users SET system_admin = ?, generation = CASE WHEN ? THEN generation ELSE ? END WHERE name = ?",
+                admin ? 1 : 0, admin ? 1 : 0, newGeneration(), name);
     }
 
+    /** Disabling ends the user's tokens; enabling again does not bring them back. */
     public void setDisabled(String name, boolean disabled) {
-        update("UPDATE auth_users SET disabled = ? WHERE name = ?", disabled ? 1 : 0, name);
+        update("UPDATE auth_users SET disabled = ?, generation = ? WHERE name = ?", disabled ? 1 : 0, newGeneration(), name);
     }
 
     public void deleteUser(String name) {
@@ -121,14 +129,16 @@ public final class Accounts {
         Instant now = Instant.ofEpochMilli(clock.millis());
         String desc = description == null ? "" : description;
         if (desc.length() > 1000) throw new AccountException(INVALID, "description longer than 1000 characters");
+        String generation = newGeneration();
         write(h -> {
             requireFreePrincipalName(h, name);
-            h.createUpdate("INSERT INTO auth_service_accounts(name, description, token_hash, system_admin, expires_at, revoked_at, created_by, created_at) VALUES (?,?,?,?,?,NULL,?,?)")
+            h.createUpdate("INSERT INTO auth_service_accounts(name, description, token_hash, system_admin, expires_at, revoked_at, created_by, created_at, generation) VALUES (?,?,?,?,?,NULL,?,?,?)")
                     .bind(0, name).bind(1, desc).bind(2, tokenHash(token)).bind(3, systemAdmin ? 1 : 0)
-                    .bind(4, expiresAt == null ? null : expiresAt.toEpochMilli()).bind(5, createdBy).bind(6, now.toEpochMilli()).execute();
+                    .bind(4, expiresAt == null ? null : expiresAt.toEpochMilli()).bind(5, createdBy).bind(6, now.toEpochMilli())
+                    .bind(7, generation).execute();
         });
         return new ServiceAccount.Created(new ServiceAccount(name, desc, systemAdmin,
-                expiresAt == null ? null : Instant.ofEpochMilli(expiresAt.toEpochMilli()), null, createdBy, now), token);
+                expiresAt == null ? null : Instant.ofEpochMilli(expiresAt.toEpochMilli()), null, createdBy, now, generation), token);
     }
 
     public Optional<ServiceAccount> serviceAccount(String name) {
@@ -151,7 +161,8 @@ public final class Accounts {
     }
 
     public void revokeServiceAccount(String name) {
-        update("UPDATE auth_service_accounts SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL", clock.millis(), name);
+        update("UPDATE auth_service_accounts SET revoked_at = ?, generation = ? WHERE name = ? AND revoked_at IS NULL",
+                clock.millis(), newGeneration(), name);
     }
 
     // ---------------------------------------------------------------- organizations
@@ -285,6 +296,13 @@ public final class Accounts {
         }
     }
 
+    /** 128 random bits, hex: a new account generation (see {@link User#generation()}). */
+    private static String newGeneration() {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
     private static void requirePassword(char[] password) {
         if (password == null || password.length < 8) throw new AccountException(INVALID, "password must have at least 8 characters");
         if (password.length > 1024) throw new AccountException(INVALID, "password longer than 1024 characters");
@@ -340,7 +358,8 @@ public final class Accounts {
     }
 
     private static User userOf(ResultSet rs) throws SQLException {
-        return new User(rs.getString("name"), rs.getInt("system_admin") != 0, rs.getInt("disabled") != 0, Instant.ofEpochMilli(rs.getLong("created_at")));
+        return new User(rs.getString("name"), rs.getInt("system_admin") != 0, rs.getInt("disabled") != 0,
+                Instant.ofEpochMilli(rs.getLong("created_at")), rs.getString("generation"));
     }
 
     private static ServiceAccount serviceAccountOf(ResultSet rs) throws SQLException {
@@ -349,6 +368,6 @@ public final class Accounts {
         long rev = rs.getLong("revoked_at");
         Instant revoked = rs.wasNull() ? null : Instant.ofEpochMilli(rev);
         return new ServiceAccount(rs.getString("name"), rs.getString("description"), rs.getInt("system_admin") != 0,
-                expires, revoked, rs.getString("created_by"), Instant.ofEpochMilli(rs.getLong("created_at")));
+                expires, revoked, rs.getString("created_by"), Instant.ofEpochMilli(rs.getLong("created_at")), rs.getString("generation"));
     }
 }

@@ -1,6 +1,7 @@
 package io.gatehouse.registry.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.core.reference.RepositoryName;
 import io.gatehouse.registry.accounts.AccountException;
 import io.gatehouse.registry.auth.AccessController;
 import io.gatehouse.registry.auth.Decision;
@@ -113,6 +114,12 @@ public final class ApiRouter extends Handler.Abstract {
         String addr = Request.getRemoteAddr(request);
         try {
             Scope scope = found.route().scope().apply(params);
+            if (Scope.REPOSITORY.equals(scope.type()) && !RepositoryName.isValid(scope.name())) {
+                // Before the permission check, for every caller: no repository can have an invalid name, so this
+                // tells nothing about which valid ones exist (those still answer as the access rules say).
+                HttpReplies.error(response, callback, 400, "NAME_INVALID", "invalid repository name", Map.of());
+                return true;
+            }
             Decision d = access.authorize(request.getHeaders().get(HttpHeader.AUTHORIZATION), addr, scope);
             if (d instanceof Decision.Denied denied) {
                 HttpReplies.denied(response, callback, denied);

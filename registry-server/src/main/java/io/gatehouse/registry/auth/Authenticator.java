@@ -20,8 +20,13 @@ import java.util.Optional;
 /**
  * Finds out who is calling from an {@code Authorization} header: nobody (anonymous), Basic credentials (a user's
  * password or a service account's token), or a bearer token from our token endpoint. Password checks are
- * throttled and audited; a successful Basic check is remembered for a minute (by a hash of the header) so that
+ * throttled and audited; a successful Basic check is remembered for a while (by a hash of the header) so that
  * clients sending Basic on every request do not pay Argon2 each time.
+ *
+ * <p>Bearer tokens and remembered Basic checks are bound to the account <em>state</em> they were made for (its
+ * {@linkplain Principal#generation() generation}), not just its name: a deleted and re-created account, a changed
+ * password or a disabled account ends them at once. The token endpoint takes passwords only
+ * ({@link #authenticateForToken}): a bearer token never buys another token.
  */
 public final class Authenticator {
 
@@ -47,7 +52,11 @@ public final class Authenticator {
     private final LoginThrottle throttle;
     private final AuditLog audit;
     private final Challenges challenges;
-    private final Cache<String, String> basicCache;
+    /** A Basic header that was checked: whose, and in which account state. */
+    private record Known(String name, String generation) {
+    }
+
+    private final Cache<String, Known> basicCache;
     private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.CompletableFuture<Result>> inFlight =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final java.time.Clock clock;
@@ -80,13 +89,14 @@ public final class Authenticator {
         if (authorization.length() > MAX_HEADER) return new Rejected(challenges.invalidCredentials(scope));
         String h = authorization.strip();
         int sp = h.indexOf(' ');
-        String schemeName = sp < 0 ? h : h.substring(0, sp);
+        String schemeName = scheme(h);
         String value = sp < 0 ? "" : h.substring(sp + 1).strip();
         if (schemeName.equalsIgnoreCase("Bearer")) {
             Optional<VerifiedToken> t = tokens.verify(value);
             if (t.isEmpty()) return new Rejected(challenges.invalidToken(scope));
-            Optional<Principal> p = rules.activePrincipal(t.get().subject());
-            // A token outlives nothing: its subject must still exist and be active (revocation, disabling).
+            // A token outlives nothing: its subject must still be the same account (generation), existing and active
+            // (deletion, re-creation under the name, password change, disabling, revocation).
+            Optional<Principal> p = rules.activePrincipal(t.get().subject(), t.get().generation());
             if (p.isEmpty()) return new Rejected(challenges.invalidToken(scope));
             return new Authenticated(p.get(), Via.BEARER, t.get());
         }
@@ -94,9 +104,9 @@ public final class Authenticator {
             Optional<String[]> creds = decodeBasic(value);
             if (creds.isEmpty()) return new Rejected(challenges.invalidCredentials(scope));
             String cacheKey = Accounts.tokenHash(h);
-            String known = basicCache.getIfPresent(cacheKey);
+            Known known = basicCache.getIfPresent(cacheKey);
             if (known != null) {
-                Optional<Principal> p = rules.activePrincipal(known);
+                Optional<Principal> p = rules.activePrincipal(known.name(), known.generation());
                 if (p.isPresent()) return new Authenticated(p.get(), Via.BASIC, null);
             }
             // One check per distinct header at a time: concurrent requests with the same credentials wait for it.
@@ -111,7 +121,7 @@ public final class Authenticator {
             Result r = null;
             try {
                 r = checkPassword(creds.get()[0], password, remoteAddress, scope);
-                if (r instanceof Authenticated a) basicCache.put(cacheKey, a.principal().name());
+                if (r instanceof Authenticated a) basicCache.put(cacheKey, new Known(a.principal().name(), a.principal().generation()));
                 return r;
             } finally {
                 Arrays.fill(password, '\0');
@@ -125,33 +135,50 @@ public final class Authenticator {
     }
 
     /**
+     * For the token endpoint: no credentials (anonymous) or Basic only. A bearer token is refused (401): it must
+     * never be a credential for minting tokens, or a narrow or stolen token would buy wider ones, forever.
+     */
+    public Result authenticateForToken(String authorization, String remoteAddress) {
+        if (authorization != null && !authorization.isBlank() && !scheme(authorization.strip()).equalsIgnoreCase("Basic")) {
+            return new Rejected(challenges.invalidCredentials(null));
+        }
+        return authenticate(authorization, remoteAddress, null);
+    }
+
+    /** The scheme of a stripped Authorization header: what comes before the first space. */
+    private static String scheme(String header) {
+        int sp = header.indexOf(' ');
+        return sp < 0 ? header : header.substring(0, sp);
+    }
+
+    /**
      * Checks a user name and a password or service-account token: throttled, audited. Used for Basic headers and
      * by the token endpoint.
      */
     public Result checkPassword(String username, char[] password, String remoteAddress, Scope scope) {
         String shownName = printable(username);
-        Optional<Duration> wait = throttle.blocked(username, remoteAddress);
-        if (wait.isPresent()) {
+        // Counted before the slow check, so parallel guesses cannot all pass the limit (see LoginThrottle).
+        LoginThrottle.Attempt attempt = throttle.attempt(username, remoteAddress);
+        if (attempt.refused().isPresent()) {
             audit.record(new AuditEvent(0, clock.instant(), shownName, "unknown", AuditEvent.LOGIN_THROTTLED, "",
                     remoteAddress, AuditEvent.Outcome.DENIED, "too many failed logins"));
-            return new Rejected(Challenges.tooManyRequests(wait.get()));
+            return new Rejected(Challenges.tooManyRequests(attempt.refused().get()));
         }
         Optional<Principal> who = Optional.empty();
         if (password.length > 0 && new String(password, 0, Math.min(password.length, Accounts.TOKEN_PREFIX.length())).equals(Accounts.TOKEN_PREFIX)) {
             Optional<ServiceAccount> sa = accounts.verifyToken(username, new String(password));
-            who = sa.map(a -> Principal.serviceAccount(a.name(), a.systemAdmin()));
+            who = sa.map(a -> Principal.serviceAccount(a.name(), a.systemAdmin(), a.generation()));
         }
         if (who.isEmpty()) {
             Optional<User> u = accounts.verifyPassword(username, password);
-            who = u.map(x -> Principal.user(x.name(), x.systemAdmin()));
+            who = u.map(x -> Principal.user(x.name(), x.systemAdmin(), x.generation()));
         }
         if (who.isEmpty()) {
-            throttle.failed(username, remoteAddress);
             audit.record(new AuditEvent(0, clock.instant(), shownName, "unknown", AuditEvent.LOGIN_FAILED, "",
                     remoteAddress, AuditEvent.Outcome.FAILURE, "invalid credentials"));
             return new Rejected(challenges.invalidCredentials(scope));
         }
-        throttle.succeeded(username);
+        attempt.succeeded();
         audit.record(who.get(), AuditEvent.LOGIN, "", remoteAddress, AuditEvent.Outcome.SUCCESS, "");
         return new Authenticated(who.get(), Via.BASIC, null);
     }

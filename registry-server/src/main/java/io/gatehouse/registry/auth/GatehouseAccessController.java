@@ -18,6 +18,9 @@ import java.util.Set;
  * <li>the scope is not held: 401 challenge for anonymous callers, 401 {@code error="insufficient_scope"} for
  *     token holders (the challenge names the scope to ask for), 403 {@code DENIED} for Basic callers.</li>
  * </ul>
+ * A token holder holds only what the token carries, never everything its subject could get: on the management API
+ * it acts as a system admin only when the token carries {@code api:system:admin} (handlers that widen their answer
+ * for system admins, such as the list of organizations, see the principal without the flag otherwise).
  */
 public final class GatehouseAccessController implements AccessController {
 
@@ -50,6 +53,11 @@ public final class GatehouseAccessController implements AccessController {
         boolean repository = Scope.REPOSITORY.equals(required.type());
         if (required.satisfiedBy(held)) {
             if (repository && rules.hidden(p, required.name())) return Challenges.nameUnknown();
+            boolean managementApi = Scope.API.equals(required.type()) || Scope.ORG.equals(required.type());
+            if (a.via() == Authenticator.Via.BEARER && managementApi && p.systemAdmin()
+                    && !Scope.systemAdmin().satisfiedBy(a.token().actions(Scope.API, "system"))) {
+                return new Decision.Allowed(p.withoutSystemAdmin());
+            }
             return new Decision.Allowed(p);
         }
         return switch (a.via()) {

@@ -24,6 +24,11 @@ import java.util.Set;
  * {@code scope}). It grants, per requested scope, the intersection of the requested actions and those the caller
  * holds: a partial or empty grant is not an error (the registry refuses the request later, as the spec asks).
  * Handles any path ending in {@code /token}, so it works mounted at {@code /auth} or at the root.
+ *
+ * <p>Credentials are a password (or service-account token), as Basic or in the form, or none (anonymous). A bearer
+ * token is refused with 401 and a Basic challenge: a token must never mint another (wider, or longer-lived) one.
+ * There is no refresh flow ({@code grant_type=refresh_token} is unsupported); clients keep their password and ask
+ * again. A {@code service} other than ours is refused with 400: that token would be for another registry.
  */
 public final class TokenEndpoint extends Handler.Abstract {
 
@@ -48,11 +53,19 @@ public final class TokenEndpoint extends Handler.Abstract {
         try {
             if (HttpMethod.GET.is(method)) {
                 Fields q = Request.extractQueryParameters(request);
+                if (!ourService(q)) {
+                    HttpReplies.error(response, callback, 400, "INVALID_REQUEST", wrongService(), Map.of());
+                    return true;
+                }
                 List<String> scopes = new ArrayList<>();
                 for (String v : values(q, "scope")) scopes.addAll(splitScopes(v));
                 answer(request.getHeaders().get(HttpHeader.AUTHORIZATION), null, null, addr, scopes, false, response, callback);
             } else if (HttpMethod.POST.is(method)) {
                 Fields f = FormFields.getFields(request);
+                if (!ourService(f)) {
+                    HttpReplies.json(response, callback, 400, Map.of("error", "invalid_request", "error_description", wrongService()), Map.of());
+                    return true;
+                }
                 String grant = f.getValue("grant_type");
                 List<String> scopes = new ArrayList<>();
                 for (String v : values(f, "scope")) scopes.addAll(splitScopes(v));
@@ -93,7 +106,7 @@ public final class TokenEndpoint extends Handler.Abstract {
                 Arrays.fill(pw, '\0');
             }
         } else {
-            r = authenticator.authenticate(authorization, addr, null);
+            r = authenticator.authenticateForToken(authorization, addr);
         }
         if (r instanceof Authenticator.Rejected rej) {
             Decision.Denied d = rej.denied();
@@ -104,7 +117,7 @@ public final class TokenEndpoint extends Handler.Abstract {
         }
         Principal p = ((Authenticator.Authenticated) r).principal();
         List<Scope> granted = grant(p, requested);
-        TokenService.Issued t = tokens.issue(p.isAnonymous() ? "" : p.name(), granted);
+        TokenService.Issued t = tokens.issue(p, granted);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("token", t.token());
         body.put("access_token", t.token());
@@ -134,6 +147,16 @@ public final class TokenEndpoint extends Handler.Abstract {
             if (!give.isEmpty()) out.add(new Scope(s.type(), s.name(), give));
         }
         return out;
+    }
+
+    /** No {@code service} (lenient: some clients leave it out) or only ours. */
+    private boolean ourService(Fields fields) {
+        for (String s : values(fields, "service")) if (!s.equals(tokens.service())) return false;
+        return true;
+    }
+
+    private String wrongService() {
+        return "this token service issues tokens for service '" + tokens.service() + "' only";
     }
 
     private static List<String> values(Fields fields, String name) {

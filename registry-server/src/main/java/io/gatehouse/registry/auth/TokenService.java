@@ -30,7 +30,8 @@ import java.util.Set;
 /**
  * Issues and verifies the registry's bearer tokens: ES256-signed JWTs with the claims of distribution's
  * {@code jwt.md} ({@code iss}, {@code sub}, {@code aud}, {@code exp}, {@code nbf}, {@code iat}, {@code jti},
- * {@code access}).
+ * {@code access}), plus {@code gen}: the subject account's generation when the token was issued, so that the token
+ * ends with that account state (deleted, re-created under the same name, password changed, disabled).
  *
  * <p>Verification is on every request of a token-authenticated client, so a verified token is cached by its exact
  * string until it expires: the second and later requests cost one hash lookup instead of an ECDSA verification.
@@ -90,8 +91,15 @@ public final class TokenService {
         return issuer;
     }
 
-    /** Signs a token for {@code subject} ("" for anonymous) carrying exactly the {@code granted} access entries. */
-    public Issued issue(String subject, List<Scope> granted) {
+    /** The claim holding the subject account's generation ({@link Principal#generation()}). */
+    static final String GENERATION_CLAIM = "gen";
+
+    /** Signs a token for {@code who} (anonymous: subject "") carrying exactly the {@code granted} access entries. */
+    public Issued issue(Principal who, List<Scope> granted) {
+        return who.isAnonymous() ? issue("", "", granted) : issue(who.name(), who.generation(), granted);
+    }
+
+    private Issued issue(String subject, String generation, List<Scope> granted) {
         Instant now = Instant.ofEpochSecond(clock.instant().getEpochSecond());
         Instant exp = now.plus(ttl);
         List<Map<String, Object>> access = new ArrayList<>();
@@ -109,6 +117,7 @@ public final class TokenService {
                 .expirationTime(Date.from(exp)).notBeforeTime(Date.from(now)).issueTime(Date.from(now))
                 .jwtID(Base64.getUrlEncoder().withoutPadding().encodeToString(jti))
                 .claim("access", access)
+                .claim(GENERATION_CLAIM, generation)
                 .build();
         JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT).keyID(keys.keyId()).build();
         SignedJWT jwt = new SignedJWT(header, claims);
@@ -165,7 +174,9 @@ public final class TokenService {
                 }
             }
             String sub = c.getSubject() == null ? "" : c.getSubject();
-            return Optional.of(VerifiedToken.of(sub, access, exp.toInstant()));
+            // A token without the claim (issued before generations existed) matches no account: its holder logs in again.
+            String generation = c.getClaim(GENERATION_CLAIM) instanceof String g ? g : null;
+            return Optional.of(VerifiedToken.of(sub, generation, access, exp.toInstant()));
         } catch (ParseException | JOSEException | RuntimeException e) {
             return Optional.empty();
         }

@@ -5,8 +5,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** A bearer token whose signature, issuer, audience and times were checked: its subject and its access entries. */
-public record VerifiedToken(String subject, Map<String, Set<String>> access, Instant expiresAt) {
+/**
+ * A bearer token whose signature, issuer, audience and times were checked: its subject, the subject account's
+ * generation when it was issued (null when the token has none), and its access entries.
+ */
+public record VerifiedToken(String subject, String generation, Map<String, Set<String>> access, Instant expiresAt) {
 
     public VerifiedToken {
         access = Map.copyOf(access);
@@ -21,7 +24,7 @@ public record VerifiedToken(String subject, Map<String, Set<String>> access, Ins
         return type + ":" + name;
     }
 
-    public static VerifiedToken of(String subject, List<Scope> granted, Instant expiresAt) {
+    public static VerifiedToken of(String subject, String generation, List<Scope> granted, Instant expiresAt) {
         Map<String, Set<String>> m = new java.util.HashMap<>();
         for (Scope s : granted) {
             m.merge(key(s.type(), s.name()), s.actions(), (a, b) -> {
@@ -30,6 +33,6 @@ public record VerifiedToken(String subject, Map<String, Set<String>> access, Ins
                 return Set.copyOf(u);
             });
         }
-        return new VerifiedToken(subject, m, expiresAt);
+        return new VerifiedToken(subject, generation, m, expiresAt);
     }
 }

@@ -40,6 +40,7 @@ public record RegistryConfig(
         Duration gcGracePeriod,
         boolean gcDeleteUntagged,
         Duration shutdownTimeout,
+        List<String> trustedProxies,
         Map<String, String> values,
         Map<String, String> environment) {
 
@@ -54,6 +55,8 @@ public record RegistryConfig(
             new Setting("server.tls.certificate", "GATEHOUSE_TLS_CERT", "", "PEM certificate chain; with server.tls.key turns on HTTPS"),
             new Setting("server.tls.key", "GATEHOUSE_TLS_KEY", "", "PEM private key (PKCS#8, PKCS#1 or SEC1)"),
             new Setting("server.shutdown_timeout", "GATEHOUSE_SHUTDOWN_TIMEOUT", "30s", "how long in-flight requests may finish on shutdown"),
+            new Setting("server.trusted_proxies", "GATEHOUSE_TRUSTED_PROXIES", "",
+                    "IP addresses or CIDR ranges of reverse proxies whose X-Forwarded-For/Forwarded is believed (comma-separated or a YAML list; default none)"),
             new Setting("storage.data_dir", "GATEHOUSE_DATA_DIR", "./data", "blobs, uploads and (by default) the database live here"),
             new Setting("storage.database", "GATEHOUSE_DATABASE", "", "SQLite metadata file (default: <data_dir>/gatehouse.db)"),
             new Setting("storage.database_pool_size", "GATEHOUSE_DATABASE_POOL_SIZE", "4", "database connections"),
@@ -68,6 +71,7 @@ public record RegistryConfig(
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     public RegistryConfig {
+        trustedProxies = List.copyOf(trustedProxies);
         values = Map.copyOf(values);
         environment = Map.copyOf(environment);
     }
@@ -168,6 +172,7 @@ public record RegistryConfig(
                 duration(v, "gc.grace_period"),
                 bool(v, "gc.delete_untagged"),
                 duration(v, "server.shutdown_timeout"),
+                list(v.get("server.trusted_proxies")),
                 values, env);
     }
 
@@ -184,6 +189,22 @@ public record RegistryConfig(
         } else {
             out.put(prefix, node.toString()); // lists stay JSON for the capability that owns them
         }
+    }
+
+    /** A YAML list (kept as JSON by {@link #flatten}) or a comma- or space-separated string. */
+    private static List<String> list(String s) {
+        if (blank(s)) return List.of();
+        String t = s.strip();
+        if (t.startsWith("[")) {
+            try {
+                List<String> out = new java.util.ArrayList<>();
+                for (JsonNode n : YAML.readTree(t)) out.add(n.asText().strip());
+                return out;
+            } catch (IOException e) {
+                throw new IllegalArgumentException("not a list: " + t, e);
+            }
+        }
+        return java.util.Arrays.stream(t.split("[,\\s]+")).filter(x -> !x.isEmpty()).toList();
     }
 
     private static boolean blank(String s) {

@@ -71,7 +71,7 @@ public final class Mirrors {
                     String key = repo == null ? "" : repo;
                     TokenService.Issued t = issued.compute(key, (k, old) -> old != null
                             && java.time.Instant.now().isBefore(old.issuedAt().plusSeconds(old.expiresInSeconds() / 2)) ? old
-                            : tokens.issue(who.name(), repo == null ? List.of() : List.of(Scope.repository(repo, Scope.PULL, Scope.PUSH))));
+                            : tokens.issue(who, repo == null ? List.of() : List.of(Scope.repository(repo, Scope.PULL, Scope.PUSH))));
                     r = r.newBuilder().header("Authorization", "Bearer " + t.token()).build();
                 }
                 return chain.proceed(r);

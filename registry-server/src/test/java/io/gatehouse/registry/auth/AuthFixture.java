@@ -44,10 +44,15 @@ public final class AuthFixture implements AutoCloseable {
     }
 
     public AuthFixture(Path dir, boolean anonymousPull, TokenKeys keys) {
+        this(dir, anonymousPull, keys, FAST_HASHER);
+    }
+
+    /** With {@code hasher}: a slower one makes concurrent password checks overlap, as in production. */
+    public AuthFixture(Path dir, boolean anonymousPull, TokenKeys keys, PasswordHasher hasher) {
         this.jdbi = migratedDatabase(dir.resolve("registry.db"));
         AuthConfig config = AuthConfig.defaults(realm::get).withAnonymousPull(anonymousPull)
                 .withEnv(Map.of(AuthConfig.ADMIN_PASSWORD_ENV, ADMIN_PASSWORD)::get);
-        this.auth = AuthModule.create(jdbi, keys, config, clock, FAST_HASHER,
+        this.auth = AuthModule.create(jdbi, keys, config, clock, hasher,
                 new LoginThrottle(clock, 5, 20, Duration.ofMinutes(5)), repo -> repo.endsWith("/exists"));
     }
 

@@ -44,10 +44,12 @@ public final class Http {
         return "Bearer " + token;
     }
 
-    public Reply send(String method, String path, String authorization, String contentType, String body) {
+    /** @param headers further request headers, name then value */
+    public Reply send(String method, String path, String authorization, String contentType, String body, String... headers) {
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
             if (authorization != null) b.header("Authorization", authorization);
+            for (int i = 0; i + 1 < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
             if (contentType != null) b.header("Content-Type", contentType);
             b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
             HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());

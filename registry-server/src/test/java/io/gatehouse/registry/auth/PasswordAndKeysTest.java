@@ -43,7 +43,7 @@ class PasswordAndKeysTest {
         assertThat(again.keyId()).isEqualTo(first.keyId()).matches("([A-Z2-7]{4}:){11}[A-Z2-7]{4}");
         // A token from before a restart still verifies after it.
         AuthFixture.MutableClock clock = new AuthFixture.MutableClock(java.time.Instant.now());
-        String token = new TokenService(first, "i", "s", Duration.ofMinutes(5), clock).issue("alice", List.of(Scope.repository("a/b", "pull"))).token();
+        String token = new TokenService(first, "i", "s", Duration.ofMinutes(5), clock).issue(Principal.user("alice", false), List.of(Scope.repository("a/b", "pull"))).token();
         assertThat(new TokenService(again, "i", "s", Duration.ofMinutes(5), clock).verify(token)).hasValueSatisfying(v -> {
             assertThat(v.subject()).isEqualTo("alice");
             assertThat(v.actions("repository", "a/b")).containsExactly("pull");
@@ -53,7 +53,7 @@ class PasswordAndKeysTest {
         assertThat(new TokenService(again, "i", "other", Duration.ofMinutes(5), clock).verify(token)).isEmpty();
         assertThat(new TokenService(again, "other", "s", Duration.ofMinutes(5), clock).verify(token)).isEmpty();
         // Lifetimes under the spec's 60 s minimum are raised to it.
-        assertThat(new TokenService(first, "i", "s", Duration.ofSeconds(5), clock).issue("", List.of()).expiresInSeconds()).isEqualTo(60);
+        assertThat(new TokenService(first, "i", "s", Duration.ofSeconds(5), clock).issue(Principal.ANONYMOUS, List.of()).expiresInSeconds()).isEqualTo(60);
     }
 
     @Test

@@ -29,9 +29,18 @@ public final class SecuredRegistry implements AutoCloseable {
     public final java.util.concurrent.atomic.AtomicReference<io.gatehouse.registry.scan.service.ScanService> scans;
 
     public SecuredRegistry(Path dir, boolean anonymousPull) {
-        RegistryConfig config = RegistryConfig.forTesting(dir);
+        this(dir, anonymousPull, UnaryOperator.identity(), 1000);
+    }
+
+    /**
+     * @param settings        changes to the registry's test configuration
+     * @param maxFailsPerAddress the login throttle's limit per client address (5 per account, as always)
+     */
+    public SecuredRegistry(Path dir, boolean anonymousPull, UnaryOperator<RegistryConfig> settings, int maxFailsPerAddress) {
+        RegistryConfig config = settings.apply(RegistryConfig.forTesting(dir));
         RegistryServer.Builder b = RegistryServer.builder(config);
-        this.wiring = installAuth(b, config, clock, c -> c.withAnonymousPull(anonymousPull));
+        this.wiring = installAuth(b, config, clock, c -> c.withAnonymousPull(anonymousPull),
+                new LoginThrottle(clock, 5, maxFailsPerAddress, Duration.ofMinutes(5)));
         // Trust (keys, policies, promotion, gates) registers its routes on the same router, as Main wires it.
         io.gatehouse.registry.trust.Trust.install(b, s -> wiring.module().api(), s -> wiring.module().auditLog());
         // Scanning (scan on push, scan routes) as Main wires it.
@@ -49,9 +58,14 @@ public final class SecuredRegistry implements AutoCloseable {
      * @param settings adjusts the auth settings read from {@code config} (identity to keep them)
      */
     public static AuthWiring installAuth(RegistryServer.Builder b, RegistryConfig config, Clock clock, UnaryOperator<AuthConfig> settings) {
+        return installAuth(b, config, clock, settings, new LoginThrottle(clock, 5, 1000, Duration.ofMinutes(5)));
+    }
+
+    private static AuthWiring installAuth(RegistryServer.Builder b, RegistryConfig config, Clock clock, UnaryOperator<AuthConfig> settings,
+                                          LoginThrottle throttle) {
         return AuthWiring.install(b, s -> AuthModule.create(s.jdbi(), TokenKeys.loadOrCreate(s.dataDir()),
                 settings.apply(AuthWiring.authConfig(config, s)).withEnv(Map.of(AuthConfig.ADMIN_PASSWORD_ENV, AuthFixture.ADMIN_PASSWORD)::get),
-                clock, AuthFixture.FAST_HASHER, new LoginThrottle(clock, 5, 1000, Duration.ofMinutes(5)),
+                clock, AuthFixture.FAST_HASHER, throttle,
                 name -> s.content().repositoryExists(name)));
     }
 

@@ -260,7 +260,7 @@ class TokenAuthHttpTest {
         assertInvalid(none + "." + parts[1] + "." + parts[2], "GET");
 
         // Signed by another key that claims our key id.
-        String kid = f.auth.tokens().issue("x", List.of()).token();
+        String kid = f.auth.tokens().issue(Principal.user("x", false), List.of()).token();
         String ourKid = HttpReplies.JSON.readTree(Base64.getUrlDecoder().decode(kid.split("\\.")[0])).get("kid").asText();
         ECKey other = new ECKeyGenerator(Curve.P_256).keyID(ourKid).generate();
         JWTClaimsSet claims = JWTClaimsSet.parse(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
@@ -270,11 +270,11 @@ class TokenAuthHttpTest {
 
         // A whole other token service (another registry's key and key id).
         TokenService elsewhere = new TokenService(TokenKeys.ephemeral(), "gatehouse-auth", "gatehouse", Duration.ofMinutes(5), f.clock);
-        assertInvalid(elsewhere.issue("alice", List.of(Scope.repository("acme/exists", "pull"))).token(), "GET");
+        assertInvalid(elsewhere.issue(Principal.user("alice", false), List.of(Scope.repository("acme/exists", "pull"))).token(), "GET");
 
         // HS256 with our public key as the HMAC secret (the classic algorithm confusion).
         SignedJWT hs = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(ourKid).build(), claims);
-        hs.sign(new MACSigner(f.auth.tokens().issue("x", List.of()).token().repeat(2).getBytes(StandardCharsets.UTF_8)));
+        hs.sign(new MACSigner(f.auth.tokens().issue(Principal.user("x", false), List.of()).token().repeat(2).getBytes(StandardCharsets.UTF_8)));
         assertInvalid(hs.serialize(), "GET");
 
         // Right key, wrong audience or issuer.
