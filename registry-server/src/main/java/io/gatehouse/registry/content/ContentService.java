@@ -67,6 +67,10 @@ public final class ContentService {
         this.maxManifestBytes = maxManifestBytes;
         this.grace = gcGrace;
         this.uploads = new Uploads(meta, store, locks, clock, uploadExpiry);
+        // Both caches are read through (Cache.get with a loader, atomic per key) and only ever INVALIDATED by
+        // writers, after their transaction committed. A writer's invalidate waits for a load of the same key that is
+        // in flight (Caffeine computes under the key's lock), so a load that read the database before the commit
+        // cannot put its stale answer back after the invalidate: the cache holds nothing or what the database holds.
         this.manifestCache = Caffeine.newBuilder().maximumWeight(64L << 20)
                 .weigher((String k, StoredManifest m) -> m.bytes().length + 256).build();
         this.tagCache = Caffeine.newBuilder().maximumSize(100_000).build();
@@ -118,12 +122,8 @@ public final class ContentService {
             Digest d = parseDigest(reference);
             return getManifest(repository, d).map(StoredManifest::digest);
         }
-        String key = repository + ":" + reference;
-        String cached = tagCache.getIfPresent(key);
-        if (cached != null) return Optional.of(Digest.parse(cached));
-        Optional<String> d = meta.resolveTag(repository, reference);
-        d.ifPresent(v -> tagCache.put(key, v));
-        return d.map(Digest::parse);
+        String cached = tagCache.get(repository + ":" + reference, k -> meta.resolveTag(repository, reference).orElse(null));
+        return Optional.ofNullable(cached).map(Digest::parse);
     }
 
     /** A manifest by tag or digest. */
@@ -137,13 +137,9 @@ public final class ContentService {
     }
 
     public Optional<StoredManifest> getManifest(String repository, Digest digest) {
-        String key = repository + "@" + digest;
-        StoredManifest m = manifestCache.getIfPresent(key);
-        if (m != null) return Optional.of(m);
-        Optional<StoredManifest> loaded = meta.manifest(repository, digest.toString()).map(r -> new StoredManifest(repository, digest,
-                r.mediaType(), r.content(), r.artifactType(), MetadataStore.digest(r.subject())));
-        loaded.ifPresent(v -> manifestCache.put(key, v));
-        return loaded;
+        return Optional.ofNullable(manifestCache.get(repository + "@" + digest, k -> meta.manifest(repository, digest.toString())
+                .map(r -> new StoredManifest(repository, digest, r.mediaType(), r.content(), r.artifactType(), MetadataStore.digest(r.subject())))
+                .orElse(null)));
     }
 
     /** Pushes a manifest, applying the content gate. See {@link #putManifest(String, String, Collection, byte[], String, Principal, boolean)}. */
@@ -189,10 +185,11 @@ public final class ContentService {
         } catch (MetadataStore.MissingReference e) {
             throw OciError.manifestBlobUnknown(e.digest).exception();
         }
+        // Invalidate, never put: the commit order of concurrent pushes decides what a tag holds, not the order
+        // in which their threads get here afterwards.
+        manifestCache.invalidate(repository + "@" + digest);
+        for (String t : tags) tagCache.invalidate(repository + ":" + t);
         Digest subject = MetadataStore.digest(parsed.subject());
-        manifestCache.put(repository + "@" + digest, new StoredManifest(repository, digest, parsed.mediaType(), bytes,
-                parsed.artifactType(), subject));
-        for (String t : tags) tagCache.put(repository + ":" + t, digest.toString());
         List<String> tagList = List.copyOf(tags);
         String firstTag = tagList.isEmpty() ? null : tagList.get(0);
         fire(l -> l.manifestPushed(repository, digest, parsed.mediaType(), firstTag, subject, parsed.artifactType(), principal));
