@@ -39,7 +39,8 @@ public final class AuthWiring {
         b.accessController(s -> w.module(s).accessController());
         b.mount("/auth", s -> w.module(s).tokenEndpoint());
         b.mount("/api/v1", s -> w.module(s).api());
-        b.listener(s -> new AuditEvents(w.module(s).auditLog()));
+        // a journal, not a listener: a push or delete commits together with its audit record or not at all
+        b.journal(s -> new AuditEvents(w.module(s).auditLog()));
         return w;
     }
 
