@@ -1,5 +1,7 @@
 package io.gatehouse.registry.auth;
 
+import io.gatehouse.registry.audit.DenialAudit;
+
 import java.util.Set;
 
 /**
@@ -18,17 +20,21 @@ import java.util.Set;
  * <li>the scope is not held: 401 challenge for anonymous callers, 401 {@code error="insufficient_scope"} for
  *     token holders (the challenge names the scope to ask for), 403 {@code DENIED} for Basic callers.</li>
  * </ul>
+ * Refusals of authenticated callers (the last two cases, and the hidden-repository 404) go to the
+ * {@link DenialAudit}; the anonymous challenge does not (every docker login starts with one).
  */
 public final class GatehouseAccessController implements AccessController {
 
     private final Authenticator authenticator;
     private final AccessRules rules;
     private final Challenges challenges;
+    private final DenialAudit denials;
 
-    public GatehouseAccessController(Authenticator authenticator, AccessRules rules, Challenges challenges) {
+    public GatehouseAccessController(Authenticator authenticator, AccessRules rules, Challenges challenges, DenialAudit denials) {
         this.authenticator = authenticator;
         this.rules = rules;
         this.challenges = challenges;
+        this.denials = denials;
     }
 
     @Override
@@ -49,14 +55,20 @@ public final class GatehouseAccessController implements AccessController {
         };
         boolean repository = Scope.REPOSITORY.equals(required.type());
         if (required.satisfiedBy(held)) {
-            if (repository && rules.hidden(p, required.name())) return Challenges.nameUnknown();
+            if (repository && rules.hidden(p, required.name())) return audited(p, required, remoteAddress, Challenges.nameUnknown());
             return new Decision.Allowed(p);
         }
         return switch (a.via()) {
             case NONE -> challenges.authenticationRequired(required);
-            case BEARER -> challenges.insufficientScope(required);
-            case BASIC -> Challenges.denied();
+            case BEARER -> audited(p, required, remoteAddress, challenges.insufficientScope(required));
+            case BASIC -> audited(p, required, remoteAddress, Challenges.denied());
         };
+    }
+
+    /** Records the refusal of an authenticated caller (anonymous ones are skipped by {@link DenialAudit}). */
+    private Decision audited(Principal p, Scope required, String remoteAddress, Decision.Denied d) {
+        denials.denied(p, required.toString(), remoteAddress, d.status(), d.errorCode());
+        return d;
     }
 
     @Override
