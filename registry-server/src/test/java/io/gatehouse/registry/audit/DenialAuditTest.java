@@ -27,10 +27,8 @@ class DenialAuditTest {
 
     @Test
     void aUserDeniedOnARestrictedRepositoryIsAuditedWithActorTargetAndAddress() {
-        try (SecuredRegistry reg = new SecuredRegistry(dir, false)) {
+        try (SecuredRegistry reg = registryWithSecretAppAndMallory()) {
             Http http = new Http(reg.base);
-            reg.pushImage("secret/app", "v1", SecuredRegistry.admin());
-            createUser(http, "mallory");
             String mallory = Http.basic("mallory", PW);
 
             assertThat(http.get("/v2/secret/app/manifests/v1", mallory).status()).isEqualTo(403);
@@ -58,10 +56,8 @@ class DenialAuditTest {
 
     @Test
     void aThousandRepeatedDenialsAreOneEventAndOneSummaryWithTheirCount() {
-        try (SecuredRegistry reg = new SecuredRegistry(dir, false)) {
+        try (SecuredRegistry reg = registryWithSecretAppAndMallory()) {
             Http http = new Http(reg.base);
-            reg.pushImage("secret/app", "v1", SecuredRegistry.admin());
-            createUser(http, "mallory");
             String mallory = Http.basic("mallory", PW);
             for (int i = 0; i < 1000; i++) assertThat(http.get("/v2/secret/app/manifests/v1", mallory).status()).isEqualTo(403);
 
@@ -93,9 +89,13 @@ class DenialAuditTest {
         assertThat(denials.denied()).isEqualTo(51);
     }
 
-    private static void createUser(Http http, String name) {
-        assertThat(http.json("POST", "/api/v1/users", SecuredRegistry.admin(), "{\"name\":\"" + name + "\",\"password\":\"" + PW + "\"}")
-                .status()).isEqualTo(201);
+    /** A registry with a private repository secret/app (pushed by admin) and a user mallory without any grant. */
+    private SecuredRegistry registryWithSecretAppAndMallory() {
+        SecuredRegistry reg = new SecuredRegistry(dir, false);
+        reg.pushImage("secret/app", "v1", SecuredRegistry.admin());
+        assertThat(new Http(reg.base).json("POST", "/api/v1/users", SecuredRegistry.admin(),
+                "{\"name\":\"mallory\",\"password\":\"" + PW + "\"}").status()).isEqualTo(201);
+        return reg;
     }
 
     private static List<JsonNode> denials(Http http, String actor, String target) {
