@@ -11,7 +11,7 @@ import java.util.function.Function;
 
 /**
  * Puts identity and access control into a {@link RegistryServer}: the access controller, the token endpoint at
- * {@code /auth}, the management API at {@code /api/v1}, and the audit listener for pushes and deletes. The
+ * {@code /auth}, the management API at {@code /api/v1}, and the audit journal for pushes and deletes. The
  * {@link AuthModule} is built once, on the server's database, when the server is built.
  *
  * <p>Settings (YAML key / environment variable, default):
