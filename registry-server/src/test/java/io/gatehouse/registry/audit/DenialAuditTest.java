@@ -87,6 +87,15 @@ class DenialAuditTest {
         denials.denied(Principal.ANONYMOUS, "repository:probe/next:pull", "10.0.0.9", 401, "UNAUTHORIZED");
         assertThat(log.query(AuditQuery.all())).hasSize(6);
         assertThat(denials.denied()).isEqualTo(51);
+
+        // the next refusal after the window closes writes the summary of the old window, then opens a new one
+        denials.denied(mallory, "repository:probe/next:pull", "10.0.0.7", 403, "DENIED");
+        clock.advance(Duration.ofMinutes(2));
+        denials.denied(mallory, "repository:probe/next:pull", "10.0.0.8", 403, "DENIED");
+        List<AuditEvent> next = log.query(new AuditQuery(null, null, "repository:probe/next:pull", null, null, 10, 0));
+        assertThat(next).extracting(AuditEvent::detail).containsExactlyInAnyOrder(
+                "403 DENIED", "403: repeated 1 more times between 2026-12-04T10:00:01Z and 2026-12-04T10:00:01Z", "403 DENIED");
+        assertThat(next).extracting(AuditEvent::sourceAddress).contains("10.0.0.7", "10.0.0.8");
     }
 
     /** A registry with a private repository secret/app (pushed by admin) and a user mallory without any grant. */
