@@ -69,6 +69,7 @@ public final class RegistryServer implements AutoCloseable {
     private final Metrics metrics;
     private final GarbageCollector gc;
     private final CompositeEvents events;
+    private final CompositeEvents journal;
     private final GateHolder gate;
     private AccessController accessController;
     private Server jetty;
@@ -87,6 +88,7 @@ public final class RegistryServer implements AutoCloseable {
         private Function<RegistryServer, AccessController> access = s -> new OpenAccess();
         private final Map<String, Function<RegistryServer, Handler>> mounts = new LinkedHashMap<>();
         private final List<Function<RegistryServer, RegistryEvents>> listeners = new ArrayList<>();
+        private final List<Function<RegistryServer, RegistryEvents>> journals = new ArrayList<>();
         private Function<RegistryServer, ContentGate> gate = s -> ContentGate.ALLOW_ALL;
         private Clock clock = Clock.systemUTC();
 
@@ -125,6 +127,15 @@ public final class RegistryServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A listener told of each content change inside the change's database transaction (the audit log): when it
+         * throws, the change is rolled back and the client gets the error. Keep it to a write on {@link RegistryServer#jdbi()}.
+         */
+        public Builder journal(Function<RegistryServer, RegistryEvents> factory) {
+            journals.add(factory);
+            return this;
+        }
+
         public Builder contentGate(ContentGate gate) {
             return contentGate(s -> gate);
         }
@@ -158,9 +169,10 @@ public final class RegistryServer implements AutoCloseable {
         try {
             MetadataStore meta = new io.gatehouse.registry.metadata.SqliteMetadataStore(database.jdbi(), clock);
             FileSystemBlobStore store = new FileSystemBlobStore(config.dataDir(), config.fsync());
-            this.events = new CompositeEvents();
+            this.events = new CompositeEvents(false);
+            this.journal = new CompositeEvents(true);
             this.gate = new GateHolder();
-            this.content = new ContentService(meta, store, new DigestLocks(), gate, events, clock,
+            this.content = new ContentService(meta, store, new DigestLocks(), gate, journal, events, clock,
                     config.maxManifestBytes(), config.uploadExpiry(), config.gcGracePeriod());
             this.metrics = new Metrics();
             metrics.storageSize(meta::totalBlobBytes);
@@ -169,6 +181,7 @@ public final class RegistryServer implements AutoCloseable {
             this.accessController = b.access.apply(this);
             this.gate.target = b.gate.apply(this);
             for (var l : b.listeners) events.add(l.apply(this));
+            for (var j : b.journals) journal.add(j.apply(this));
             Map<String, Handler> mounted = new LinkedHashMap<>();
             for (var m : b.mounts.entrySet()) mounted.put(m.getKey(), m.getValue().apply(this));
             buildJetty(mounted);
@@ -364,9 +377,17 @@ public final class RegistryServer implements AutoCloseable {
         if (started) LOG.info("Gatehouse registry on port {} stopped", port());
     }
 
-    /** Fans events out to every listener; one failing listener does not stop the others. */
+    /**
+     * Fans events out to every listener. After a commit one failing listener does not stop the others; inside a
+     * transaction ({@code failFast}, the journal) the first failure propagates, so that the change is rolled back.
+     */
     private static final class CompositeEvents implements RegistryEvents {
         private final List<RegistryEvents> listeners = new CopyOnWriteArrayList<>();
+        private final boolean failFast;
+
+        CompositeEvents(boolean failFast) {
+            this.failFast = failFast;
+        }
 
         void add(RegistryEvents l) {
             listeners.add(l);
@@ -377,6 +398,7 @@ public final class RegistryServer implements AutoCloseable {
                 try {
                     call.accept(l);
                 } catch (RuntimeException e) {
+                    if (failFast) throw e;
                     LOG.warn("registry event listener {} failed: {}", l.getClass().getName(), e.toString(), e);
                 }
             }

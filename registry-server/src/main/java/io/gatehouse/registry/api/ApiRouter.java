@@ -3,6 +3,7 @@ package io.gatehouse.registry.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.core.reference.RepositoryName;
 import io.gatehouse.registry.accounts.AccountException;
+import io.gatehouse.registry.audit.AuditUnavailableException;
 import io.gatehouse.registry.auth.AccessController;
 import io.gatehouse.registry.auth.Decision;
 import io.gatehouse.registry.auth.HttpReplies;
@@ -153,6 +154,9 @@ public final class ApiRouter extends Handler.Abstract {
             }
         } catch (ApiException e) {
             HttpReplies.error(response, callback, e.status(), e.code(), e.getMessage(), Map.of());
+        } catch (AuditUnavailableException e) {
+            // logged where it failed; the change may be committed (not in the audit's transaction), the client must know
+            HttpReplies.error(response, callback, 503, "UNAVAILABLE", AuditUnavailableException.MESSAGE, Map.of());
         } catch (AccountException e) {
             int status = switch (e.reason()) {
                 case INVALID -> 400;

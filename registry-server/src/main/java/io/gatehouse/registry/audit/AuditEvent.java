@@ -17,6 +17,8 @@ public record AuditEvent(long id, Instant at, String actor, String actorKind, St
     public static final String LOGIN = "login";
     public static final String LOGIN_FAILED = "login.failed";
     public static final String LOGIN_THROTTLED = "login.throttled";
+    /** An authenticated caller refused on /v2 or /api/v1 (target: the scope asked for); see {@code DenialAudit}. */
+    public static final String ACCESS_DENIED = "access.denied";
     public static final String MANIFEST_PUSH = "manifest.push";
     public static final String MANIFEST_DELETE = "manifest.delete";
     public static final String TAG_DELETE = "tag.delete";

@@ -3,12 +3,14 @@ package io.gatehouse.registry.audit;
 import io.gatehouse.core.reference.Digest;
 import io.gatehouse.registry.auth.Principal;
 import io.gatehouse.registry.auth.RequestContext;
+import io.gatehouse.registry.content.OciError;
 import io.gatehouse.registry.content.RegistryEvents;
 
 /**
- * Writes the registry's content events (push, deletes) to the audit log. Events arrive on the request thread
- * right after the access controller authorized that request, so the client address comes from
- * {@link RequestContext}.
+ * Writes the registry's content events (push, deletes) to the audit log. Installed as the content journal, so events
+ * arrive inside the change's transaction, on the request thread right after the access controller authorized that
+ * request (the client address comes from {@link RequestContext}). When the record cannot be written the change is
+ * rolled back and the client gets 503 {@code UNAVAILABLE}: no change without its record.
  */
 public final class AuditEvents implements RegistryEvents {
 
@@ -18,26 +20,33 @@ public final class AuditEvents implements RegistryEvents {
         this.audit = audit;
     }
 
+    private void record(Principal principal, String action, String target, String detail) {
+        try {
+            audit.record(principal, action, target, RequestContext.remoteAddress(), AuditEvent.Outcome.SUCCESS, detail);
+        } catch (AuditUnavailableException e) {
+            throw new OciError(503, "UNAVAILABLE", "the audit log cannot be written; nothing was changed").exception();
+        }
+    }
+
     @Override
     public void manifestPushed(String repository, Digest digest, String mediaType, String tag, Digest subject, String artifactType, Principal principal) {
         String detail = (tag == null ? "" : "tag " + tag + " ") + (mediaType == null ? "" : mediaType)
                 + (subject == null ? "" : " subject " + subject);
-        audit.record(principal, AuditEvent.MANIFEST_PUSH, repository + "@" + digest, RequestContext.remoteAddress(),
-                AuditEvent.Outcome.SUCCESS, detail.trim());
+        record(principal, AuditEvent.MANIFEST_PUSH, repository + "@" + digest, detail.trim());
     }
 
     @Override
     public void manifestDeleted(String repository, Digest digest, Principal principal) {
-        audit.record(principal, AuditEvent.MANIFEST_DELETE, repository + "@" + digest, RequestContext.remoteAddress(), AuditEvent.Outcome.SUCCESS, "");
+        record(principal, AuditEvent.MANIFEST_DELETE, repository + "@" + digest, "");
     }
 
     @Override
     public void tagDeleted(String repository, String tag, Principal principal) {
-        audit.record(principal, AuditEvent.TAG_DELETE, repository + ":" + tag, RequestContext.remoteAddress(), AuditEvent.Outcome.SUCCESS, "");
+        record(principal, AuditEvent.TAG_DELETE, repository + ":" + tag, "");
     }
 
     @Override
     public void blobDeleted(String repository, Digest digest, Principal principal) {
-        audit.record(principal, AuditEvent.BLOB_DELETE, repository + "@" + digest, RequestContext.remoteAddress(), AuditEvent.Outcome.SUCCESS, "");
+        record(principal, AuditEvent.BLOB_DELETE, repository + "@" + digest, "");
     }
 }

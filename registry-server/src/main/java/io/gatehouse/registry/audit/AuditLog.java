@@ -10,7 +10,12 @@ import java.util.List;
  */
 public interface AuditLog {
 
-    /** Stores one event. Never throws for a storage failure (it is logged): auditing must not break a push. */
+    /**
+     * Stores one event. Called inside a transaction on the same database (the content journal) the insert joins that
+     * transaction, so the change and its record commit together.
+     *
+     * @throws AuditUnavailableException when the event could not be stored: the caller must not report success
+     */
     void record(AuditEvent event);
 
     /** Convenience for callers that have the principal at hand: stamps the current time. */

@@ -11,7 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** {@link AuditLog} in the registry's database (table {@code audit_events}). */
+/**
+ * {@link AuditLog} in the registry's database (table {@code audit_events}). Writes through {@link Jdbi#useHandle}, which
+ * reuses a handle this thread already has open on the same Jdbi: inside a content transaction the record joins it.
+ */
 public final class JdbiAuditLog implements AuditLog {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbiAuditLog.class);
@@ -33,7 +36,8 @@ public final class JdbiAuditLog implements AuditLog {
                     .bind(4, cap(e.target())).bind(5, cap(e.sourceAddress())).bind(6, e.outcome().name().toLowerCase(Locale.ROOT))
                     .bind(7, cap(e.detail())).execute());
         } catch (RuntimeException ex) {
-            LOG.error("could not write audit event {} on {}", e.action(), e.target(), ex);
+            LOG.error("could not write audit event {} on {}; refusing the action", e.action(), e.target(), ex);
+            throw new AuditUnavailableException("could not write audit event " + e.action(), ex);
         }
     }
 

@@ -9,6 +9,7 @@ import io.gatehouse.registry.api.ApiRouter;
 import io.gatehouse.registry.api.AuditApi;
 import io.gatehouse.registry.api.RepositoriesApi;
 import io.gatehouse.registry.audit.AuditLog;
+import io.gatehouse.registry.audit.DenialAudit;
 import io.gatehouse.registry.audit.JdbiAuditLog;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -36,6 +37,7 @@ public final class AuthModule {
     private final Accounts accounts;
     private final Permissions permissions;
     private final AuditLog audit;
+    private final DenialAudit denials;
     private final AccessRules rules;
     private final TokenService tokens;
     private final Authenticator authenticator;
@@ -54,7 +56,8 @@ public final class AuthModule {
         this.tokens = new TokenService(keys, config.issuer(), config.service(), config.tokenTtl(), clock);
         this.challenges = new Challenges(config.realm(), config.service());
         this.authenticator = new Authenticator(accounts, rules, tokens, throttle, audit, challenges, changes, clock);
-        this.accessController = new GatehouseAccessController(authenticator, rules, challenges);
+        this.denials = new DenialAudit(audit, clock, DenialAudit.DEFAULT_WINDOW, DenialAudit.DEFAULT_MAX_PER_SECOND);
+        this.accessController = new GatehouseAccessController(authenticator, rules, challenges, denials);
         this.tokenEndpoint = new TokenEndpoint(authenticator, rules, tokens);
         this.api = new ApiRouter(accessController);
         new AccountsApi(accounts, permissions, audit, clock).register(api);
@@ -128,6 +131,11 @@ public final class AuthModule {
 
     public AuditLog auditLog() {
         return audit;
+    }
+
+    /** Where refusals of authenticated callers are recorded (aggregated). */
+    public DenialAudit denials() {
+        return denials;
     }
 
     public Accounts accounts() {

@@ -2,14 +2,16 @@ package io.gatehouse.registry.auth;
 
 import io.gatehouse.registry.RegistryServer;
 import io.gatehouse.registry.audit.AuditEvents;
+import io.gatehouse.registry.audit.DenialAudit;
 import io.gatehouse.registry.config.RegistryConfig;
+import io.micrometer.core.instrument.FunctionCounter;
 
 import java.time.Duration;
 import java.util.function.Function;
 
 /**
  * Puts identity and access control into a {@link RegistryServer}: the access controller, the token endpoint at
- * {@code /auth}, the management API at {@code /api/v1}, and the audit listener for pushes and deletes. The
+ * {@code /auth}, the management API at {@code /api/v1}, and the audit journal for pushes and deletes. The
  * {@link AuthModule} is built once, on the server's database, when the server is built.
  *
  * <p>Settings (YAML key / environment variable, default):
@@ -36,10 +38,19 @@ public final class AuthWiring {
     /** Wires a module built by {@code factory} (tests pass a clock, cheap hashing, a custom throttle). */
     public static AuthWiring install(RegistryServer.Builder b, Function<RegistryServer, AuthModule> factory) {
         AuthWiring w = new AuthWiring(factory);
-        b.accessController(s -> w.module(s).accessController());
+        b.accessController(s -> {
+            DenialAudit denials = w.module(s).denials();
+            FunctionCounter.builder("gatehouse.access.denied", denials, DenialAudit::denied)
+                    .description("refusals of authenticated callers on /v2 and /api/v1").register(s.metrics().registry());
+            FunctionCounter.builder("gatehouse.access.denied.unaudited", denials, DenialAudit::unaudited)
+                    .description("refusals not written to the audit log (per-second cap reached or audit store failing)")
+                    .register(s.metrics().registry());
+            return w.module(s).accessController();
+        });
         b.mount("/auth", s -> w.module(s).tokenEndpoint());
         b.mount("/api/v1", s -> w.module(s).api());
-        b.listener(s -> new AuditEvents(w.module(s).auditLog()));
+        // a journal, not a listener: a push or delete commits together with its audit record or not at all
+        b.journal(s -> new AuditEvents(w.module(s).auditLog()));
         return w;
     }
 

@@ -1,5 +1,7 @@
 package io.gatehouse.registry.auth;
 
+import io.gatehouse.registry.audit.DenialAudit;
+
 import java.util.Set;
 
 /**
@@ -21,17 +23,21 @@ import java.util.Set;
  * A token holder holds only what the token carries, never everything its subject could get: on the management API
  * it acts as a system admin only when the token carries {@code api:system:admin} (handlers that widen their answer
  * for system admins, such as the list of organizations, see the principal without the flag otherwise).
+ * Refusals of authenticated callers (the last two cases, and the hidden-repository 404) go to the
+ * {@link DenialAudit}; the anonymous challenge does not (every docker login starts with one).
  */
 public final class GatehouseAccessController implements AccessController {
 
     private final Authenticator authenticator;
     private final AccessRules rules;
     private final Challenges challenges;
+    private final DenialAudit denials;
 
-    public GatehouseAccessController(Authenticator authenticator, AccessRules rules, Challenges challenges) {
+    public GatehouseAccessController(Authenticator authenticator, AccessRules rules, Challenges challenges, DenialAudit denials) {
         this.authenticator = authenticator;
         this.rules = rules;
         this.challenges = challenges;
+        this.denials = denials;
     }
 
     @Override
@@ -52,7 +58,7 @@ public final class GatehouseAccessController implements AccessController {
         };
         boolean repository = Scope.REPOSITORY.equals(required.type());
         if (required.satisfiedBy(held)) {
-            if (repository && rules.hidden(p, required.name())) return Challenges.nameUnknown();
+            if (repository && rules.hidden(p, required.name())) return audited(p, required, remoteAddress, Challenges.nameUnknown());
             boolean managementApi = Scope.API.equals(required.type()) || Scope.ORG.equals(required.type());
             if (a.via() == Authenticator.Via.BEARER && managementApi && p.systemAdmin()
                     && !Scope.systemAdmin().satisfiedBy(a.token().actions(Scope.API, "system"))) {
@@ -62,9 +68,15 @@ public final class GatehouseAccessController implements AccessController {
         }
         return switch (a.via()) {
             case NONE -> challenges.authenticationRequired(required);
-            case BEARER -> challenges.insufficientScope(required);
-            case BASIC -> Challenges.denied();
+            case BEARER -> audited(p, required, remoteAddress, challenges.insufficientScope(required));
+            case BASIC -> audited(p, required, remoteAddress, Challenges.denied());
         };
+    }
+
+    /** Records the refusal of an authenticated caller (anonymous ones are skipped by {@link DenialAudit}). */
+    private Decision audited(Principal p, Scope required, String remoteAddress, Decision.Denied d) {
+        denials.denied(p, required.toString(), remoteAddress, d.status(), d.errorCode());
+        return d;
     }
 
     @Override

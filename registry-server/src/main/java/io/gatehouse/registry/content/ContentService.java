@@ -33,7 +33,8 @@ import java.util.function.Consumer;
 /**
  * The registry's content, as Java calls: what the HTTP handlers are a thin layer over, and what scanning,
  * promotion and mirroring call directly. Validates names, digests and manifests, applies the {@link ContentGate}
- * to manifest pushes and tells {@link RegistryEvents} after each change. Access control is NOT checked here (the
+ * to manifest pushes, tells the journal (the audit log) inside the transaction of each change, so that a change and
+ * its record commit together or not at all, and tells {@link RegistryEvents} after it. Access control is NOT checked here (the
  * HTTP layer does it); Java callers act with the authority of the capability calling.
  */
 public final class ContentService {
@@ -47,6 +48,7 @@ public final class ContentService {
     private final BlobStore store;
     private final DigestLocks locks;
     private final ContentGate gate;
+    private final RegistryEvents journal;
     private final RegistryEvents events;
     private final Clock clock;
     private final int maxManifestBytes;
@@ -56,17 +58,27 @@ public final class ContentService {
     private final Cache<String, String> tagCache;
     private final Cache<String, Boolean> recentlyTouched;
 
-    public ContentService(MetadataStore meta, BlobStore store, DigestLocks locks, ContentGate gate, RegistryEvents events,
-                          Clock clock, int maxManifestBytes, Duration uploadExpiry, Duration gcGrace) {
+    /**
+     * @param journal told of each change inside its transaction; when it throws (a {@link RegistryException} for
+     *                the client, e.g. 503 when the audit log cannot be written) the change is rolled back
+     * @param events  told after each change committed; their failures are logged and never fail the request
+     */
+    public ContentService(MetadataStore meta, BlobStore store, DigestLocks locks, ContentGate gate, RegistryEvents journal,
+                          RegistryEvents events, Clock clock, int maxManifestBytes, Duration uploadExpiry, Duration gcGrace) {
         this.meta = meta;
         this.store = store;
         this.locks = locks;
         this.gate = gate;
+        this.journal = journal;
         this.events = events;
         this.clock = clock;
         this.maxManifestBytes = maxManifestBytes;
         this.grace = gcGrace;
         this.uploads = new Uploads(meta, store, locks, clock, uploadExpiry);
+        // Both caches are read through (Cache.get with a loader, atomic per key) and only ever INVALIDATED by
+        // writers, after their transaction committed. A writer's invalidate waits for a load of the same key that is
+        // in flight (Caffeine computes under the key's lock), so a load that read the database before the commit
+        // cannot put its stale answer back after the invalidate: the cache holds nothing or what the database holds.
         this.manifestCache = Caffeine.newBuilder().maximumWeight(64L << 20)
                 .weigher((String k, StoredManifest m) -> m.bytes().length + 256).build();
         this.tagCache = Caffeine.newBuilder().maximumSize(100_000).build();
@@ -118,12 +130,8 @@ public final class ContentService {
             Digest d = parseDigest(reference);
             return getManifest(repository, d).map(StoredManifest::digest);
         }
-        String key = repository + ":" + reference;
-        String cached = tagCache.getIfPresent(key);
-        if (cached != null) return Optional.of(Digest.parse(cached));
-        Optional<String> d = meta.resolveTag(repository, reference);
-        d.ifPresent(v -> tagCache.put(key, v));
-        return d.map(Digest::parse);
+        String cached = tagCache.get(repository + ":" + reference, k -> meta.resolveTag(repository, reference).orElse(null));
+        return Optional.ofNullable(cached).map(Digest::parse);
     }
 
     /** A manifest by tag or digest. */
@@ -137,13 +145,9 @@ public final class ContentService {
     }
 
     public Optional<StoredManifest> getManifest(String repository, Digest digest) {
-        String key = repository + "@" + digest;
-        StoredManifest m = manifestCache.getIfPresent(key);
-        if (m != null) return Optional.of(m);
-        Optional<StoredManifest> loaded = meta.manifest(repository, digest.toString()).map(r -> new StoredManifest(repository, digest,
-                r.mediaType(), r.content(), r.artifactType(), MetadataStore.digest(r.subject())));
-        loaded.ifPresent(v -> manifestCache.put(key, v));
-        return loaded;
+        return Optional.ofNullable(manifestCache.get(repository + "@" + digest, k -> meta.manifest(repository, digest.toString())
+                .map(r -> new StoredManifest(repository, digest, r.mediaType(), r.content(), r.artifactType(), MetadataStore.digest(r.subject())))
+                .orElse(null)));
     }
 
     /** Pushes a manifest, applying the content gate. See {@link #putManifest(String, String, Collection, byte[], String, Principal, boolean)}. */
@@ -184,17 +188,19 @@ public final class ContentService {
         }
         MetadataStore.NewManifest row = new MetadataStore.NewManifest(digest.toString(), parsed.mediaType(), bytes,
                 parsed.artifactType(), parsed.subject(), parsed.annotationsJson(), parsed.blobs(), parsed.children());
+        Digest subject = MetadataStore.digest(parsed.subject());
+        List<String> tagList = List.copyOf(tags);
+        String firstTag = tagList.isEmpty() ? null : tagList.get(0);
         try {
-            meta.putManifest(repository, row, tags);
+            meta.putManifest(repository, row, tags, changed -> journal.manifestPushed(repository, digest, parsed.mediaType(),
+                    firstTag, subject, parsed.artifactType(), principal));
         } catch (MetadataStore.MissingReference e) {
             throw OciError.manifestBlobUnknown(e.digest).exception();
         }
-        Digest subject = MetadataStore.digest(parsed.subject());
-        manifestCache.put(repository + "@" + digest, new StoredManifest(repository, digest, parsed.mediaType(), bytes,
-                parsed.artifactType(), subject));
-        for (String t : tags) tagCache.put(repository + ":" + t, digest.toString());
-        List<String> tagList = List.copyOf(tags);
-        String firstTag = tagList.isEmpty() ? null : tagList.get(0);
+        // Invalidate, never put: the commit order of concurrent pushes decides what a tag holds, not the order
+        // in which their threads get here afterwards.
+        manifestCache.invalidate(repository + "@" + digest);
+        for (String t : tags) tagCache.invalidate(repository + ":" + t);
         fire(l -> l.manifestPushed(repository, digest, parsed.mediaType(), firstTag, subject, parsed.artifactType(), principal));
         return new PushedManifest(digest, parsed.mediaType(), subject, tagList);
     }
@@ -213,7 +219,10 @@ public final class ContentService {
 
     /** Deletes a manifest and every tag pointing at it; MANIFEST_UNKNOWN when absent. */
     public void deleteManifest(String repository, Digest digest, Principal principal) {
-        Optional<List<String>> tags = meta.deleteManifest(repository, digest.toString());
+        Optional<List<String>> tags = meta.deleteManifest(repository, digest.toString(), removed -> {
+            for (String t : removed) journal.tagDeleted(repository, t, principal);
+            journal.manifestDeleted(repository, digest, principal);
+        });
         if (tags.isEmpty()) throw OciError.manifestUnknown(digest.toString()).exception();
         manifestCache.invalidate(repository + "@" + digest);
         for (String t : tags.get()) tagCache.invalidate(repository + ":" + t);
@@ -223,7 +232,9 @@ public final class ContentService {
 
     /** GC's deletion of an untagged manifest: only if it is still untagged and unreferenced. */
     public boolean deleteUntaggedManifest(String repository, Digest digest, Principal principal) {
-        if (!meta.deleteManifestIfUntagged(repository, digest.toString())) return false;
+        if (!meta.deleteManifestIfUntagged(repository, digest.toString(), () -> journal.manifestDeleted(repository, digest, principal))) {
+            return false;
+        }
         manifestCache.invalidate(repository + "@" + digest);
         fire(l -> l.manifestDeleted(repository, digest, principal));
         return true;
@@ -231,7 +242,7 @@ public final class ContentService {
 
     /** Removes a tag (the manifest stays); MANIFEST_UNKNOWN when absent. */
     public void deleteTag(String repository, String tag, Principal principal) {
-        if (!meta.deleteTag(repository, tag)) throw OciError.manifestUnknown(tag).exception();
+        if (!meta.deleteTag(repository, tag, () -> journal.tagDeleted(repository, tag, principal))) throw OciError.manifestUnknown(tag).exception();
         tagCache.invalidate(repository + ":" + tag);
         fire(l -> l.tagDeleted(repository, tag, principal));
     }
@@ -347,7 +358,7 @@ public final class ContentService {
 
     /** Unlinks a blob from a repository (its bytes go at the next GC if nothing else needs them); BLOB_UNKNOWN when absent. */
     public void deleteBlob(String repository, Digest digest, Principal principal) {
-        if (!meta.unlinkBlob(repository, digest.toString())) throw OciError.blobUnknown(digest.toString()).exception();
+        if (!meta.unlinkBlob(repository, digest.toString(), () -> journal.blobDeleted(repository, digest, principal))) throw OciError.blobUnknown(digest.toString()).exception();
         fire(l -> l.blobDeleted(repository, digest, principal));
     }
 

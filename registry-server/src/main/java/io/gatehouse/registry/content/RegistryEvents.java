@@ -4,9 +4,12 @@ import io.gatehouse.core.reference.Digest;
 import io.gatehouse.registry.auth.Principal;
 
 /**
- * What happened to content, told after the change is committed: scan-on-push, the audit log and automatic
- * promotion listen here. Called synchronously on the request thread, so listeners must be quick (enqueue work,
- * don't do it); an exception from a listener is logged and never fails the request.
+ * What happened to content, told after the change is committed: scan-on-push and automatic promotion listen
+ * here. Called synchronously on the request thread, so listeners must be quick (enqueue work, don't do it); an
+ * exception from a listener is logged and never fails the request.
+ *
+ * <p>The same interface serves the journal ({@code RegistryServer.Builder.journal}, the audit log), told inside the
+ * change's transaction instead: there an exception rolls the change back and is the client's answer.
  */
 public interface RegistryEvents {
 

@@ -7,11 +7,16 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 /**
  * The registry's metadata (repositories, manifests, tags, blob links, referrers, upload sessions). An interface
  * because it is a seam: SQLite now ({@link SqliteMetadataStore}), PostgreSQL when several replicas share one
  * database. Every method is one transaction; callers never see a half-applied change.
+ *
+ * <p>The methods that change content take a {@code journal} hook, run inside their transaction once the change is
+ * made: what it writes on the same {@link Jdbi} joins that transaction (JDBI reuses the thread's open handle), and
+ * when it throws the change is rolled back. That is how a change and its audit record commit together or not at all.
  */
 public interface MetadataStore {
 
@@ -67,7 +72,8 @@ public interface MetadataStore {
     /** Renews a blob's GC protection (a client that saw it exist is likely about to reference it). */
     void touchBlob(String digest);
 
-    boolean unlinkBlob(String repository, String digest);
+    /** @param journal run inside the transaction when a link was removed */
+    boolean unlinkBlob(String repository, String digest, Runnable journal);
 
     long totalBlobBytes();
 
@@ -76,10 +82,11 @@ public interface MetadataStore {
      * linked into the repository and every child manifest exists there. Because transactions are BEGIN IMMEDIATE,
      * GC cannot remove a blob between that check and the insert of the references that protect it.
      *
+     * @param journal told, inside the transaction, the tags that now point at this manifest and did not before
      * @return the tags that now point at this manifest and pointed elsewhere (or nowhere) before
      * @throws MissingReference naming the first missing digest
      */
-    List<String> putManifest(String repository, NewManifest m, Collection<String> tags);
+    List<String> putManifest(String repository, NewManifest m, Collection<String> tags, Consumer<List<String>> journal);
 
     Optional<ManifestRow> manifest(String repository, String digest);
 
@@ -93,11 +100,13 @@ public interface MetadataStore {
     /**
      * Deletes a manifest and, by the foreign keys, the tags pointing at it and its references.
      *
+     * @param journal told, inside the transaction, the tags removed with it (only when it existed)
      * @return the tags removed with it, or empty when there was no such manifest
      */
-    Optional<List<String>> deleteManifest(String repository, String digest);
+    Optional<List<String>> deleteManifest(String repository, String digest, Consumer<List<String>> journal);
 
-    boolean deleteTag(String repository, String tag);
+    /** @param journal run inside the transaction when the tag existed */
+    boolean deleteTag(String repository, String tag, Runnable journal);
 
     List<ReferrerRow> referrers(String repository, String subject, String artifactType);
 
@@ -128,8 +137,8 @@ public interface MetadataStore {
      */
     List<String[]> untaggedManifests(long before);
 
-    /** Deletes a manifest only if, inside this transaction, it is still untagged and unreferenced. */
-    boolean deleteManifestIfUntagged(String repository, String digest);
+    /** Deletes a manifest only if, inside this transaction, it is still untagged and unreferenced; then runs {@code journal}. */
+    boolean deleteManifestIfUntagged(String repository, String digest, Runnable journal);
 
     static Digest digest(String s) {
         return s == null ? null : Digest.parse(s);

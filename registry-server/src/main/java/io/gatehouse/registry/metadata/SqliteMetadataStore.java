@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 /**
  * Repositories, manifests, tags, blob links, referrers and upload sessions, in SQL that SQLite and PostgreSQL
@@ -139,9 +140,14 @@ public final class SqliteMetadataStore implements MetadataStore {
         useWrite(h -> h.createUpdate("UPDATE blobs SET touched_at = ? WHERE digest = ?").bind(0, now).bind(1, digest).execute());
     }
 
-    public boolean unlinkBlob(String repository, String digest) {
-        return inWrite(h -> h.createUpdate("DELETE FROM repository_blobs WHERE digest = ? AND repository_id = "
-                + "(SELECT id FROM repositories WHERE name = ?)").bind(0, digest).bind(1, repository).execute() > 0);
+    public boolean unlinkBlob(String repository, String digest, Runnable journal) {
+        return inWrite(h -> journaled(h.createUpdate("DELETE FROM repository_blobs WHERE digest = ? AND repository_id = "
+                + "(SELECT id FROM repositories WHERE name = ?)").bind(0, digest).bind(1, repository).execute() > 0, journal));
+    }
+
+    private static boolean journaled(boolean changed, Runnable journal) {
+        if (changed) journal.run();
+        return changed;
     }
 
     public long totalBlobBytes() {
@@ -158,7 +164,7 @@ public final class SqliteMetadataStore implements MetadataStore {
      * @return the tags that now point at this manifest and pointed elsewhere (or nowhere) before
      * @throws MissingReference naming the first missing digest
      */
-    public List<String> putManifest(String repository, NewManifest m, Collection<String> tags) {
+    public List<String> putManifest(String repository, NewManifest m, Collection<String> tags, Consumer<List<String>> journal) {
         long now = now();
         return inWrite(h -> {
             long repo = ensureRepository(h, repository, now);
@@ -193,6 +199,7 @@ public final class SqliteMetadataStore implements MetadataStore {
                         .bind(0, repo).bind(1, tag).bind(2, m.digest()).bind(3, now).execute();
                 if (n > 0) changed.add(tag);
             }
+            journal.accept(changed);
             return changed;
         });
     }
@@ -228,20 +235,22 @@ public final class SqliteMetadataStore implements MetadataStore {
      *
      * @return the tags removed with it, or empty when there was no such manifest
      */
-    public Optional<List<String>> deleteManifest(String repository, String digest) {
+    public Optional<List<String>> deleteManifest(String repository, String digest, Consumer<List<String>> journal) {
         return inWrite(h -> {
             Optional<Long> repo = repositoryId(h, repository);
             if (repo.isEmpty()) return Optional.empty();
             List<String> tags = h.createQuery("SELECT name FROM tags WHERE repository_id = ? AND manifest_digest = ? ORDER BY name")
                     .bind(0, repo.get()).bind(1, digest).mapTo(String.class).list();
             int n = h.createUpdate("DELETE FROM manifests WHERE repository_id = ? AND digest = ?").bind(0, repo.get()).bind(1, digest).execute();
-            return n == 0 ? Optional.<List<String>>empty() : Optional.of(tags);
+            if (n == 0) return Optional.<List<String>>empty();
+            journal.accept(tags);
+            return Optional.of(tags);
         });
     }
 
-    public boolean deleteTag(String repository, String tag) {
-        return inWrite(h -> h.createUpdate("DELETE FROM tags WHERE name = ? AND repository_id = "
-                + "(SELECT id FROM repositories WHERE name = ?)").bind(0, tag).bind(1, repository).execute() > 0);
+    public boolean deleteTag(String repository, String tag, Runnable journal) {
+        return inWrite(h -> journaled(h.createUpdate("DELETE FROM tags WHERE name = ? AND repository_id = "
+                + "(SELECT id FROM repositories WHERE name = ?)").bind(0, tag).bind(1, repository).execute() > 0, journal));
     }
 
     public List<ReferrerRow> referrers(String repository, String subject, String artifactType) {
@@ -322,15 +331,15 @@ public final class SqliteMetadataStore implements MetadataStore {
     }
 
     /** Deletes a manifest only if, inside this transaction, it is still untagged and unreferenced. */
-    public boolean deleteManifestIfUntagged(String repository, String digest) {
-        return inWrite(h -> h.createUpdate("DELETE FROM manifests WHERE digest = :d AND repository_id = "
+    public boolean deleteManifestIfUntagged(String repository, String digest, Runnable journal) {
+        return inWrite(h -> journaled(h.createUpdate("DELETE FROM manifests WHERE digest = :d AND repository_id = "
                         + "(SELECT id FROM repositories WHERE name = :r) "
                         + "AND (subject_digest IS NULL OR NOT EXISTS (SELECT 1 FROM manifests s WHERE s.repository_id = "
                         + "manifests.repository_id AND s.digest = manifests.subject_digest)) "
                         + "AND NOT EXISTS (SELECT 1 FROM tags t WHERE t.repository_id = manifests.repository_id AND t.manifest_digest = :d) "
                         + "AND NOT EXISTS (SELECT 1 FROM manifest_references mr WHERE mr.repository_id = manifests.repository_id "
                         + "AND mr.child_digest = :d AND mr.kind = 'manifest')")
-                .bind("d", digest).bind("r", repository).execute() > 0);
+                .bind("d", digest).bind("r", repository).execute() > 0, journal));
     }
 
 }
