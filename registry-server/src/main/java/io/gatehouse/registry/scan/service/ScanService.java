@@ -79,7 +79,7 @@ public final class ScanService implements RegistryEvents, AutoCloseable {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("gatehouse-rescan"));
         this.lastRescanVersion = engine.database().version();
         for (String[] job : index.unfinishedJobs()) {
-            workers.submit(() -> run(job[0], job[1])); // a previous process stopped with these queued or running
+            workers.execute(() -> run(job[0], job[1])); // a previous process stopped with these queued or running
         }
         if (rescanCheckInterval != null && !rescanCheckInterval.isZero()) {
             long ms = rescanCheckInterval.toMillis();
@@ -111,6 +111,9 @@ public final class ScanService implements RegistryEvents, AutoCloseable {
         return r -> {
             Thread t = new Thread(r, name + "-" + n.incrementAndGet());
             t.setDaemon(true);
+            // Tasks run with execute(), not submit(): what escapes one ends here, logged, rather than in a Future
+            // nobody reads.
+            t.setUncaughtExceptionHandler((thread, e) -> LOG.error("{} stopped by an unexpected error", thread.getName(), e));
             return t;
         };
     }
@@ -142,7 +145,7 @@ public final class ScanService implements RegistryEvents, AutoCloseable {
             }
         }
         if (index.queue(repository, digest, who == null ? null : who.name(), clock.millis())) {
-            workers.submit(() -> run(repository, digest));
+            workers.execute(() -> run(repository, digest));
         }
         return index.status(repository, digest).orElseThrow();
     }
@@ -214,7 +217,7 @@ public final class ScanService implements RegistryEvents, AutoCloseable {
         int n = 0;
         for (String[] img : index.reportsOlderThan(current)) {
             if (index.queue(img[0], img[1], SCANNER.name(), clock.millis())) {
-                workers.submit(() -> run(img[0], img[1]));
+                workers.execute(() -> run(img[0], img[1]));
                 n++;
             }
         }
@@ -295,9 +298,19 @@ public final class ScanService implements RegistryEvents, AutoCloseable {
         } catch (ScanFailedException e) {
             LOG.info("scan of {}@{} failed: {}", repository, digest, e.getMessage());
             index.finished(repository, digest, ScanStatus.State.FAILED, e.getMessage(), clock.millis());
-        } catch (Exception | Error e) {
+        } catch (Exception e) {
             LOG.warn("scan of {}@{} failed", repository, digest, e);
             index.finished(repository, digest, ScanStatus.State.FAILED, "internal error: " + e, clock.millis());
+        } catch (Error e) {
+            // Out of memory, a stack overflow, a broken class path: not a verdict on this image, and no state to carry
+            // on in as if nothing happened. Record the scan as failed if that still works, then let the error end this
+            // worker (the pool starts a new one; the thread's handler logs it) instead of swallowing it.
+            try {
+                index.finished(repository, digest, ScanStatus.State.FAILED, "internal error: " + e, clock.millis());
+            } catch (Throwable recording) {
+                e.addSuppressed(recording);
+            }
+            throw e;
         }
     }
 
