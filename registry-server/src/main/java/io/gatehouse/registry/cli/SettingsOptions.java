@@ -34,7 +34,8 @@ public final class SettingsOptions {
         try {
             config = RegistryConfig.load(file, env);
         } catch (java.io.UncheckedIOException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
+            // not e's message: YAML parse errors quote the offending line of the file
+            throw new IllegalArgumentException("cannot read configuration " + file + ": " + CliErrors.describe(e.getCause()), e);
         }
         return dataDir != null ? config.withDataDir(dataDir) : config;
     }
