@@ -10,7 +10,6 @@ import io.gatehouse.registry.cli.Cli;
 import io.gatehouse.registry.scan.TestData;
 import io.gatehouse.registry.scan.TestLayer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +33,6 @@ class LiveDatabaseTest {
     Http http;
     final String admin = SecuredRegistry.admin();
 
-    @BeforeEach
     void start() {
         reg = new SecuredRegistry(dir, false);
         http = new Http(reg.base);
@@ -42,7 +40,7 @@ class LiveDatabaseTest {
 
     @AfterEach
     void stop() {
-        reg.close();
+        if (reg != null) reg.close();
     }
 
     /** An image holding log4j-core 2.14.1 (a distinct config per call, so a distinct digest). */
@@ -69,29 +67,44 @@ class LiveDatabaseTest {
         return r.out().strip().replaceAll("(?s).*database version ", "");
     }
 
+    /** `gatehouse vulndb import --data-dir DIR` (how serve was told), or `--db DIR/vulndb.sqlite` (the file itself). */
+    String importWithCli(boolean byDataDir, String resource) {
+        return importedVersion(byDataDir
+                ? Cli.run("vulndb", "import", "--data-dir", dir.toString(), TestData.path(resource).toString())
+                : Cli.run("vulndb", "import", "--db", dir.resolve("vulndb.sqlite").toString(), TestData.path(resource).toString()));
+    }
+
     @Test
-    void noDataFailsTheScanAndACliImportIsNoticedRelabelledAndRescannedWithinSeconds() {
+    void withoutDataAScanFailsAndIsScannedOnceACliImportBringsData() {
+        start();
         Digest image = pushLog4jImage("team/app", "1.0");
         await().atMost(Duration.ofSeconds(60)).until(() -> "failed".equals(scanStatus("team/app", image).path("state").asText()));
         assertThat(scanStatus("team/app", image).path("reason").asText()).startsWith("no vulnerability data");
 
         // the CLI, pointed at the registry's data dir as serve was, imports into the open database
-        String v1 = importedVersion(Cli.run("vulndb", "import", "--data-dir", dir.toString(),
-                TestData.path("/vuln/ghsa/GHSA-jfh8-c2jp-5v3q.json").toString()));
-        JsonNode vulndb = http.json("GET", "/api/v1/vulndb", admin, null).json();
-        assertThat(vulndb.path("version").asText()).isEqualTo(v1);
-        assertThat(vulndb.path("advisories").asLong()).isEqualTo(1);
+        String v1 = importWithCli(true, "/vuln/ghsa/GHSA-jfh8-c2jp-5v3q.json");
         // the image refused for want of data is scanned now that there is some, and labelled with the real version
         await().atMost(Duration.ofSeconds(30)).until(() -> v1.equals(scanStatus("team/app", image).path("databaseVersion").asText()));
         assertThat(scanStatus("team/app", image).path("state").asText()).isEqualTo("done");
         assertThat(scanStatus("team/app", image).path("summary").path("critical").asInt()).isEqualTo(1);
+    }
 
-        // a second import: the stored report is outdated and rescanned by the timer, with no request to prompt it
-        String v2 = importedVersion(Cli.run("vulndb", "import", "--data-dir", dir.toString(),
-                TestData.path("/vuln/ghsa").toString()));
+    @Test
+    void aCliImportIntoTheLiveDatabaseIsShownLabelledAndRescannedWithinSeconds() {
+        String v1 = importWithCli(false, "/vuln/ghsa/GHSA-jfh8-c2jp-5v3q.json");
+        start();
+        Digest image = pushLog4jImage("team/app", "1.0");
+        await().atMost(Duration.ofSeconds(60)).until(() -> "done".equals(scanStatus("team/app", image).path("state").asText()));
+        assertThat(scanStatus("team/app", image).path("databaseVersion").asText()).isEqualTo(v1);
+
+        String v2 = importWithCli(false, "/vuln/ghsa");
         assertThat(v2).isNotEqualTo(v1);
+        JsonNode vulndb = http.json("GET", "/api/v1/vulndb", admin, null).json();
+        assertThat(vulndb.path("version").asText()).isEqualTo(v2);
+        assertThat(vulndb.path("advisories").asLong()).isEqualTo(6);
+        // the stored report is outdated and rescanned by the timer, with no request to prompt it
         await().atMost(Duration.ofSeconds(30)).until(() -> v2.equals(scanStatus("team/app", image).path("databaseVersion").asText()));
-        // and an image pushed now is labelled with the new version at once
+        // and an image pushed now is labelled with the new version
         Digest next = pushLog4jImage("team/app", "2.0");
         await().atMost(Duration.ofSeconds(60)).until(() -> "done".equals(scanStatus("team/app", next).path("state").asText()));
         assertThat(scanStatus("team/app", next).path("databaseVersion").asText()).isEqualTo(v2);
