@@ -35,20 +35,7 @@ class ScanCliTest {
         assertThat(Main.commandLine().execute("vulndb", "import", "--db", db.toString(), "--format", "osv",
                 bad.toString())).isEqualTo(1);
 
-        Path layout = dir.resolve("layout");
-        Path blobs = Files.createDirectories(layout.resolve("blobs/sha256"));
-        byte[] layer = new TestLayer().file("app/log4j-core-2.14.1.jar", TestLayer.testJar("log4j-core-2.14.1.jar"))
-                .gzip();
-        String l = put(blobs, layer);
-        String c = put(blobs, "{}".getBytes());
-        String manifest = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
-                + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + c
-                + "\",\"size\":2},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\","
-                + "\"digest\":\"" + l + "\",\"size\":" + layer.length + "}]}";
-        String m = put(blobs, manifest.getBytes());
-        Files.writeString(layout.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":"
-                + "\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"" + m + "\",\"size\":"
-                + manifest.length() + ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"1.0\"}}]}");
+        Path layout = layout();
 
         Path out = dir.resolve("trivy.json");
         assertThat(Main.commandLine().execute("scan", "--db", db.toString(), "--format", "trivy", "-o",
