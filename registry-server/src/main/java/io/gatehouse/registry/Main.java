@@ -1,6 +1,7 @@
 package io.gatehouse.registry;
 
 import io.gatehouse.registry.auth.AuthWiring;
+import io.gatehouse.registry.cli.CliErrors;
 import io.gatehouse.registry.cli.CopyCommand;
 import io.gatehouse.registry.cli.MirrorCommand;
 import io.gatehouse.registry.cli.ServeCommand;
@@ -26,7 +27,7 @@ public final class Main implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Main());
+        CommandLine cl = CliErrors.install(new CommandLine(new Main()));
         // rendered only when serve's help is shown: listing every setting loads the whole configuration model, which
         // was a tenth of the CPU of a short `gatehouse mirror` run
         cl.getSubcommands().get("serve").getHelpSectionMap()
@@ -35,6 +36,12 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (args.length == 0 || !"serve".equals(args[0])) {
+            // the tools print their own results on standard output; the library's INFO lines (an import logs what
+            // the command prints) would say it twice, so they get warnings only, on standard error (logback.xml)
+            System.setProperty("gatehouse.log.level", "WARN");
+            System.setProperty("gatehouse.log.target", "System.err");
+        }
         // Access control on by default (auth.enabled=false leaves the registry open, e.g. for benchmarks).
         ServeCommand.setAssembler(config -> {
             RegistryServer.Builder b = RegistryServer.builder(config);
