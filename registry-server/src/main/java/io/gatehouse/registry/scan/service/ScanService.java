@@ -253,6 +253,11 @@ public final class ScanService implements RegistryEvents, AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warn("rescan check failed: {}", e.getMessage());
+        } catch (Error e) {
+            // A scheduled task that throws is cancelled, and its Future (which nobody reads) keeps the error: say so
+            // where an operator looks, instead of letting automatic rescans stop without a word.
+            LOG.error("rescan check failed with {}; automatic rescans stop until the registry restarts", e, e);
+            throw e;
         }
     }
 
