@@ -42,7 +42,8 @@ import org.mockito.MockedStatic;
 
 /**
  * "Test connection" and digest resolution against a real registry on loopback: CNCF Distribution with htpasswd
- * Basic auth (our own registry joins when its API lands). Jenkins itself is mocked only for the credential lookup.
+ * Basic auth (our own registry, with service-account tokens, is in service.SecuredRegistryTest). Jenkins itself is
+ * mocked only for the credential lookup.
  */
 class RegistryConnectionTest {
     static final String USER = "robot";

@@ -1,6 +1,7 @@
 package io.gatehouse.registry;
 
 import io.gatehouse.registry.auth.AuthWiring;
+import io.gatehouse.registry.cli.CliErrors;
 import io.gatehouse.registry.cli.CopyCommand;
 import io.gatehouse.registry.cli.MirrorCommand;
 import io.gatehouse.registry.cli.ServeCommand;
@@ -31,7 +32,7 @@ public final class Main implements Runnable {
 
     /** The command line with this environment (credentials files, passwords, PATH) instead of the JVM's. */
     public static CommandLine commandLine(java.util.Map<String, String> env) {
-        CommandLine cl = new CommandLine(new Main());
+        CommandLine cl = CliErrors.install(new CommandLine(new Main()));
         io.gatehouse.registry.cli.ConnectionOptions.useEnvironment(cl, env);
         // rendered only when serve's help is shown: listing every setting loads the whole configuration model, which
         // was a tenth of the CPU of a short `gatehouse mirror` run
@@ -41,6 +42,12 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (args.length == 0 || !"serve".equals(args[0])) {
+            // the tools print their own results on standard output; the library's INFO lines (an import logs what
+            // the command prints) would say it twice, so they get warnings only, on standard error (logback.xml)
+            System.setProperty("gatehouse.log.level", "WARN");
+            System.setProperty("gatehouse.log.target", "System.err");
+        }
         // Access control on by default (auth.enabled=false leaves the registry open, e.g. for benchmarks).
         ServeCommand.setAssembler(config -> {
             RegistryServer.Builder b = RegistryServer.builder(config);

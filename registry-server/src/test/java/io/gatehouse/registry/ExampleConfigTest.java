@@ -24,6 +24,6 @@ class ExampleConfigTest {
         assertThat(c.setting("auth.enabled", "GATEHOUSE_AUTH_ENABLED", "?")).isEqualTo("true");
         assertThat(c.setting("scan.workers", "GATEHOUSE_SCAN_WORKERS", "?")).isEqualTo("2");
         assertThat(Duration.parse(c.setting("scan.rescan_interval", "GATEHOUSE_SCAN_RESCAN_INTERVAL", "?")))
-                .isEqualTo(Duration.ofMinutes(15));
+                .isEqualTo(Duration.ofSeconds(5));
     }
 }

@@ -1,5 +1,6 @@
 package io.gatehouse.registry;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.core.model.MediaTypes;
 import io.gatehouse.core.reference.Digest;
 import io.gatehouse.registry.config.RegistryConfig;
@@ -25,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
@@ -263,26 +265,51 @@ class StorageSafetyTest {
     void gcWithDefaultGraceNeverBreaksPushes() throws Exception {
         try (RegistryServer server = RegistryServer.builder(RegistryConfig.forTesting(dir)).build().start()) {
             AtomicBoolean stop = new AtomicBoolean();
+            AtomicReference<Throwable> gcError = new AtomicReference<>();
+            AtomicInteger gcRuns = new AtomicInteger();
             Thread gc = new Thread(() -> {
                 while (!stop.get()) {
-                    server.gc();
                     try {
+                        server.gc();
+                        gcRuns.incrementAndGet();
                         Thread.sleep(20);
                     } catch (InterruptedException e) {
+                        return;
+                    } catch (Throwable t) {
+                        // recorded, not swallowed: a GC that dies at once would otherwise leave nothing to find
+                        gcError.compareAndSet(null, t);
                         return;
                     }
                 }
             });
             gc.start();
+            RegistryClient c = new RegistryClient(server.baseUrl());
+            List<Digest> manifests = new ArrayList<>();
             try {
-                RegistryClient c = new RegistryClient(server.baseUrl());
                 for (int i = 0; i < 15; i++) {
-                    Digest m = c.pushImage("gcgrace/app", "v" + i, random(20_000, i));
-                    assertThat(m).isNotNull(); // pushImage fails on any non-201
+                    manifests.add(c.pushImage("gcgrace/app", "v" + i, random(20_000, i))); // fails on any non-201
                 }
             } finally {
                 stop.set(true);
                 gc.join();
+            }
+            assertThat(gcError.get()).as("GC thread failure").isNull();
+            assertThat(gcRuns.get()).as("GC runs during the pushes").isPositive();
+            server.gc();
+            // everything pushed is still there, whole, after GC ran alongside and once more afterwards
+            for (int i = 0; i < manifests.size(); i++) {
+                HttpResponse<byte[]> m = c.get("/v2/gcgrace/app/manifests/v" + i);
+                assertThat(m.statusCode()).as("manifest v%d", i).isEqualTo(200);
+                assertThat(Digest.sha256(m.body())).isEqualTo(manifests.get(i));
+                JsonNode manifest = RegistryClient.JSON.readTree(m.body());
+                List<String> blobs = new ArrayList<>(List.of(manifest.path("config").path("digest").asText()));
+                manifest.path("layers").forEach(l -> blobs.add(l.path("digest").asText()));
+                assertThat(blobs).hasSize(2);
+                for (String blob : blobs) {
+                    HttpResponse<byte[]> b = c.get("/v2/gcgrace/app/blobs/" + blob);
+                    assertThat(b.statusCode()).as("v%d blob %s", i, blob).isEqualTo(200);
+                    assertThat(Digest.sha256(b.body()).toString()).isEqualTo(blob);
+                }
             }
         }
     }

@@ -52,6 +52,11 @@ public record MirrorReport(String source, String target, String filter, boolean 
         }
     }
 
+    /** The same report naming the target as {@code target} (e.g. as the user typed it). */
+    public MirrorReport withTarget(String target) {
+        return new MirrorReport(source, target, filter, dryRun, tags, bytesMoved, durationMillis, stoppedReason, rateLimit);
+    }
+
     /** One paragraph for a console. */
     public String summary() {
         StringBuilder sb = new StringBuilder();

@@ -37,7 +37,9 @@ public record ServerSideMirror(RegistryClient registry) {
                 f.newest(), platforms.isEmpty() ? null : platforms.stream().map(Platform::toString).collect(Collectors.joining(",")),
                 spec.dryRun(), plainHttp);
         if (upstreamCreds != null) upstreamCreds.writeTo(body.putObject("credentials"));
-        return report(registry.postApi(path(spec.target().toString()), body, timeout), registry.registry());
+        // the registry names the target by its own loopback address; the caller reached it as registry.registry()
+        return report(registry.postApi(path(spec.target().toString()), body, timeout), registry.registry())
+                .withTarget(registry.registry() + "/" + spec.target());
     }
 
     /** The route below {@code /api/v1} that mirrors into {@code targetRepository}. */

@@ -1,6 +1,7 @@
 package io.gatehouse.core.remote;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gatehouse.core.model.InvalidManifestException;
 import io.gatehouse.core.model.Json;
 import okhttp3.FormBody;
 import okhttp3.HttpUrl;
@@ -31,6 +32,11 @@ final class Authenticator {
     private static final long DEFAULT_TOKEN_SECONDS = 60;
     /** Renew a little early so a token does not expire in flight. */
     private static final long EXPIRY_MARGIN_SECONDS = 10;
+    /**
+     * A token response is a JWT or an opaque string of a few KiB; a bound keeps a broken or hostile token service from
+     * making us read (and Jackson build a tree of) an endless body.
+     */
+    static final int TOKEN_BODY_LIMIT = 1024 * 1024;
 
     private record Token(String value, Instant expires) {
     }
@@ -155,9 +161,16 @@ final class Authenticator {
             if (!r.isSuccessful()) {
                 throw new RegistryException("the token service of " + registry + " answered HTTP " + r.code(), r.code(), List.of());
             }
+            byte[] bytes;
+            try {
+                bytes = RegistryClient.readLimited(r.body().byteStream(), TOKEN_BODY_LIMIT);
+            } catch (InvalidManifestException tooLarge) {
+                throw new RegistryException("the token service of " + registry + " sent a response larger than "
+                        + TOKEN_BODY_LIMIT + " bytes", r.code(), List.of());
+            }
             JsonNode body;
             try {
-                body = Json.MAPPER.readTree(r.body().byteStream());
+                body = Json.MAPPER.readTree(bytes);
             } catch (IOException e) {
                 throw new RegistryException("the token service of " + registry + " sent a body that is not JSON", r.code(), List.of());
             }

@@ -7,10 +7,9 @@ import java.time.Duration;
  * What the four Pipeline steps need from the registry, and nothing more.
  *
  * <p>WHY an interface of our own: the Jenkins-facing classes must stay thin and unit-testable (Mockito for
- * StepContext/Run/TaskListener, a fake of this for the registry until its API lands), and the core pieces it will
- * delegate to (core.remote/copy on branch client, core.sign/policy on trust, core.report on scan, /api/v1 on
- * auth/registry) are being built at the same time. {@link RegistryGatehouseService} is the real implementation.
- * No Jenkins type appears here, so this package could move to core unchanged.
+ * StepContext/Run/TaskListener, a mock of this where a step's own logic is under test, the real registry on loopback
+ * elsewhere). {@link RegistryGatehouseService} is the real implementation, over core (remote, copy, sign, policy,
+ * report) and the registry's /api/v1. No Jenkins type appears here, so this package could move to core unchanged.
  */
 public interface GatehouseService {
 

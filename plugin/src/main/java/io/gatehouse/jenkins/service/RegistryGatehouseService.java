@@ -7,6 +7,8 @@ import java.util.Base64;
 import io.gatehouse.core.reference.Digest;
 import io.gatehouse.core.sign.ImageSigner;
 import io.gatehouse.core.sign.Keys;
+import io.gatehouse.core.sign.RegistrySignatureStore;
+import io.gatehouse.core.remote.RegistryClient;
 import io.gatehouse.core.sign.SignatureArtifacts;
 import java.util.Map;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -156,10 +158,10 @@ public final class RegistryGatehouseService implements GatehouseService {
     }
 
     /**
-     * The registry scans what is pushed and stores each report as an OCI artifact referring to the image
-     * (artifactType {@link ScanReport#MEDIA_TYPE}, report JSON as its first layer). We read the newest one through
-     * the referrers API, waiting for it up to {@code wait}; a named policy is evaluated here with core.policy.
-     * (Asking the registry to scan on demand needs its /api/v1 scans route, which has not landed.)
+     * Asks the registry to scan the image ({@link #scanOnDemand}); a registry without that route scans what is pushed
+     * and stores each report as an OCI artifact referring to the image (artifactType {@link ScanReport#MEDIA_TYPE},
+     * report JSON as its first layer), and we read the newest one through the referrers API, waiting for it up to
+     * {@code wait}. A named policy is evaluated here with core.policy.
      */
     @Override
     public ScanSummary scan(ImageArgument image, String policy, String policyDocument, Duration wait) throws IOException, InterruptedException {
@@ -273,7 +275,7 @@ public final class RegistryGatehouseService implements GatehouseService {
             }
             index = REPORT_JSON.readTree(rsp.body().byteStream());
         }
-        OciSignatureStore store = new OciSignatureStore(http, settings.registryUrl(), this::authorize);
+        io.gatehouse.core.sign.SignatureStore store = signatureStore();
         ScanReport newest = null;
         for (JsonNode m : index.path("manifests")) {
             if (!ScanReport.MEDIA_TYPE.equals(m.path("artifactType").asText())) {
@@ -284,7 +286,7 @@ public final class RegistryGatehouseService implements GatehouseService {
                 continue;
             }
             JsonNode layer = REPORT_JSON.readTree(manifest.get().content()).path("layers").path(0);
-            if (layer.path("size").asLong(Long.MAX_VALUE) > OciSignatureStore.MAX_SMALL * 16) {
+            if (layer.path("size").asLong(Long.MAX_VALUE) > RegistrySignatureStore.MAX_BLOB_BYTES * 16L) {
                 continue;
             }
             byte[] blob = store.getBlob(repository, Digest.parse(layer.path("digest").asText()));
@@ -438,7 +440,22 @@ public final class RegistryGatehouseService implements GatehouseService {
 
     /** The OCI store signing uses; also what verification in tests reads. */
     public io.gatehouse.core.sign.SignatureStore signatureStore() {
-        return new OciSignatureStore(http, settings.registryUrl(), this::authorize);
+        return new RegistrySignatureStore(registryClient());
+    }
+
+    /**
+     * core's client for /v2 on our OkHttp client (its TLS settings), sending our Authorization up front as every other
+     * call of this service does: a secret-text credential is a bearer token the client has no other way to send.
+     * An application interceptor sees the request once, before redirects, so the header never follows a redirect.
+     */
+    private RegistryClient registryClient() {
+        OkHttpClient authorized = http.newBuilder().addInterceptor(chain -> chain.proceed(
+                chain.request().header("Authorization") != null ? chain.request() : authorize(chain.request().newBuilder()).build())).build();
+        return RegistryClient.builder(settings.registryHost())
+                .plainHttp("http".equals(settings.registryUrl().getScheme()))
+                .timeouts(settings.connectTimeout(), settings.connectTimeout().multipliedBy(4))
+                .httpClient(authorized)
+                .build();
     }
 
     private void requireConfiguredRegistry(ImageArgument image) throws IOException {

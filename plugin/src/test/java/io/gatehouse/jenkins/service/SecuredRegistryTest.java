@@ -43,7 +43,7 @@ class SecuredRegistryTest {
         server = b.build().start();
         token = wiring.module().accounts().createServiceAccount("jenkins", "Jenkins CI", null, true, "test").token();
         image = TestImages.image(31);
-        OciSignatureStore push = service(new RegistryAuth("jenkins", token.toCharArray())).signatureStore() instanceof OciSignatureStore s ? s : null;
+        io.gatehouse.core.sign.SignatureStore push = service(new RegistryAuth("jenkins", token.toCharArray())).signatureStore();
         for (TestImages.Blob blob : concat(image.config(), image.layers())) {
             push.putBlob("team/app", Digest.parse(blob.digest()), blob.bytes());
         }

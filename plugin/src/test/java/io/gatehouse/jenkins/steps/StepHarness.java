@@ -26,9 +26,10 @@ import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.mockito.MockedStatic;
 
 /**
- * Mockito for the Jenkins edges we cannot run here (StepContext, Run, TaskListener, CredentialsProvider),
- * and a mock of our own GatehouseService until the registry's /api/v1 lands. Close it after each test
- * (it holds a static mock of CredentialsProvider).
+ * Mockito for the Jenkins edges we cannot run here (StepContext, Run, TaskListener, CredentialsProvider), and a
+ * mock of our own GatehouseService for tests of a step's own logic ({@link #environment(
+ * io.gatehouse.jenkins.service.GatehouseServiceFactory)} gives the real one, for tests against a registry on
+ * loopback). Close it after each test (it holds a static mock of CredentialsProvider).
  */
 final class StepHarness implements AutoCloseable {
     final StepContext context = mock(StepContext.class);

@@ -63,7 +63,8 @@ public final class ConnectionOptions {
     boolean destPlainHttp;
 
     @Option(names = "--max-wait", paramLabel = "SECONDS", defaultValue = "60",
-            description = "longest Retry-After to wait out when rate limited (default: ${DEFAULT-VALUE}); longer stops with when the quota returns")
+            description = "longest Retry-After to wait out when rate limited (default: ${DEFAULT-VALUE}); a longer one stops the run "
+                    + "with a message saying when the quota returns")
     long maxWaitSeconds = 60;
 
     /** The environment: passwords, where the credentials files are, PATH for credential helpers. */

@@ -19,10 +19,11 @@ import java.util.concurrent.Callable;
 
 /** {@code gatehouse copy SRC DEST}: copy one image (all platforms, or some) between registries. */
 @Command(name = "copy", mixinStandardHelpOptions = true,
-        description = {"Copy an image by tag or digest from one registry to another (or between repositories of one registry,",
-                "where blobs are mounted, not moved). Multi-platform indexes are copied whole unless --platform narrows them;",
-                "a narrowed index is a new index with its own digest.",
-                "Exit codes: 0 copied, 1 failed, 75 stopped by the source's rate limit (try again later)."})
+        // one element per paragraph: picocli wraps within an element, and `gatehouse --help` lists the first one
+        description = {"Copy an image by tag or digest from one registry to another, or between repositories of one registry.",
+                "Between repositories of one registry blobs are mounted, not moved. Multi-platform indexes are copied whole "
+                        + "unless --platform narrows them; a narrowed index is a new index with its own digest.",
+                "Exit codes: 0 copied, 1 failed, 2 bad command line, 75 stopped by the source's rate limit (try again later)."})
 public final class CopyCommand implements Callable<Integer> {
     static final int RATE_LIMITED = 75;
 

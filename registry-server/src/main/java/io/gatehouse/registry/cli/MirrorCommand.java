@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
         description = {"Mirror the tags of an upstream repository that pass the filters into a target repository.",
                 "Incremental: a tag whose upstream digest equals the target's costs one HEAD request (not a Docker Hub pull).",
                 "Run it from cron or CI; with --dry-run it only lists what it would copy.",
-                "Exit codes: 0 all good, 1 some tags failed, 75 stopped by the upstream's rate limit (the message says when it returns)."})
+                "Exit codes: 0 all good, 1 some tags failed, 2 bad command line, 75 stopped by the upstream's rate limit (the message says when it returns)."})
 public final class MirrorCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "UPSTREAM", description = "upstream repository, e.g. alpine, docker.io/library/alpine, quay.io/org/app")
@@ -59,10 +59,11 @@ public final class MirrorCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE", description = "write the report as JSON to FILE")
     Path report;
 
-    @Option(names = "--server-side", description = {
-            "ask the target registry (Gatehouse) to run the mirror itself (POST /api/v1/mirrors): image data flows from the upstream",
-            "straight into it, not through this host. The destination credentials need push on the target repository; the source",
-            "credentials are passed on in that request (over TLS) and the registry neither stores nor logs them."})
+    // one string: picocli starts each array element on a new line without the description's indent
+    @Option(names = "--server-side", description = "ask the target registry (Gatehouse) to run the mirror itself "
+            + "(POST /api/v1/mirrors): image data flows from the upstream straight into it, not through this host. "
+            + "The destination credentials need push on the target repository; the source credentials are passed on "
+            + "in that request (over TLS) and the registry neither stores nor logs them.")
     boolean serverSide;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "21600",

@@ -4,32 +4,31 @@ import io.gatehouse.registry.RegistryServer;
 import io.gatehouse.registry.auth.OpenAccess;
 import io.gatehouse.registry.config.RegistryConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 
 /** {@code gatehouse serve}: run the registry until interrupted (Ctrl-C or SIGTERM stop it gracefully). */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Run the registry. Settings come from built-in defaults, then the YAML file, then environment variables, then these options.")
+        description = "Run the registry. Settings come from built-in defaults, then the YAML file, then environment variables, then these options.",
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:stopped (Ctrl-C, SIGTERM)", "1:cannot start (the port is taken, the data folder is not writable)",
+                "2:bad command line or setting"})
 public final class ServeCommand implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "YAML configuration file (default: $GATEHOUSE_CONFIG if set)")
-    Path configFile;
+    @Mixin
+    SettingsOptions settings = new SettingsOptions();
 
     @Option(names = "--port", description = "overrides server.port")
     Integer port;
 
     @Option(names = "--host", description = "overrides server.host")
     String host;
-
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "overrides storage.data_dir")
-    Path dataDir;
 
     /** How the registry is assembled; Main may replace it to wire more capabilities (auth, scanning…). */
     static volatile Function<RegistryConfig, RegistryServer.Builder> assembler =
@@ -72,13 +71,9 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     private RegistryServer assemble() throws Exception {
-        Map<String, String> env = System.getenv();
-        Path file = configFile;
-        if (file == null && env.get("GATEHOUSE_CONFIG") != null) file = Path.of(env.get("GATEHOUSE_CONFIG"));
-        RegistryConfig config = RegistryConfig.load(file, env);
+        RegistryConfig config = settings.load();
         if (port != null) config = config.withPort(port);
         if (host != null) config = config.with("server.host", host);
-        if (dataDir != null) config = config.withDataDir(dataDir);
         return assembler.apply(config).build();
     }
 

@@ -21,6 +21,8 @@ import java.util.List;
  */
 public final class ScanEngine {
     public static final String SCANNER_VERSION = "gatehouse-scanner/0.1.0";
+    /** The reason of a scan refused for want of data; starts every such status, so rescans can find them. */
+    public static final String NO_DATA = "no vulnerability data: import some with `gatehouse vulndb import`";
 
     /** A layer by its digest (as in the manifest) and a way to open its blob. */
     public record Layer(String digest, LayerOpener opener) {
@@ -55,6 +57,10 @@ public final class ScanEngine {
     public Result scan(String imageDigest, String repository, List<Layer> layers) throws ScanFailedException {
         Instant started = clock.instant();
         String dbVersion = db.version(); // read first: the report names the data it was matched against
+        if (!db.hasData()) {
+            // a report of zero findings would read as "no vulnerabilities", which nothing was checked for
+            throw new ScanFailedException(NO_DATA);
+        }
         ImageInventory inventory = new ImageInventory(limits);
         for (Layer l : layers) {
             try (InputStream in = l.opener().open()) {

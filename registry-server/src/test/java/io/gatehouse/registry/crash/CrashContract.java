@@ -203,6 +203,9 @@ abstract class CrashContract {
                 ImagePusher pusher = new ImagePusher(server.url());
                 java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
                 java.util.concurrent.atomic.AtomicInteger pushed = new java.util.concurrent.atomic.AtomicInteger();
+                // Set just before the kill: an exception after it is the crash, one before it is a failed push.
+                java.util.concurrent.atomic.AtomicBoolean killIssued = new java.util.concurrent.atomic.AtomicBoolean();
+                java.util.concurrent.atomic.AtomicReference<RuntimeException> failedBeforeKill = new java.util.concurrent.atomic.AtomicReference<>();
                 int base = seed;
                 Thread[] writers = new Thread[2];
                 for (int w = 0; w < writers.length; w++) {
@@ -218,8 +221,10 @@ abstract class CrashContract {
                                     pusher.push("crash/small-" + writer, "t-" + (i % 7), TestImages.image(s, Format.DOCKER, Platform.LINUX_AMD64, 2, 512));
                                 }
                                 pushed.incrementAndGet();
-                            } catch (RuntimeException killed) {
-                                return; // the registry died under us: expected
+                            } catch (RuntimeException e) {
+                                // After the kill the registry died under us: expected. Before it, the push failed.
+                                if (!killIssued.get()) failedBeforeKill.compareAndSet(null, e);
+                                return;
                             }
                         }
                     }, "crash-writer-" + w);
@@ -228,11 +233,13 @@ abstract class CrashContract {
                 // kill after a random number of completed pushes plus a random moment into the next ones
                 int target = 2 + random.nextInt(8);
                 long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (pushed.get() < target && System.nanoTime() < giveUp) Thread.sleep(5);
+                while (pushed.get() < target && failedBeforeKill.get() == null && System.nanoTime() < giveUp) Thread.sleep(5);
                 Thread.sleep(random.nextInt(300));
+                killIssued.set(true);
                 server.kill9();
                 stop.set(true);
                 for (Thread t : writers) t.join(30_000);
+                assertThat(failedBeforeKill.get()).as("round %d: a push failed before the kill", round).isNull();
                 seed += 100_000;
 
                 // the restarted registry is audited, takes a push, and is the next round's victim

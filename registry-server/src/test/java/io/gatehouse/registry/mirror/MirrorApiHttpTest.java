@@ -173,10 +173,12 @@ class MirrorApiHttpTest {
         assertThat(Files.readString(report)).contains("\"COPIED\"").contains("\"1.0\"").contains("\"1.1\"");
         assertThat(http.get("/v2/cli/app/tags/list", admin).body()).contains("1.0", "1.1");
 
-        Cli again = cli(common, "--server-side", upstream.hostPort() + "/library/app", here + "/cli/app",
+        // typed as localhost: the report names the target as typed, not the registry's own loopback address
+        String typed = "localhost:" + server.port() + "/cli/app";
+        Cli again = cli(common, "--server-side", upstream.hostPort() + "/library/app", typed,
                 "--dest-username", "admin", "--dest-password-file", adminPw.toString());
         assertThat(again.code()).as(again.err()).isZero();
-        assertThat(again.out()).contains("0 copied, 2 unchanged");
+        assertThat(again.out()).contains("0 copied, 2 unchanged").contains(" -> " + typed + " (");
         // recorded by the registry as the caller's runs
         Http.Reply runs = api("GET", "/mirrors?n=2", admin, null);
         assertThat(runs.json().path("runs").findValuesAsText("target")).containsOnly("cli/app");

@@ -1,5 +1,9 @@
 package io.gatehouse.registry.scan;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.core.model.MediaTypes;
 import io.gatehouse.core.reference.Digest;
@@ -20,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -27,8 +32,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static io.gatehouse.registry.scan.TestLayer.resource;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -203,5 +212,53 @@ class RegistryScanTest {
         // and the next image scans fine
         Digest ok = push("bad/app", "2", appLayer());
         assertThat(awaitFinished("bad/app", ok).state()).isEqualTo(ScanStatus.State.DONE);
+    }
+
+    /**
+     * An Error (here a simulated OutOfMemoryError, thrown by the scan engine's clock) is not swallowed as if it were a
+     * bad image: the scan is recorded as failed, the error ends the worker and is logged as such, and the pool goes on
+     * with a new worker.
+     */
+    @Test
+    void anErrorInAScanIsRecordedAndEndsTheWorkerInsteadOfBeingSwallowed() {
+        scans.setScanOnPush("oom/app", false);
+        Digest image = push("oom/app", "1", appLayer());
+        AtomicBoolean thrown = new AtomicBoolean();
+        Clock failsOnce = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                if (thrown.compareAndSet(false, true)) throw new OutOfMemoryError("simulated");
+                return Instant.now();
+            }
+        };
+        Logger log = (Logger) LoggerFactory.getLogger(ScanService.class);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        log.addAppender(logs);
+        try (ScanService failing = new ScanService(server.content(), new ScanIndex(server.jdbi()),
+                new ScanEngine(db, ScanLimits.defaults(), failsOnce), Clock.systemUTC(), 1, false, Duration.ZERO)) {
+            failing.scan("oom/app", image, true, null);
+            ScanStatus failed = awaitFinished("oom/app", image);
+            assertThat(failed.state()).isEqualTo(ScanStatus.State.FAILED);
+            assertThat(failed.reason()).contains("OutOfMemoryError");
+            await().atMost(Duration.ofSeconds(30)).until(() -> List.copyOf(logs.list).stream().anyMatch(e ->
+                    e.getLevel() == Level.ERROR && e.getThrowableProxy() != null
+                            && e.getThrowableProxy().getClassName().equals(OutOfMemoryError.class.getName())));
+            // the pool replaced the worker the error ended
+            failing.scan("oom/app", image, true, null);
+            assertThat(awaitFinished("oom/app", image).state()).isEqualTo(ScanStatus.State.DONE);
+        } finally {
+            log.detachAppender(logs);
+        }
     }
 }

@@ -10,12 +10,20 @@ import io.gatehouse.registry.scan.export.TrivyJsonExporter;
 import io.gatehouse.registry.scan.inventory.ScanFailedException;
 import io.gatehouse.registry.scan.inventory.ScanLimits;
 import io.gatehouse.registry.scan.vulndb.VulnDb;
+import io.gatehouse.registry.cli.CliErrors;
+import io.gatehouse.registry.cli.SettingsOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -28,13 +36,25 @@ import java.util.concurrent.Callable;
  * CycloneDX SBOM.
  */
 @Command(name = "scan", mixinStandardHelpOptions = true,
-        description = "Scan an image in an OCI layout directory against the local vulnerability database.")
+        description = "Scan an image in an OCI layout directory (what skopeo copy docker://IMAGE oci:DIR:TAG writes) "
+                + "against the registry's vulnerability database.",
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:scanned (the report is printed or written)",
+                "1:the scan failed (a layer cannot be read or exceeds the limits, the database cannot be read)",
+                "2:bad command line or settings, or not an OCI image layout",
+                "3:no vulnerability data: run gatehouse vulndb import first (a scan without data is never reported "
+                        + "as clean)"})
 public final class ScanCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final int FAILED = 1;
+    static final int BAD_INPUT = 2;
+    static final int NO_DATA = 3;
 
-    @Option(names = "--db", paramLabel = "FILE", description = "database file (default: $GATEHOUSE_SCAN_VULNDB or "
-            + "data/vulndb.sqlite)")
+    @Option(names = "--db", paramLabel = "FILE", description = VulnDbCommand.DB_HELP)
     Path db;
+
+    @Mixin
+    SettingsOptions settings = new SettingsOptions();
 
     @Option(names = "--format", defaultValue = "summary",
             description = "summary, report (Gatehouse JSON), trivy (Trivy JSON shape) or cyclonedx (SBOM)")
@@ -49,66 +69,141 @@ public final class ScanCommand implements Callable<Integer> {
     @Parameters(paramLabel = "LAYOUT[:TAG]", description = "OCI image layout directory, optionally :tag")
     String layout;
 
+    @Spec
+    CommandSpec spec;
+
+    /** A problem with what was asked for, said in one line and answered with an exit code. */
+    private static final class Refused extends Exception {
+        final int code;
+
+        Refused(int code, String message) {
+            super(message);
+            this.code = code;
+        }
+    }
+
+    /** The image to scan: its digest and layers in the layout. */
+    private record Image(String digest, List<ScanEngine.Layer> layers) {
+    }
+
     @Override
-    public Integer call() throws Exception {
+    public Integer call() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            Image image = image();
+            try (VulnDb vdb = database()) {
+                ScanEngine engine = new ScanEngine(vdb, ScanLimits.defaults(), Clock.systemUTC());
+                long started = System.nanoTime();
+                ScanEngine.Result result;
+                try {
+                    result = engine.scan(image.digest(), layout, image.layers());
+                } catch (ScanFailedException e) {
+                    throw new Refused(vdb.hasData() ? FAILED : NO_DATA, "scan failed: " + e.getMessage());
+                }
+                if (timing) {
+                    err.printf("scan-seconds %.3f%n", (System.nanoTime() - started) / 1e9);
+                    err.flush();
+                }
+                write(result);
+                return 0;
+            }
+        } catch (Refused e) {
+            err.println("gatehouse scan: " + e.getMessage());
+            return e.code;
+        }
+    }
+
+    /** The registry's database, read only; a missing or empty one ends the scan before any work. */
+    private VulnDb database() throws Refused {
+        Path file;
+        try {
+            file = VulnDbCommand.database(db, settings);
+        } catch (IllegalArgumentException e) {
+            throw new Refused(BAD_INPUT, e.getMessage());
+        }
+        String hint = " (import data first: gatehouse vulndb import [-c FILE | --db FILE] PATH...)";
+        VulnDb vdb;
+        try {
+            vdb = VulnDb.openReadOnly(file);
+        } catch (NoSuchFileException e) {
+            throw new Refused(NO_DATA, "no vulnerability database at " + file + hint);
+        } catch (IOException e) {
+            throw new Refused(FAILED, CliErrors.describe(e));
+        }
+        if (!vdb.hasData()) {
+            vdb.close();
+            throw new Refused(NO_DATA, "no vulnerability data in " + file + hint);
+        }
+        return vdb;
+    }
+
+    private Image image() throws Refused {
         String tag = null;
         Path dir = Path.of(layout);
         int colon = layout.lastIndexOf(':');
-        if (!Files.isDirectory(dir) && colon > 0) {
+        if (!Files.exists(dir) && colon > 0) {
             tag = layout.substring(colon + 1);
             dir = Path.of(layout.substring(0, colon));
         }
-        JsonNode index = JSON.readTree(dir.resolve("index.json").toFile());
-        JsonNode chosen = null;
-        for (JsonNode m : index.path("manifests")) {
-            String ref = m.path("annotations").path("org.opencontainers.image.ref.name").asText(null);
-            if (tag == null || tag.equals(ref)) {
-                chosen = m;
-                break;
-            }
+        if (Files.isRegularFile(dir)) {
+            throw new Refused(BAD_INPUT, dir + " is a file; scan reads an OCI image layout directory "
+                    + "(skopeo copy docker-archive:IMAGE.tar oci:DIR:TAG makes one)");
         }
-        if (chosen == null) {
-            System.err.println("no manifest" + (tag == null ? "" : " tagged " + tag) + " in " + dir);
-            return 2;
+        if (!Files.isDirectory(dir)) {
+            throw new Refused(BAD_INPUT, "no OCI image layout at " + dir);
         }
-        Path blobs = dir.resolve("blobs");
-        String digest = chosen.path("digest").asText();
-        JsonNode manifest = JSON.readTree(blob(blobs, digest).toFile());
-        if (MediaTypes.isIndex(chosen.path("mediaType").asText()) || manifest.has("manifests")) {
-            digest = manifest.path("manifests").get(0).path("digest").asText(); // first platform
-            manifest = JSON.readTree(blob(blobs, digest).toFile());
+        if (!Files.isRegularFile(dir.resolve("index.json"))) {
+            throw new Refused(BAD_INPUT, dir + " is not an OCI image layout (no index.json)");
         }
-        List<ScanEngine.Layer> layers = new ArrayList<>();
-        for (JsonNode l : manifest.path("layers")) {
-            Path file = blob(blobs, l.path("digest").asText());
-            layers.add(new ScanEngine.Layer(l.path("digest").asText(), () -> Files.newInputStream(file)));
-        }
-        ScanEngine engine = new ScanEngine(VulnDb.open(VulnDbCommand.database(db)), ScanLimits.defaults(),
-                Clock.systemUTC());
-        ScanEngine.Result result;
-        long started = System.nanoTime();
         try {
-            result = engine.scan(digest, layout, layers);
-            if (timing) {
-                System.err.printf("scan-seconds %.3f%n", (System.nanoTime() - started) / 1e9);
+            JsonNode index = JSON.readTree(dir.resolve("index.json").toFile());
+            JsonNode chosen = null;
+            for (JsonNode m : index.path("manifests")) {
+                String ref = m.path("annotations").path("org.opencontainers.image.ref.name").asText(null);
+                if (tag == null || tag.equals(ref)) {
+                    chosen = m;
+                    break;
+                }
             }
-        } catch (ScanFailedException e) {
-            System.err.println("scan failed: " + e.getMessage());
-            return 1;
+            if (chosen == null) {
+                throw new Refused(BAD_INPUT, "no manifest" + (tag == null ? "" : " tagged " + tag) + " in " + dir);
+            }
+            Path blobs = dir.resolve("blobs");
+            String digest = chosen.path("digest").asText();
+            JsonNode manifest = JSON.readTree(blob(blobs, digest).toFile());
+            if (MediaTypes.isIndex(chosen.path("mediaType").asText()) || manifest.has("manifests")) {
+                digest = manifest.path("manifests").path(0).path("digest").asText(); // first platform
+                manifest = JSON.readTree(blob(blobs, digest).toFile());
+            }
+            List<ScanEngine.Layer> layers = new ArrayList<>();
+            for (JsonNode l : manifest.path("layers")) {
+                Path file = blob(blobs, l.path("digest").asText());
+                layers.add(new ScanEngine.Layer(l.path("digest").asText(), () -> Files.newInputStream(file)));
+            }
+            return new Image(digest, layers);
+        } catch (IOException e) {
+            throw new Refused(BAD_INPUT, dir + " is not a readable OCI image layout: " + CliErrors.describe(e));
         }
+    }
+
+    private void write(ScanEngine.Result result) throws IOException, Refused {
         byte[] out = switch (format) {
             case "report" -> JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(result.report());
             case "trivy" -> TrivyJsonExporter.toBytes(result.report(), layout);
             case "cyclonedx" -> CycloneDxExporter.toBytes(result.sbom(), layout);
-            default -> summary(result).getBytes();
+            default -> summary(result).getBytes(StandardCharsets.UTF_8);
         };
         if (output != null) {
-            Files.write(output, out);
+            try {
+                Files.write(output, out);
+            } catch (IOException e) {
+                throw new Refused(FAILED, "cannot write " + output + ": " + CliErrors.describe(e));
+            }
         } else {
-            System.out.write(out);
-            System.out.flush();
+            PrintWriter w = spec.commandLine().getOut();
+            w.print(new String(out, StandardCharsets.UTF_8));
+            w.flush();
         }
-        return 0;
     }
 
     private static String summary(ScanEngine.Result r) {
@@ -125,6 +220,9 @@ public final class ScanCommand implements Callable<Integer> {
 
     private static Path blob(Path blobs, String digest) throws IOException {
         int c = digest.indexOf(':');
+        if (c < 0) {
+            throw new IOException("'" + digest + "' is not a digest");
+        }
         Path p = blobs.resolve(digest.substring(0, c)).resolve(digest.substring(c + 1));
         if (!p.normalize().startsWith(blobs.normalize()) || !Files.isRegularFile(p)) {
             throw new IOException("blob " + digest + " is not in the layout");

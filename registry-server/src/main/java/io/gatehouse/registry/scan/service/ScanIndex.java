@@ -127,6 +127,13 @@ public final class ScanIndex {
     }
 
     /** Images (repository, digest) with a finding of this vulnerability id. */
+    /** Images whose last scan failed with exactly this reason (e.g. no vulnerability data yet). */
+    public List<String[]> failedWith(String reason) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT repository, manifest_digest FROM scan_job "
+                        + "WHERE status = 'FAILED' AND reason = ?").bind(0, reason)
+                .map((rs, c) -> new String[]{rs.getString(1), rs.getString(2)}).list());
+    }
+
     public List<String[]> imagesAffectedBy(String vulnerabilityId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT DISTINCT repository, manifest_digest FROM scan_finding "
                         + "WHERE vulnerability_id = ? ORDER BY repository, manifest_digest").bind(0, vulnerabilityId)

@@ -9,6 +9,7 @@ import io.gatehouse.core.reference.Digest;
 import io.gatehouse.core.report.ScanReport;
 import io.gatehouse.core.report.Severity;
 import io.gatehouse.registry.RegistryServer;
+import io.gatehouse.registry.config.RegistryConfig;
 import io.gatehouse.registry.auth.Principal;
 import io.gatehouse.registry.content.BlobInfo;
 import io.gatehouse.registry.content.ContentService;
@@ -77,9 +78,10 @@ public final class ScanService implements RegistryEvents, AutoCloseable {
         this.scanOnPushDefault = scanOnPushDefault;
         this.workers = Executors.newFixedThreadPool(Math.max(1, workerCount), daemon("gatehouse-scan"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("gatehouse-rescan"));
-        this.lastRescanVersion = engine.database().version();
+        // null: the first check also catches a database changed while the registry was down
+        this.lastRescanVersion = null;
         for (String[] job : index.unfinishedJobs()) {
-            workers.submit(() -> run(job[0], job[1])); // a previous process stopped with these queued or running
+            workers.execute(() -> run(job[0], job[1])); // a previous process stopped with these queued or running
         }
         if (rescanCheckInterval != null && !rescanCheckInterval.isZero()) {
             long ms = rescanCheckInterval.toMillis();
@@ -91,19 +93,28 @@ public final class ScanService implements RegistryEvents, AutoCloseable {
      * The scanner wired to a running registry, with its settings: {@code scan.vulndb} (the vulnerability database
      * file, default {@code <data dir>/vulndb.sqlite}), {@code scan.workers} (default 1: scans are CPU-bound),
      * {@code scan.on_push} (default true), {@code scan.rescan_interval} (how often to look for a new database
-     * build, default PT15M).
+     * build, default PT5S: the check is one SQLite pragma, and an import by the CLI should relabel and rescan within
+     * seconds).
      */
     public static ScanService create(RegistryServer server) throws IOException {
         var config = server.config();
-        Path dbFile = Path.of(config.setting("scan.vulndb", "GATEHOUSE_SCAN_VULNDB",
-                server.dataDir().resolve("vulndb.sqlite").toString()));
+        Path dbFile = vulnDbFile(config);
         int workers = Integer.parseInt(config.setting("scan.workers", "GATEHOUSE_SCAN_WORKERS", "1"));
         boolean onPush = Boolean.parseBoolean(config.setting("scan.on_push", "GATEHOUSE_SCAN_ON_PUSH", "true"));
         Duration interval = Duration.parse(config.setting("scan.rescan_interval", "GATEHOUSE_SCAN_RESCAN_INTERVAL",
-                "PT15M"));
+                "PT5S"));
         ScanEngine engine = new ScanEngine(VulnDb.open(dbFile), ScanLimits.defaults(), server.clock());
         return new ScanService(server.content(), new ScanIndex(server.jdbi()), engine, server.clock(), workers,
                 onPush, interval);
+    }
+
+    /**
+     * The vulnerability database file of these settings: {@code scan.vulndb}, else {@code <data dir>/vulndb.sqlite}.
+     * The CLI ({@code vulndb}, {@code scan}) resolves it here too, so it reads and fills the registry's file.
+     */
+    public static Path vulnDbFile(RegistryConfig config) {
+        return Path.of(config.setting("scan.vulndb", "GATEHOUSE_SCAN_VULNDB",
+                config.dataDir().resolve("vulndb.sqlite").toString()));
     }
 
     private static ThreadFactory daemon(String name) {
@@ -111,6 +122,9 @@ public final class ScanService implements RegistryEvents, AutoCloseable {
         return r -> {
             Thread t = new Thread(r, name + "-" + n.incrementAndGet());
             t.setDaemon(true);
+            // Tasks run with execute(), not submit(): what escapes one ends here, logged, rather than in a Future
+            // nobody reads.
+            t.setUncaughtExceptionHandler((thread, e) -> LOG.error("{} stopped by an unexpected error", thread.getName(), e));
             return t;
         };
     }
@@ -131,6 +145,7 @@ public final class ScanService implements RegistryEvents, AutoCloseable {
      */
     public ScanStatus scan(String repository, Digest manifest, boolean force, Principal who) {
         String digest = manifest.toString();
+        rescanIfDatabaseChanged(); // an import by another process is noticed here too, not only on the timer
         if (!force) {
             Optional<ScanIndex.IndexedReport> stored = index.report(repository, digest);
             if (stored.isPresent() && stored.get().databaseVersion().equals(engine.database().version())
@@ -142,7 +157,7 @@ public final class ScanService implements RegistryEvents, AutoCloseable {
             }
         }
         if (index.queue(repository, digest, who == null ? null : who.name(), clock.millis())) {
-            workers.submit(() -> run(repository, digest));
+            workers.execute(() -> run(repository, digest));
         }
         return index.status(repository, digest).orElseThrow();
     }
@@ -207,14 +222,21 @@ public final class ScanService implements RegistryEvents, AutoCloseable {
         return r;
     }
 
-    /** Queues every image whose stored report was made with another database build; returns how many. */
+    /**
+     * Queues every image whose stored report was made with another database build, and every image whose scan was
+     * refused for want of data once there is data; returns how many.
+     */
     public int rescanOutdated() {
         String current = engine.database().version();
         lastRescanVersion = current;
+        List<String[]> images = new ArrayList<>(index.reportsOlderThan(current));
+        if (engine.database().hasData()) {
+            images.addAll(index.failedWith(ScanEngine.NO_DATA));
+        }
         int n = 0;
-        for (String[] img : index.reportsOlderThan(current)) {
+        for (String[] img : images) {
             if (index.queue(img[0], img[1], SCANNER.name(), clock.millis())) {
-                workers.submit(() -> run(img[0], img[1]));
+                workers.execute(() -> run(img[0], img[1]));
                 n++;
             }
         }
@@ -231,6 +253,11 @@ public final class ScanService implements RegistryEvents, AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warn("rescan check failed: {}", e.getMessage());
+        } catch (Error e) {
+            // A scheduled task that throws is cancelled, and its Future (which nobody reads) keeps the error: say so
+            // where an operator looks, instead of letting automatic rescans stop without a word.
+            LOG.error("rescan check failed with {}; automatic rescans stop until the registry restarts", e, e);
+            throw e;
         }
     }
 
@@ -295,9 +322,19 @@ public final class ScanService implements RegistryEvents, AutoCloseable {
         } catch (ScanFailedException e) {
             LOG.info("scan of {}@{} failed: {}", repository, digest, e.getMessage());
             index.finished(repository, digest, ScanStatus.State.FAILED, e.getMessage(), clock.millis());
-        } catch (Exception | Error e) {
+        } catch (Exception e) {
             LOG.warn("scan of {}@{} failed", repository, digest, e);
             index.finished(repository, digest, ScanStatus.State.FAILED, "internal error: " + e, clock.millis());
+        } catch (Error e) {
+            // Out of memory, a stack overflow, a broken class path: not a verdict on this image, and no state to carry
+            // on in as if nothing happened. Record the scan as failed if that still works, then let the error end this
+            // worker (the pool starts a new one; the thread's handler logs it) instead of swallowing it.
+            try {
+                index.finished(repository, digest, ScanStatus.State.FAILED, "internal error: " + e, clock.millis());
+            } catch (Throwable recording) {
+                e.addSuppressed(recording);
+            }
+            throw e;
         }
     }
 

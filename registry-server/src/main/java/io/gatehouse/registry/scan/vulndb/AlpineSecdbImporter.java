@@ -38,7 +38,7 @@ public final class AlpineSecdbImporter implements AdvisoryImporter {
         try (InputStream in = Files.newInputStream(path)) {
             root = (yaml ? new ObjectMapper(new YAMLFactory()) : VulnDb.JSON).readTree(in);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new VulnDbImportException(path + " is not a valid Alpine secdb file: " + e.getOriginalMessage(), e);
+            throw VulnDbImportException.unparsable(path + " is not a valid Alpine secdb file", e);
         }
         if (root == null || !root.path("distroversion").isTextual() || !root.path("packages").isArray()) {
             throw new VulnDbImportException(path + " is not an Alpine secdb file (needs distroversion and packages)");

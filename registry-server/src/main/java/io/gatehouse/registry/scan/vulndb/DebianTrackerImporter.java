@@ -42,7 +42,8 @@ public final class DebianTrackerImporter implements AdvisoryImporter {
                 p.nextToken();
                 JsonNode cves = p.readValueAsTree();
                 if (cves == null || !cves.isObject()) {
-                    throw new VulnDbImportException(path + ": package " + pkg + " is not an object");
+                    throw new VulnDbImportException(path + " is not Debian Security Tracker JSON (line "
+                            + p.currentLocation().getLineNr() + ": a package that is not an object)");
                 }
                 for (Iterator<Map.Entry<String, JsonNode>> it = cves.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> e = it.next();
@@ -53,7 +54,7 @@ public final class DebianTrackerImporter implements AdvisoryImporter {
                 }
             }
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new VulnDbImportException(path + " is not valid JSON: " + e.getOriginalMessage(), e);
+            throw VulnDbImportException.unparsable(path + " is not valid JSON", e);
         }
     }
 

@@ -67,7 +67,7 @@ public final class NvdImporter implements AdvisoryImporter {
                 }
             }
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new VulnDbImportException(path + " is not valid JSON: " + e.getOriginalMessage(), e);
+            throw VulnDbImportException.unparsable(path + " is not valid JSON", e);
         }
     }
 

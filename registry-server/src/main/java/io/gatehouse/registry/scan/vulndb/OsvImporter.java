@@ -64,7 +64,7 @@ public final class OsvImporter implements AdvisoryImporter {
         try {
             r = VulnDb.JSON.readTree(bytes);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new VulnDbImportException(where + " is not valid JSON: " + e.getOriginalMessage(), e);
+            throw VulnDbImportException.unparsable(where + " is not valid JSON", e);
         }
         if (r == null || !r.isObject() || !r.path("id").isTextual()) {
             throw new VulnDbImportException(where + " is not an OSV record (no \"id\")");

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -34,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * all, and only a landed import changes {@link #version()} — the "database version" every report records and
  * that triggers rescans.
  */
-public final class VulnDb {
+public final class VulnDb implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VulnDb.class);
     static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<List<Advisory.Range>> RANGES = new TypeReference<>() {
@@ -44,7 +45,18 @@ public final class VulnDb {
 
     private final Jdbi jdbi;
     private final Path file;
-    private volatile String version;
+    /**
+     * Kept open to ask SQLite's {@code PRAGMA data_version}, which changes when another connection (another
+     * process: {@code gatehouse vulndb import} into a running registry's file) commits. A pragma on an open
+     * connection costs microseconds, so {@link #version()} is current on every call without re-reading the table.
+     */
+    private final Connection watch;
+    private long seenDataVersion = Long.MIN_VALUE;
+    private State state;
+
+    /** What {@link #version()} and {@link #hasData()} answer, read together. */
+    private record State(String version, boolean hasData) {
+    }
 
     /** What the matcher needs of one affected row, joined with its advisory. */
     public record Candidate(Advisory advisory, Advisory.AffectedPackage affected) {
@@ -54,11 +66,13 @@ public final class VulnDb {
     public record ImportResult(String format, String origin, int advisories, int nvdEntries, String version) {
     }
 
-    private VulnDb(Path file, Jdbi jdbi) {
+    private VulnDb(Path file, Jdbi jdbi, Connection watch) {
         this.file = file;
         this.jdbi = jdbi;
+        this.watch = watch;
     }
 
+    /** Opens the database for writing, creating the file and its schema when they do not exist (registry, import). */
     public static VulnDb open(Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
@@ -71,11 +85,56 @@ public final class VulnDb {
         SQLiteDataSource ds = new SQLiteDataSource(config);
         ds.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
         Flyway.configure().dataSource(ds).locations("classpath:db/vulndb").load().migrate();
-        VulnDb db = new VulnDb(file, Jdbi.create(ds));
-        db.jdbi.useHandle(h -> h.execute("INSERT OR IGNORE INTO db_meta(key, value) VALUES ('instance', ?)",
+        Jdbi jdbi = Jdbi.create(ds);
+        jdbi.useHandle(h -> h.execute("INSERT OR IGNORE INTO db_meta(key, value) VALUES ('instance', ?)",
                 UUID.randomUUID().toString().substring(0, 8)));
-        db.version = db.readVersion();
-        return db;
+        return watched(file, jdbi, ds);
+    }
+
+    /**
+     * Opens an existing database for reading only ({@code vulndb info}, {@code scan}): looking must never create an
+     * empty database that a later scan would take for "no vulnerabilities".
+     *
+     * @throws NoSuchFileException the file does not exist
+     * @throws IOException         the file is not a Gatehouse vulnerability database
+     */
+    public static VulnDb openReadOnly(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, "no vulnerability database");
+        }
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        config.setBusyTimeout(30_000);
+        SQLiteDataSource ds = new SQLiteDataSource(config);
+        ds.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
+        Jdbi jdbi = Jdbi.create(ds);
+        try {
+            if (!jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+                    + "name IN ('db_meta', 'vulnerability')").mapTo(Integer.class).one() == 2)) {
+                throw new IOException(file + " is not a Gatehouse vulnerability database");
+            }
+        } catch (RuntimeException e) {
+            throw new IOException(file + " is not a Gatehouse vulnerability database (" + rootMessage(e) + ")", e);
+        }
+        return watched(file, jdbi, ds);
+    }
+
+    private static VulnDb watched(Path file, Jdbi jdbi, SQLiteDataSource ds) throws IOException {
+        try {
+            VulnDb db = new VulnDb(file, jdbi, ds.getConnection());
+            db.current();
+            return db;
+        } catch (SQLException | RuntimeException e) {
+            throw new IOException("cannot open vulnerability database " + file + ": " + rootMessage(e), e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return String.valueOf(t.getMessage());
     }
 
     public Path file() {
@@ -84,18 +143,44 @@ public final class VulnDb {
 
     /**
      * {@code <instance>-<build>}: the instance id is random per database file, so a recreated database never
-     * reuses the version of an older one with different contents. Build 0 is an empty database.
+     * reuses the version of an older one with different contents. Build 0 is an empty database. Always the
+     * version on disk, also after an import by another process.
      */
     public String version() {
-        return version;
+        return current().version();
     }
 
-    private String readVersion() {
+    /**
+     * Whether any advisory was ever imported. A scan against a database without data would report "no
+     * vulnerabilities" about data it never had; callers refuse instead.
+     */
+    public boolean hasData() {
+        return current().hasData();
+    }
+
+    private synchronized State current() {
+        long dataVersion;
+        try (var st = watch.createStatement(); var rs = st.executeQuery("PRAGMA data_version")) {
+            rs.next();
+            dataVersion = rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("the vulnerability database cannot be read: " + e.getMessage(), e);
+        }
+        if (state == null || dataVersion != seenDataVersion) {
+            // read after the pragma: a commit in between is seen now, and again (harmlessly) on the next call
+            state = readState();
+            seenDataVersion = dataVersion;
+        }
+        return state;
+    }
+
+    private State readState() {
         return jdbi.withHandle(h -> {
             Map<String, String> meta = new HashMap<>();
             h.createQuery("SELECT key, value FROM db_meta").map((rs, c) -> Map.entry(rs.getString(1),
                     rs.getString(2))).forEach(e -> meta.put(e.getKey(), e.getValue()));
-            return meta.get("instance") + "-" + meta.getOrDefault("build", "0");
+            boolean data = h.createQuery("SELECT EXISTS (SELECT 1 FROM vulnerability)").mapTo(Boolean.class).one();
+            return new State(meta.get("instance") + "-" + meta.getOrDefault("build", "0"), data);
         });
     }
 
@@ -127,16 +212,25 @@ public final class VulnDb {
             if (cause instanceof VulnDbImportException v) {
                 throw v;
             }
-            throw new VulnDbImportException(importer.format() + " import of " + path + " failed: "
-                    + cause.getMessage(), cause);
+            throw failure(importer, path, cause);
         } catch (RuntimeException | SQLException e) {
-            throw new VulnDbImportException(importer.format() + " import of " + path + " failed: " + e.getMessage(),
-                    e);
+            throw failure(importer, path, e);
         }
-        version = readVersion();
+        String version = version();
         LOG.info("vulnerability database: imported {} ({}): {} advisories, {} NVD entries; version {}", path,
                 importer.format(), advisories.get(), nvd.get(), version);
         return new ImportResult(importer.format(), path.toString(), advisories.get(), nvd.get(), version);
+    }
+
+    /** The reason an import failed, never quoting the file: a JSON error by its position only. */
+    private static VulnDbImportException failure(AdvisoryImporter importer, Path path, Throwable e) {
+        String what = importer.format() + " import of " + path + " failed";
+        for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof JsonProcessingException j) {
+                return VulnDbImportException.unparsable(what + ": not valid JSON", j);
+            }
+        }
+        return new VulnDbImportException(what + ": " + e.getMessage(), e);
     }
 
     /** Carries an importer's checked exception through JDBI's transaction callback. */
@@ -311,6 +405,16 @@ public final class VulnDb {
                 "advisories", h.createQuery("SELECT count(*) FROM vulnerability").mapTo(Long.class).one(),
                 "affected", h.createQuery("SELECT count(*) FROM affected").mapTo(Long.class).one(),
                 "nvd", h.createQuery("SELECT count(*) FROM nvd").mapTo(Long.class).one()));
+    }
+
+    /** Closes the connection that watches for imports; use the database no more after this. */
+    @Override
+    public synchronized void close() {
+        try {
+            watch.close();
+        } catch (SQLException e) {
+            LOG.debug("closing {}: {}", file, e.getMessage());
+        }
     }
 
     private static Severity sev(String s) {
