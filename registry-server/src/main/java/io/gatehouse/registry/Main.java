@@ -27,7 +27,13 @@ public final class Main implements Runnable {
     }
 
     public static CommandLine commandLine() {
+        return commandLine(System.getenv());
+    }
+
+    /** The command line with this environment (credentials files, passwords, PATH) instead of the JVM's. */
+    public static CommandLine commandLine(java.util.Map<String, String> env) {
         CommandLine cl = CliErrors.install(new CommandLine(new Main()));
+        io.gatehouse.registry.cli.ConnectionOptions.useEnvironment(cl, env);
         // rendered only when serve's help is shown: listing every setting loads the whole configuration model, which
         // was a tenth of the CPU of a short `gatehouse mirror` run
         cl.getSubcommands().get("serve").getHelpSectionMap()

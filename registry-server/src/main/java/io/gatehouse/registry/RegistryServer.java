@@ -173,7 +173,7 @@ public final class RegistryServer implements AutoCloseable {
             this.journal = new CompositeEvents(true);
             this.gate = new GateHolder();
             this.content = new ContentService(meta, store, new DigestLocks(), gate, journal, events, clock,
-                    config.maxManifestBytes(), config.uploadExpiry(), config.gcGracePeriod());
+                    config.maxManifestBytes(), config.uploadExpiry(), config.gcGracePeriod(), config.gcKeepOrphanReferrers());
             this.metrics = new Metrics();
             metrics.storageSize(meta::totalBlobBytes);
             this.gc = new GarbageCollector(content, clock, config.gcGracePeriod(), config.gcDeleteUntagged());

@@ -45,6 +45,7 @@ final class Authenticator {
     private final OkHttpClient http;
     private final Optional<Credentials> credentials;
     private final Clock clock;
+    private final String credentialSource;
     private volatile AuthChallenge challenge;
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
     private final Map<String, Object> fetching = new ConcurrentHashMap<>();
@@ -54,8 +55,14 @@ final class Authenticator {
         return credentials.filter(c -> !c.hasIdentityToken()).map(Credentials::basicHeader).orElse(null);
     }
 
-    Authenticator(String registry, OkHttpClient http, Optional<Credentials> credentials, Clock clock) {
+    /** "; " and where the credentials came from (or were looked for), or nothing when the caller did not say. */
+    String sourceHint() {
+        return credentialSource == null ? "" : "; " + credentialSource;
+    }
+
+    Authenticator(String registry, OkHttpClient http, Optional<Credentials> credentials, String credentialSource, Clock clock) {
         this.registry = registry;
+        this.credentialSource = credentialSource;
         this.http = http;
         this.credentials = credentials;
         this.clock = clock;
@@ -149,7 +156,7 @@ final class Authenticator {
             if (r.code() == 401 || r.code() == 403) {
                 throw new AuthenticationException("the token service of " + registry + " refused "
                         + (cred == null ? "anonymous access" : "the credentials of user '" + cred.username() + "'")
-                        + " for " + String.join(" ", scopes) + " (HTTP " + r.code() + ")", r.code());
+                        + " for " + String.join(" ", scopes) + " (HTTP " + r.code() + sourceHint() + ")", r.code());
             }
             if (!r.isSuccessful()) {
                 throw new RegistryException("the token service of " + registry + " answered HTTP " + r.code(), r.code(), List.of());

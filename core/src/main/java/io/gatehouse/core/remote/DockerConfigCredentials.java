@@ -19,22 +19,14 @@ import java.util.Optional;
  * {@code auth} (base64 user:password) or {@code username}/{@code password}, or {@code identitytoken}.
  * Keys may be bare hosts or URLs ({@code https://index.docker.io/v1/} for Docker Hub).
  * <p>
- * Not supported: {@code credsStore}/{@code credHelpers} (external helper programs). Entries that only exist in a helper
- * are not found; use an explicit credential instead.
+ * One file, {@code auths} only: {@link ContainerAuthFiles} is the lookup the command line uses (containers auth.json
+ * files, then Docker's, with credential helpers).
  */
 public final class DockerConfigCredentials implements CredentialProvider {
     private final Map<String, Credentials> byHost;
 
     private DockerConfigCredentials(Map<String, Credentials> byHost) {
         this.byHost = byHost;
-    }
-
-    /** $DOCKER_CONFIG/config.json, else ~/.docker/config.json; empty provider when neither exists. */
-    public static DockerConfigCredentials fromDefaultLocation() {
-        String dir = System.getenv("DOCKER_CONFIG");
-        Path p = dir != null && !dir.isBlank() ? Path.of(dir, "config.json") : Path.of(System.getProperty("user.home"), ".docker", "config.json");
-        if (!Files.isRegularFile(p)) return new DockerConfigCredentials(Map.of());
-        return load(p);
     }
 
     public static DockerConfigCredentials load(Path configJson) {
@@ -59,29 +51,38 @@ public final class DockerConfigCredentials implements CredentialProvider {
             for (Iterator<Map.Entry<String, JsonNode>> it = auths.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 JsonNode n = e.getValue();
-                String user = text(n, "username");
-                String pass = text(n, "password");
-                String auth = text(n, "auth");
-                if (auth != null && !auth.isEmpty()) {
-                    String decoded;
-                    try {
-                        decoded = new String(Base64.getDecoder().decode(auth.strip()), StandardCharsets.UTF_8);
-                    } catch (IllegalArgumentException bad) {
-                        throw new IllegalArgumentException("docker config " + source + ": the 'auth' of " + e.getKey() + " is not base64");
-                    }
-                    int colon = decoded.indexOf(':');
-                    if (colon < 0) throw new IllegalArgumentException("docker config " + source + ": the 'auth' of " + e.getKey() + " is not user:password");
-                    user = decoded.substring(0, colon);
-                    pass = decoded.substring(colon + 1);
-                }
-                String identity = text(n, "identitytoken");
-                Credentials c = null;
-                if (identity != null && !identity.isEmpty()) c = Credentials.identityToken(user == null ? "<token>" : user, identity);
-                else if (user != null && pass != null && !user.isEmpty()) c = Credentials.basic(user, pass);
+                Credentials c = entry(n, e.getKey(), source);
                 if (c != null) map.put(normalise(e.getKey()), c);
             }
         }
         return new DockerConfigCredentials(Map.copyOf(map));
+    }
+
+    /**
+     * One entry of an {@code auths} map (Docker's config.json and the containers auth.json share it): {@code auth}
+     * (base64 user:password) or {@code username}/{@code password}, or an {@code identitytoken}; null when empty (as
+     * {@code docker login} leaves it when a credential store holds the secret).
+     */
+    static Credentials entry(JsonNode n, String key, String source) {
+        String user = text(n, "username");
+        String pass = text(n, "password");
+        String auth = text(n, "auth");
+        if (auth != null && !auth.isEmpty()) {
+            String decoded;
+            try {
+                decoded = new String(Base64.getDecoder().decode(auth.strip()), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException bad) {
+                throw new IllegalArgumentException("credentials file " + source + ": the 'auth' of " + key + " is not base64");
+            }
+            int colon = decoded.indexOf(':');
+            if (colon < 0) throw new IllegalArgumentException("credentials file " + source + ": the 'auth' of " + key + " is not user:password");
+            user = decoded.substring(0, colon);
+            pass = decoded.substring(colon + 1);
+        }
+        String identity = text(n, "identitytoken");
+        if (identity != null && !identity.isEmpty()) return Credentials.identityToken(user == null || user.isEmpty() ? "<token>" : user, identity);
+        if (user != null && pass != null && !user.isEmpty()) return Credentials.basic(user, pass);
+        return null;
     }
 
     @Override

@@ -66,13 +66,14 @@ public final class RegistryClient {
     private final AtomicReference<RateLimitStatus> lastRateLimit = new AtomicReference<>();
     private final AtomicLong requestCount = new AtomicLong();
 
-    RegistryClient(String registry, HttpUrl base, OkHttpClient http, Optional<Credentials> credentials, RetryPolicy retry, Clock clock) {
+    RegistryClient(String registry, HttpUrl base, OkHttpClient http, Optional<Credentials> credentials, String credentialSource,
+                   RetryPolicy retry, Clock clock) {
         this.registry = registry;
         this.base = base;
         this.http = http;
         this.retry = retry;
         this.clock = clock;
-        this.auth = new Authenticator(registry, http, credentials, clock);
+        this.auth = new Authenticator(registry, http, credentials, credentialSource, clock);
     }
 
     /** @param registry host[:port] as in an image reference's registry part (use ImageReference.registryHost()) */
@@ -723,7 +724,7 @@ public final class RegistryClient {
         String msg = method + " " + path + " on " + registry + " failed: HTTP " + r.code()
                 + (codes.isEmpty() ? "" : " " + String.join(",", codes)) + (detail != null ? ": " + clip(detail) : "");
         if (r.code() == 401 || r.code() == 403) {
-            return new AuthenticationException(msg + (r.code() == 401 ? " (credentials missing or refused)" : " (not allowed)"), r.code());
+            return new AuthenticationException(msg + (r.code() == 401 ? " (credentials missing or refused" + auth.sourceHint() + ")" : " (not allowed)"), r.code());
         }
         return new RegistryException(msg, r.code(), codes);
     }

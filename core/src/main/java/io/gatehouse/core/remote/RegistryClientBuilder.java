@@ -33,6 +33,7 @@ public final class RegistryClientBuilder {
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration readTimeout = Duration.ofSeconds(60);
     private OkHttpClient shared;
+    private String credentialSource;
 
     RegistryClientBuilder(String registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -45,6 +46,15 @@ public final class RegistryClientBuilder {
 
     public RegistryClientBuilder credentials(Credentials c) {
         return credentials(c == null ? CredentialProvider.anonymous() : r -> java.util.Optional.of(c));
+    }
+
+    /**
+     * Where the credentials came from, or where they were looked for (no secrets): added to the message when the
+     * registry refuses us, so that a 401 says which files to fix.
+     */
+    public RegistryClientBuilder credentialSource(String description) {
+        this.credentialSource = description;
+        return this;
     }
 
     public RegistryClientBuilder tls(TlsOptions options) {
@@ -96,7 +106,7 @@ public final class RegistryClientBuilder {
                 // we retry ourselves, with backoff and only where the body can be resent
                 .retryOnConnectionFailure(false);
         configureTls(b);
-        return new RegistryClient(registry, base, b.build(), credentials.forRegistry(registry), retry, clock);
+        return new RegistryClient(registry, base, b.build(), credentials.forRegistry(registry), credentialSource, retry, clock);
     }
 
     private void configureTls(OkHttpClient.Builder b) {

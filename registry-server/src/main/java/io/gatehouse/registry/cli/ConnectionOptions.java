@@ -1,13 +1,13 @@
 package io.gatehouse.registry.cli;
 
 import io.gatehouse.core.reference.ImageReference;
-import io.gatehouse.core.remote.CredentialProvider;
+import io.gatehouse.core.remote.ContainerAuthFiles;
 import io.gatehouse.core.remote.Credentials;
-import io.gatehouse.core.remote.DockerConfigCredentials;
 import io.gatehouse.core.remote.RegistryClient;
 import io.gatehouse.core.remote.RegistryClientBuilder;
 import io.gatehouse.core.remote.RetryPolicy;
 import io.gatehouse.core.remote.TlsOptions;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -16,14 +16,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * How to reach the source and the destination registry. Passwords never go on the command line (they would show in
- * {@code ps} and shell history): they come from a file, an environment variable, or a Docker config.json.
+ * {@code ps} and shell history): they come from a file, an environment variable,
+ * or where container tools keep them (see {@link ContainerAuthFiles}).
  */
 public final class ConnectionOptions {
     @Option(names = "--authfile", paramLabel = "FILE",
-            description = "Docker config.json with credentials (default: $DOCKER_CONFIG/config.json or ~/.docker/config.json). credHelpers/credsStore are not supported.")
+            description = {"credentials file (auth.json or Docker's config.json) to use instead of the default lookup:",
+                    "$REGISTRY_AUTH_FILE, $XDG_RUNTIME_DIR/containers/auth.json, ~/.config/containers/auth.json,",
+                    "$DOCKER_CONFIG/config.json or ~/.docker/config.json (credHelpers and credsStore are run)"})
     Path authFile;
 
     @Option(names = "--src-username", description = "user for the source; password from --src-password-file or $GATEHOUSE_SRC_PASSWORD")
@@ -63,8 +67,18 @@ public final class ConnectionOptions {
                     + "with a message saying when the quota returns")
     long maxWaitSeconds = 60;
 
-    /** For tests: environment to read passwords from. */
-    Map<String, String> env = System.getenv();
+    /** The environment: passwords, where the credentials files are, PATH for credential helpers. */
+    private Map<String, String> env = System.getenv();
+
+    /**
+     * Gives the copy and mirror commands of {@code cl} this environment instead of the JVM's (what tests and embedders
+     * use: the lookup of credentials files depends on it, and the JVM's own environment cannot be changed).
+     */
+    public static void useEnvironment(CommandLine cl, Map<String, String> env) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (sub.getMixins().get("connection") instanceof ConnectionOptions c) c.env = Map.copyOf(env);
+        }
+    }
 
     RegistryClient source(ImageReference ref) {
         return client(ref, srcUsername, srcPasswordFile, "GATEHOUSE_SRC_PASSWORD", srcCa, srcTlsVerify, srcPlainHttp);
@@ -92,14 +106,23 @@ public final class ConnectionOptions {
     }
 
     private Credentials credentials(ImageReference ref, String user, Path passwordFile, String passwordEnv) {
-        if (user != null) return Credentials.basic(user, password(passwordFile, passwordEnv));
-        CredentialProvider creds = authFile != null ? DockerConfigCredentials.load(authFile) : DockerConfigCredentials.fromDefaultLocation();
-        return creds.forRegistry(ref.registry()).orElse(null);
+        return lookup(ref, user, passwordFile, passwordEnv).credentials().orElse(null);
+    }
+
+    private ContainerAuthFiles.Lookup lookup(ImageReference ref, String user, Path passwordFile, String passwordEnv) {
+        if (user != null) {
+            return new ContainerAuthFiles.Lookup(Optional.of(Credentials.basic(user, password(passwordFile, passwordEnv))),
+                    "user " + user + " given on the command line");
+        }
+        ContainerAuthFiles files = authFile != null ? ContainerAuthFiles.of(authFile, env) : ContainerAuthFiles.fromEnvironment(env);
+        return files.lookup(ref.registry(), ref.repository().toString());
     }
 
     private RegistryClient client(ImageReference ref, String user, Path passwordFile, String passwordEnv, Path ca, boolean verify, boolean plain) {
+        ContainerAuthFiles.Lookup creds = lookup(ref, user, passwordFile, passwordEnv);
         RegistryClientBuilder b = RegistryClient.builder(ref.registryHost())
-                .credentials(credentials(ref, user, passwordFile, passwordEnv))
+                .credentials(creds.credentials().orElse(null))
+                .credentialSource(creds.source())
                 .retry(new RetryPolicy(5, Duration.ofMillis(250), Duration.ofSeconds(10), Duration.ofSeconds(maxWaitSeconds), 5));
         if (!verify) b.tls(TlsOptions.insecure());
         else if (ca != null) b.tls(TlsOptions.withCa(ca));

@@ -66,7 +66,9 @@ public record RegistryConfig(
             new Setting("deletes.enabled", "GATEHOUSE_DELETE_ENABLED", "true", "allow DELETE of manifests, tags and blobs"),
             new Setting("gc.interval", "GATEHOUSE_GC_INTERVAL", "24h", "run garbage collection this often (0 = never on a schedule)"),
             new Setting("gc.grace_period", "GATEHOUSE_GC_GRACE_PERIOD", "1h", "blobs written or looked at more recently than this are never collected"),
-            new Setting("gc.delete_untagged", "GATEHOUSE_GC_DELETE_UNTAGGED", "false", "also delete untagged manifests (not referrers, not index children)"));
+            new Setting("gc.delete_untagged", "GATEHOUSE_GC_DELETE_UNTAGGED", "false", "also delete untagged manifests (not referrers, not index children)"),
+            new Setting("gc.keep_orphan_referrers", "GATEHOUSE_GC_KEEP_ORPHAN_REFERRERS", "false",
+                    "keep referrers (signatures, scan reports, SBOMs) when their subject is deleted (default: deleted with it, and GC collects orphans)"));
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -109,8 +111,17 @@ public record RegistryConfig(
         return fromValues(values, env).validated();
     }
 
+    /**
+     * gc.keep_orphan_referrers: false (the default) deletes a manifest's referrers with it and lets GC collect
+     * referrers whose subject is gone, as Zot and Distribution 3 do; true keeps them listed and served.
+     */
+    public boolean gcKeepOrphanReferrers() {
+        return bool(Map.of("gc.keep_orphan_referrers", values.getOrDefault("gc.keep_orphan_referrers", "false")), "gc.keep_orphan_referrers");
+    }
+
     /** Checks settings that only make sense together; the server calls this before starting. */
     public RegistryConfig validated() {
+        gcKeepOrphanReferrers(); // a bad value stops the start, not the first delete
         if ((tlsCertificate == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("server.tls.certificate and server.tls.key must be given together");
         }

@@ -53,6 +53,7 @@ public final class ContentService {
     private final Clock clock;
     private final int maxManifestBytes;
     private final Duration grace;
+    private final boolean keepOrphanReferrers;
     private final Uploads uploads;
     private final Cache<String, StoredManifest> manifestCache;
     private final Cache<String, String> tagCache;
@@ -62,9 +63,12 @@ public final class ContentService {
      * @param journal told of each change inside its transaction; when it throws (a {@link RegistryException} for
      *                the client, e.g. 503 when the audit log cannot be written) the change is rolled back
      * @param events  told after each change committed; their failures are logged and never fail the request
+     * @param keepOrphanReferrers false: deleting a manifest deletes its referrers too (gc.keep_orphan_referrers)
      */
     public ContentService(MetadataStore meta, BlobStore store, DigestLocks locks, ContentGate gate, RegistryEvents journal,
-                          RegistryEvents events, Clock clock, int maxManifestBytes, Duration uploadExpiry, Duration gcGrace) {
+                          RegistryEvents events, Clock clock, int maxManifestBytes, Duration uploadExpiry, Duration gcGrace,
+                          boolean keepOrphanReferrers) {
+        this.keepOrphanReferrers = keepOrphanReferrers;
         this.meta = meta;
         this.store = store;
         this.locks = locks;
@@ -217,17 +221,50 @@ public final class ContentService {
         return tag;
     }
 
-    /** Deletes a manifest and every tag pointing at it; MANIFEST_UNKNOWN when absent. */
+    /**
+     * Deletes a manifest and every tag pointing at it and, unless gc.keep_orphan_referrers, its referrers (recursively):
+     * a scan report or signature of a deleted image describes nothing any more. MANIFEST_UNKNOWN when absent.
+     */
     public void deleteManifest(String repository, Digest digest, Principal principal) {
-        Optional<List<String>> tags = meta.deleteManifest(repository, digest.toString(), removed -> {
-            for (String t : removed) journal.tagDeleted(repository, t, principal);
-            journal.manifestDeleted(repository, digest, principal);
-        });
-        if (tags.isEmpty()) throw OciError.manifestUnknown(digest.toString()).exception();
-        manifestCache.invalidate(repository + "@" + digest);
-        for (String t : tags.get()) tagCache.invalidate(repository + ":" + t);
-        for (String t : tags.get()) fire(l -> l.tagDeleted(repository, t, principal));
-        fire(l -> l.manifestDeleted(repository, digest, principal));
+        Optional<List<MetadataStore.DeletedManifest>> deleted = meta.deleteManifest(repository, digest.toString(), !keepOrphanReferrers,
+                removed -> journalDeletes(repository, removed, principal));
+        if (deleted.isEmpty()) throw OciError.manifestUnknown(digest.toString()).exception();
+        afterDeletes(repository, deleted.get(), principal);
+    }
+
+    /**
+     * GC's deletion of a referrer whose subject is gone, with its own referrers; only if, inside the transaction, the
+     * subject is still absent.
+     */
+    public int deleteOrphanReferrer(String repository, Digest digest, Principal principal) {
+        Optional<List<MetadataStore.DeletedManifest>> deleted = meta.deleteOrphanReferrer(repository, digest.toString(),
+                removed -> journalDeletes(repository, removed, principal));
+        deleted.ifPresent(d -> afterDeletes(repository, d, principal));
+        return deleted.map(List::size).orElse(0);
+    }
+
+    /** Whether deleting a manifest leaves its referrers (gc.keep_orphan_referrers). */
+    public boolean keepsOrphanReferrers() {
+        return keepOrphanReferrers;
+    }
+
+    // inside the transaction: the audit records of every manifest (and tag) a delete removed, cascaded ones included
+    private void journalDeletes(String repository, List<MetadataStore.DeletedManifest> removed, Principal principal) {
+        for (MetadataStore.DeletedManifest m : removed) {
+            Digest d = Digest.parse(m.digest());
+            for (String t : m.tags()) journal.tagDeleted(repository, t, principal);
+            journal.manifestDeleted(repository, d, principal);
+        }
+    }
+
+    private void afterDeletes(String repository, List<MetadataStore.DeletedManifest> removed, Principal principal) {
+        for (MetadataStore.DeletedManifest m : removed) {
+            Digest d = Digest.parse(m.digest());
+            manifestCache.invalidate(repository + "@" + d);
+            for (String t : m.tags()) tagCache.invalidate(repository + ":" + t);
+            for (String t : m.tags()) fire(l -> l.tagDeleted(repository, t, principal));
+            fire(l -> l.manifestDeleted(repository, d, principal));
+        }
     }
 
     /** GC's deletion of an untagged manifest: only if it is still untagged and unreferenced. */

@@ -19,6 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Mark-and-sweep that runs while the registry serves pushes (Distribution needs read-only mode for this).
  * <ul>
  *   <li>Marks are the database's manifest references: a blob is live while any manifest references it.</li>
+ *   <li>Referrers whose subject is gone are deleted (unless gc.keep_orphan_referrers), after the grace period.</li>
  *   <li>A blob is also protected for the grace period after it was written, mounted or seen by a HEAD, because a
  *       client pushing an image uploads (or checks) blobs first and references them in a manifest later.</li>
  *   <li>Each deletion re-checks "unreferenced and unprotected" inside its own BEGIN IMMEDIATE transaction, and a
@@ -61,6 +62,13 @@ public final class GarbageCollector {
         try {
             long before = clock.millis() - grace.toMillis();
             int manifests = 0;
+            if (!content.keepsOrphanReferrers()) {
+                // referrers whose subject is gone: left by deletes from before they went together, or pushed ahead
+                // of a subject that never came (hence the grace period: OCI lets a referrer arrive first)
+                for (String[] m : meta.orphanReferrers(before)) {
+                    manifests += content.deleteOrphanReferrer(m[0], Digest.parse(m[1]), GC_PRINCIPAL);
+                }
+            }
             if (deleteUntagged) {
                 // Deleting an untagged index can leave its children untagged and unreferenced: repeat a few rounds.
                 for (int round = 0; round < 8; round++) {
@@ -115,7 +123,7 @@ public final class GarbageCollector {
             int uploads = content.expireUploads();
             Report r = new Report(manifests, blobs, bytes, orphans, uploads);
             if (manifests + blobs + orphans + uploads > 0) {
-                LOG.info("GC: deleted {} untagged manifests, {} blobs ({} bytes), {} orphan files, {} stale uploads",
+                LOG.info("GC: deleted {} manifests (untagged, orphan referrers), {} blobs ({} bytes), {} orphan files, {} stale uploads",
                         manifests, blobs, bytes, orphans, uploads);
             }
             return r;

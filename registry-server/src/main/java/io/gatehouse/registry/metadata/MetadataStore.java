@@ -33,6 +33,10 @@ public interface MetadataStore {
     public record ReferrerRow(String digest, String mediaType, long size, String artifactType, String annotations) {
     }
 
+    /** A manifest removed by a delete, with the tags that pointed at it. */
+    public record DeletedManifest(String digest, List<String> tags) {
+    }
+
     public record UploadRow(String id, String repository, String algorithm, long offset, long createdAt, long updatedAt) {
     }
 
@@ -98,12 +102,27 @@ public interface MetadataStore {
     List<String> tagsOf(String repository, String digest);
 
     /**
-     * Deletes a manifest and, by the foreign keys, the tags pointing at it and its references.
+     * Deletes a manifest and, by the foreign keys, the tags pointing at it and its references; with
+     * {@code withReferrers}, also every manifest of the repository whose subject it is, and theirs in turn (a
+     * signature of a scan report of the image), so that no artifact outlives what it describes.
      *
-     * @param journal told, inside the transaction, the tags removed with it (only when it existed)
-     * @return the tags removed with it, or empty when there was no such manifest
+     * @param journal told, inside the transaction, every manifest removed, the one asked for first (only when it existed)
+     * @return the manifests removed, the one asked for first, or empty when there was no such manifest
      */
-    Optional<List<String>> deleteManifest(String repository, String digest, Consumer<List<String>> journal);
+    Optional<List<DeletedManifest>> deleteManifest(String repository, String digest, boolean withReferrers,
+                                                   Consumer<List<DeletedManifest>> journal);
+
+    /**
+     * Referrers older than {@code before} whose subject is not in their repository (left by deletes from before
+     * referrers went with their subject, or pushed ahead of a subject that never came): repository and digest.
+     */
+    List<String[]> orphanReferrers(long before);
+
+    /**
+     * Deletes a referrer and its own referrers, as {@link #deleteManifest} does, only if inside this transaction its
+     * subject is still absent (a subject pushed meanwhile keeps it).
+     */
+    Optional<List<DeletedManifest>> deleteOrphanReferrer(String repository, String digest, Consumer<List<DeletedManifest>> journal);
 
     /** @param journal run inside the transaction when the tag existed */
     boolean deleteTag(String repository, String tag, Runnable journal);

@@ -230,22 +230,59 @@ public final class SqliteMetadataStore implements MetadataStore {
                 + "WHERE r.name = ? AND t.manifest_digest = ? ORDER BY t.name").bind(0, repository).bind(1, digest).mapTo(String.class).list());
     }
 
-    /**
-     * Deletes a manifest and, by the foreign keys, the tags pointing at it and its references.
-     *
-     * @return the tags removed with it, or empty when there was no such manifest
-     */
-    public Optional<List<String>> deleteManifest(String repository, String digest, Consumer<List<String>> journal) {
+    public Optional<List<DeletedManifest>> deleteManifest(String repository, String digest, boolean withReferrers,
+                                                          Consumer<List<DeletedManifest>> journal) {
         return inWrite(h -> {
             Optional<Long> repo = repositoryId(h, repository);
-            if (repo.isEmpty()) return Optional.empty();
-            List<String> tags = h.createQuery("SELECT name FROM tags WHERE repository_id = ? AND manifest_digest = ? ORDER BY name")
-                    .bind(0, repo.get()).bind(1, digest).mapTo(String.class).list();
-            int n = h.createUpdate("DELETE FROM manifests WHERE repository_id = ? AND digest = ?").bind(0, repo.get()).bind(1, digest).execute();
-            if (n == 0) return Optional.<List<String>>empty();
-            journal.accept(tags);
-            return Optional.of(tags);
+            if (repo.isEmpty()) return Optional.<List<DeletedManifest>>empty();
+            return deleteWithReferrers(h, repo.get(), digest, withReferrers, journal);
         });
+    }
+
+    public List<String[]> orphanReferrers(long before) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT r.name, m.digest FROM manifests m JOIN repositories r ON r.id = m.repository_id "
+                        + "WHERE m.subject_digest IS NOT NULL AND m.created_at < ? AND NOT EXISTS (SELECT 1 FROM manifests s "
+                        + "WHERE s.repository_id = m.repository_id AND s.digest = m.subject_digest)")
+                .bind(0, before).map((rs, ctx) -> new String[]{rs.getString(1), rs.getString(2)}).list());
+    }
+
+    public Optional<List<DeletedManifest>> deleteOrphanReferrer(String repository, String digest, Consumer<List<DeletedManifest>> journal) {
+        return inWrite(h -> {
+            Optional<Long> repo = repositoryId(h, repository);
+            if (repo.isEmpty()) return Optional.<List<DeletedManifest>>empty();
+            boolean orphan = h.createQuery("SELECT 1 FROM manifests m WHERE m.repository_id = ? AND m.digest = ? "
+                            + "AND m.subject_digest IS NOT NULL AND NOT EXISTS (SELECT 1 FROM manifests s "
+                            + "WHERE s.repository_id = m.repository_id AND s.digest = m.subject_digest)")
+                    .bind(0, repo.get()).bind(1, digest).mapTo(Integer.class).findOne().isPresent();
+            if (!orphan) return Optional.<List<DeletedManifest>>empty();
+            return deleteWithReferrers(h, repo.get(), digest, true, journal);
+        });
+    }
+
+    /** Inside a write transaction: the manifest, then (breadth first) the manifests whose subject is one deleted. */
+    private static Optional<List<DeletedManifest>> deleteWithReferrers(Handle h, long repo, String digest, boolean withReferrers,
+                                                                      Consumer<List<DeletedManifest>> journal) {
+        List<DeletedManifest> deleted = new ArrayList<>();
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(digest));
+        java.util.Set<String> seen = new java.util.HashSet<>(todo);
+        while (!todo.isEmpty()) {
+            String d = todo.poll();
+            List<String> tags = h.createQuery("SELECT name FROM tags WHERE repository_id = ? AND manifest_digest = ? ORDER BY name")
+                    .bind(0, repo).bind(1, d).mapTo(String.class).list();
+            int n = h.createUpdate("DELETE FROM manifests WHERE repository_id = ? AND digest = ?").bind(0, repo).bind(1, d).execute();
+            if (n == 0) {
+                if (deleted.isEmpty()) return Optional.empty();
+                continue;
+            }
+            deleted.add(new DeletedManifest(d, tags));
+            if (!withReferrers) break;
+            for (String r : h.createQuery("SELECT digest FROM manifests WHERE repository_id = ? AND subject_digest = ? ORDER BY digest")
+                    .bind(0, repo).bind(1, d).mapTo(String.class).list()) {
+                if (seen.add(r)) todo.add(r);
+            }
+        }
+        journal.accept(List.copyOf(deleted));
+        return Optional.of(List.copyOf(deleted));
     }
 
     public boolean deleteTag(String repository, String tag, Runnable journal) {
