@@ -9,6 +9,8 @@ import io.gatehouse.registry.scan.export.CycloneDxExporter;
 import io.gatehouse.registry.scan.export.TrivyJsonExporter;
 import io.gatehouse.registry.scan.inventory.ScanFailedException;
 import io.gatehouse.registry.scan.inventory.ScanLimits;
+import io.gatehouse.registry.scan.layout.BlobDigestException;
+import io.gatehouse.registry.scan.layout.OciLayout;
 import io.gatehouse.registry.scan.vulndb.VulnDb;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,6 +33,8 @@ import java.util.concurrent.Callable;
         description = "Scan an image in an OCI layout directory against the local vulnerability database.")
 public final class ScanCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Formats that write one JSON document: one platform at a time. Anything else is the text summary. */
+    private static final java.util.Set<String> DOCUMENTS = java.util.Set.of("report", "trivy", "cyclonedx");
 
     @Option(names = "--db", paramLabel = "FILE", description = "database file (default: $GATEHOUSE_SCAN_VULNDB or "
             + "data/vulndb.sqlite)")
@@ -46,6 +50,10 @@ public final class ScanCommand implements Callable<Integer> {
     @Option(names = "--timing", description = "print the engine's own time to standard error (for bench/scan.sh)")
     boolean timing;
 
+    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
+            description = "of an image index, scan only this platform (default: every platform, one summary each)")
+    String platform;
+
     @Parameters(paramLabel = "LAYOUT[:TAG]", description = "OCI image layout directory, optionally :tag")
     String layout;
 
@@ -58,77 +66,74 @@ public final class ScanCommand implements Callable<Integer> {
             tag = layout.substring(colon + 1);
             dir = Path.of(layout.substring(0, colon));
         }
-        JsonNode index = JSON.readTree(dir.resolve("index.json").toFile());
-        JsonNode chosen = null;
-        for (JsonNode m : index.path("manifests")) {
-            String ref = m.path("annotations").path("org.opencontainers.image.ref.name").asText(null);
-            if (tag == null || tag.equals(ref)) {
-                chosen = m;
-                break;
-            }
-        }
-        if (chosen == null) {
-            System.err.println("no manifest" + (tag == null ? "" : " tagged " + tag) + " in " + dir);
+        List<OciLayout.Image> images;
+        try {
+            images = OciLayout.open(dir).images(tag, platform == null ? null : OciLayout.Platform.parse(platform));
+        } catch (OciLayout.LayoutException | BlobDigestException e) {
+            System.err.println("gatehouse scan: " + e.getMessage());
             return 2;
         }
-        Path blobs = dir.resolve("blobs");
-        String digest = chosen.path("digest").asText();
-        JsonNode manifest = JSON.readTree(blob(blobs, digest).toFile());
-        if (MediaTypes.isIndex(chosen.path("mediaType").asText()) || manifest.has("manifests")) {
-            digest = manifest.path("manifests").get(0).path("digest").asText(); // first platform
-            manifest = JSON.readTree(blob(blobs, digest).toFile());
-        }
-        List<ScanEngine.Layer> layers = new ArrayList<>();
-        for (JsonNode l : manifest.path("layers")) {
-            Path file = blob(blobs, l.path("digest").asText());
-            layers.add(new ScanEngine.Layer(l.path("digest").asText(), () -> Files.newInputStream(file)));
+        if (images.size() > 1 && DOCUMENTS.contains(format)) {
+            System.err.println("gatehouse scan: the image index has " + images.size() + " platforms ("
+                    + String.join(", ", images.stream().map(i -> String.valueOf(i.platform())).toList())
+                    + "): choose one with --platform for --format " + format);
+            return 2;
         }
         ScanEngine engine = new ScanEngine(VulnDb.open(VulnDbCommand.database(db)), ScanLimits.defaults(),
                 Clock.systemUTC());
-        ScanEngine.Result result;
-        long started = System.nanoTime();
-        try {
-            result = engine.scan(digest, layout, layers);
-            if (timing) {
-                System.err.printf("scan-seconds %.3f%n", (System.nanoTime() - started) / 1e9);
+        StringBuilder summaries = new StringBuilder();
+        for (OciLayout.Image image : images) {
+            // said on standard error, so a JSON report on standard output stays one document
+            System.err.println("gatehouse scan: scanning " + image.describe());
+            ScanEngine.Result result;
+            long started = System.nanoTime();
+            try {
+                result = engine.scan(image.manifestDigest(), layout, image.layers());
+                if (timing) {
+                    System.err.printf("scan-seconds %.3f%n", (System.nanoTime() - started) / 1e9);
+                }
+            } catch (ScanFailedException e) {
+                System.err.println("scan failed: " + e.getMessage());
+                return 1;
             }
-        } catch (ScanFailedException e) {
-            System.err.println("scan failed: " + e.getMessage());
-            return 1;
+            if (!DOCUMENTS.contains(format)) {
+                summaries.append(summary(image, result));
+                continue;
+            }
+            write(switch (format) {
+                case "report" -> JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(result.report());
+                case "trivy" -> TrivyJsonExporter.toBytes(result.report(), layout, image.trivy());
+                default -> CycloneDxExporter.toBytes(result.sbom(), layout);
+            });
         }
-        byte[] out = switch (format) {
-            case "report" -> JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(result.report());
-            case "trivy" -> TrivyJsonExporter.toBytes(result.report(), layout);
-            case "cyclonedx" -> CycloneDxExporter.toBytes(result.sbom(), layout);
-            default -> summary(result).getBytes();
-        };
+        if (summaries.length() > 0) {
+            write(summaries.toString().getBytes());
+        }
+        return 0;
+    }
+
+    private void write(byte[] out) throws IOException {
         if (output != null) {
             Files.write(output, out);
         } else {
             System.out.write(out);
             System.out.flush();
         }
-        return 0;
     }
 
-    private static String summary(ScanEngine.Result r) {
+    private static String summary(OciLayout.Image image, ScanEngine.Result r) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%s: %d packages, %d vulnerabilities (%d fixable), database %s%n",
+        sb.append(String.format("%s%s: %d packages, %d vulnerabilities (%d fixable), database %s%n",
+                image.platform() != null ? image.platform() + " " : "",
                 r.report().imageDigest(), r.sbom().packages().size(), r.report().summary().total(),
                 r.report().summary().fixableTotal(), r.report().databaseVersion()));
+        for (String w : r.report().warnings()) {
+            sb.append("  WARNING: ").append(w).append(String.format("%n"));
+        }
         for (int i = Severity.values().length - 1; i >= 0; i--) {
             Severity s = Severity.values()[i];
             sb.append(String.format("  %-8s %d%n", s, r.report().summary().count(s)));
         }
         return sb.toString();
-    }
-
-    private static Path blob(Path blobs, String digest) throws IOException {
-        int c = digest.indexOf(':');
-        Path p = blobs.resolve(digest.substring(0, c)).resolve(digest.substring(c + 1));
-        if (!p.normalize().startsWith(blobs.normalize()) || !Files.isRegularFile(p)) {
-            throw new IOException("blob " + digest + " is not in the layout");
-        }
-        return p;
     }
 }
