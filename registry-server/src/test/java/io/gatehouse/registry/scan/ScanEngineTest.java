@@ -300,7 +300,15 @@ class ScanEngineTest {
         ScanReport r = scan(layer).report();
         assertThat(r.findings()).isEmpty();
         assertThat(r.warnings()).singleElement().asString()
-                .contains("no data for Ubuntu:22.04 (Ubuntu 22.04.4 LTS)").contains("88 deb packages");
+                .contains("has no data for Ubuntu:22.04 (Ubuntu 22.04.4 LTS)").contains("88 deb packages");
+
+        // an OS no feed covers at all
+        byte[] mint = new TestLayer()
+                .file("var/lib/dpkg/status", resource("/vuln/debian12/minbase-status"))
+                .file("etc/os-release", "ID=linuxmint\nVERSION_ID=\"21.3\"\nPRETTY_NAME=\"Linux Mint 21.3\"\n")
+                .gzip();
+        assertThat(scan(mint).report().warnings()).singleElement().asString()
+                .startsWith("no vulnerability data for the OS Linux Mint 21.3: 88 deb packages");
     }
 
     @Test
