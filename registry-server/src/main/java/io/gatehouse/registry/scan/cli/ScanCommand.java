@@ -1,8 +1,6 @@
 package io.gatehouse.registry.scan.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.gatehouse.core.model.MediaTypes;
 import io.gatehouse.core.report.Severity;
 import io.gatehouse.registry.scan.ScanEngine;
 import io.gatehouse.registry.scan.export.CycloneDxExporter;
@@ -20,7 +18,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
