@@ -18,11 +18,15 @@ import java.util.List;
  * @param databaseVersion build id of the vulnerability database used (changes on every import)
  * @param scannerVersion  version of the scanner that produced the report
  * @param startedAt       ISO-8601 instant (text, so the records serialise with plain jackson-databind)
+ * @param warnings        what the scanner could not judge (an OS it cannot identify, an OS it has no data for):
+ *                        when not empty, "no findings" does not mean "no vulnerabilities". Empty lists are left out
+ *                        of the JSON, so reports of fully judged images read as before.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ScanReport(String imageDigest, String repository, OsInfo os, String databaseVersion,
                          String scannerVersion, String startedAt, String finishedAt, List<Finding> findings,
-                         ScanSummary summary) {
+                         ScanSummary summary,
+                         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> warnings) {
 
     public static final String MEDIA_TYPE = "application/vnd.gatehouse.scan.report.v1+json";
 
@@ -36,12 +40,25 @@ public record ScanReport(String imageDigest, String repository, OsInfo os, Strin
     public ScanReport {
         findings = findings.stream().sorted(ORDER).toList();
         summary = summary == null ? ScanSummary.of(findings) : summary;
+        warnings = warnings == null ? List.of() : List.copyOf(warnings); // reports stored before warnings existed
     }
 
     public static ScanReport of(String imageDigest, String repository, OsInfo os, String databaseVersion,
                                 String scannerVersion, Instant startedAt, Instant finishedAt, List<Finding> findings) {
         return new ScanReport(imageDigest, repository, os, databaseVersion, scannerVersion, startedAt.toString(),
-                finishedAt.toString(), findings, null);
+                finishedAt.toString(), findings, null, List.of());
+    }
+
+    /** This report, with what the scanner could not judge. */
+    public ScanReport withWarnings(List<String> warnings) {
+        return new ScanReport(imageDigest, repository, os, databaseVersion, scannerVersion, startedAt, finishedAt,
+                findings, summary, warnings);
+    }
+
+    /** True when the scanner judged every package it found: no warnings. */
+    @JsonIgnore
+    public boolean complete() {
+        return warnings.isEmpty();
     }
 
     /** When the scan finished, for policies on report age. */

@@ -6,6 +6,7 @@ import io.gatehouse.core.report.ScanReport;
 import io.gatehouse.registry.scan.inventory.ImageInventory;
 import io.gatehouse.registry.scan.inventory.ScanFailedException;
 import io.gatehouse.registry.scan.inventory.ScanLimits;
+import io.gatehouse.registry.scan.layout.BlobDigestException;
 import io.gatehouse.registry.scan.match.Matcher;
 import io.gatehouse.registry.scan.vulndb.VulnDb;
 
@@ -66,20 +67,40 @@ public final class ScanEngine {
             try (InputStream in = l.opener().open()) {
                 inventory.addLayer(l.digest(), in);
             } catch (ScanFailedException e) {
-                throw e;
+                throw blame(e);
+            } catch (BlobDigestException e) {
+                throw new ScanFailedException(e.getMessage(), e);
             } catch (IOException e) {
                 throw new ScanFailedException("layer " + l.digest() + " cannot be read: " + e.getMessage(), e);
             }
         }
         Sbom sbom = inventory.finish(imageDigest);
         List<Finding> findings;
+        List<String> warnings;
         try {
-            findings = new Matcher(db).match(sbom);
+            Matcher matcher = new Matcher(db);
+            findings = matcher.match(sbom);
+            warnings = matcher.warnings(sbom);
         } catch (RuntimeException e) {
             throw new ScanFailedException("the vulnerability database cannot be read: " + e.getMessage(), e);
         }
         ScanReport report = ScanReport.of(imageDigest, repository, sbom.os(), dbVersion, SCANNER_VERSION, started,
-                clock.instant(), findings);
+                clock.instant(), findings).withWarnings(warnings);
         return new Result(sbom, report);
+    }
+
+    /**
+     * A layer that is not what its digest says may well fail to parse first; then the digest, checked when the
+     * blob is closed, is the reason to give, not the parse error it caused.
+     */
+    private static ScanFailedException blame(ScanFailedException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            for (Throwable s : t.getSuppressed()) {
+                if (s instanceof BlobDigestException b) {
+                    return new ScanFailedException(b.getMessage(), b);
+                }
+            }
+        }
+        return e;
     }
 }

@@ -246,6 +246,118 @@ class ScanEngineTest {
                 tuple("CVE-2021-44228", Severity.CRITICAL, "ghsa-cvss-v3", 10.0));
     }
 
+    /** Debian trixie/sid's os-release as base-files ships it before the release: no VERSION_ID. */
+    static final String SID_OS_RELEASE = """
+            PRETTY_NAME="Debian GNU/Linux trixie/sid"
+            NAME="Debian GNU/Linux"
+            VERSION_CODENAME=trixie
+            ID=debian
+            HOME_URL="https://www.debian.org/"
+            SUPPORT_URL="https://www.debian.org/support"
+            BUG_REPORT_URL="https://bugs.debian.org/"
+            """;
+
+    @Test
+    void aDpkgDatabaseWithoutOsReleaseIsInventoriedAndReportedAsNotJudged() throws IOException {
+        byte[] layer = new TestLayer().file("var/lib/dpkg/status", resource("/vuln/debian12/minbase-status")).gzip();
+        ScanEngine.Result result = scan(layer);
+        assertThat(result.sbom().packages()).hasSize(88);
+        assertThat(result.report().os()).isNull();
+        assertThat(result.report().findings()).isEmpty();
+        // zero findings, but not a clean bill: the report says why nothing was matched
+        assertThat(result.report().complete()).isFalse();
+        assertThat(result.report().warnings()).singleElement().asString()
+                .startsWith("OS is not detected").contains("88 deb packages");
+        JsonNode json = new ObjectMapper().valueToTree(result.report());
+        assertThat(json.path("warnings").get(0).asText()).startsWith("OS is not detected");
+    }
+
+    @Test
+    void debianTestingAndSidAreMatchedAgainstTheTrackersSidData() throws IOException {
+        byte[] layer = new TestLayer()
+                .file("var/lib/dpkg/status", resource("/vuln/debian12/minbase-status"))
+                .file("usr/lib/os-release", SID_OS_RELEASE)
+                .symlink("etc/os-release", "../usr/lib/os-release").gzip();
+        ScanReport r = scan(layer).report();
+        assertThat(r.os().id()).isEqualTo("debian");
+        assertThat(r.os().versionId()).isNull();
+        assertThat(r.warnings()).isEmpty();
+        // the tracker sample: glibc CVE-2024-33601 is resolved in sid at 2.37-19; libc6 here is 2.36-9+deb12u14
+        assertThat(of(r, "libc6")).extracting(Finding::vulnerabilityId, Finding::sourcePackage,
+                Finding::fixedVersion, Finding::dataSource)
+                .containsExactly(tuple("CVE-2024-33601", "glibc", "2.37-19", "debian-tracker"));
+        JsonNode trivy = TrivyJsonExporter.toJson(r, "debian:sid");
+        assertThat(trivy.path("Metadata").path("OS").path("Name").asText()).isEqualTo("trixie/sid");
+        assertThat(trivy.path("Results").get(0).path("Target").asText()).isEqualTo("debian:sid (debian trixie/sid)");
+    }
+
+    @Test
+    void osPackagesOfAnOsWithoutVulnerabilityDataAreReportedAsNotJudged() throws IOException {
+        byte[] layer = new TestLayer()
+                .file("var/lib/dpkg/status", resource("/vuln/debian12/minbase-status"))
+                .file("etc/os-release", "ID=ubuntu\nVERSION_ID=\"22.04\"\nPRETTY_NAME=\"Ubuntu 22.04.4 LTS\"\n")
+                .gzip();
+        ScanReport r = scan(layer).report();
+        assertThat(r.findings()).isEmpty();
+        assertThat(r.warnings()).singleElement().asString()
+                .contains("has no data for Ubuntu:22.04 (Ubuntu 22.04.4 LTS)").contains("88 deb packages");
+
+        // an OS no feed covers at all
+        byte[] mint = new TestLayer()
+                .file("var/lib/dpkg/status", resource("/vuln/debian12/minbase-status"))
+                .file("etc/os-release", "ID=linuxmint\nVERSION_ID=\"21.3\"\nPRETTY_NAME=\"Linux Mint 21.3\"\n")
+                .gzip();
+        assertThat(scan(mint).report().warnings()).singleElement().asString()
+                .startsWith("no vulnerability data for the OS Linux Mint 21.3: 88 deb packages");
+    }
+
+    @Test
+    void sourcePackageIsNamedAlsoWhenItIsTheBinarysName() throws IOException {
+        byte[] layer = new TestLayer()
+                .file("var/lib/dpkg/status", TestLayer.gunzip(resource("/vuln/debian12/host-status.gz")))
+                .file("etc/os-release", resource("/vuln/debian12/os-release")).gzip();
+        ScanReport r = scan(layer).report();
+        assertThat(r.findings()).allSatisfy(f -> assertThat(f.sourcePackage()).as(f.packageName()).isNotNull());
+        // expat's own binary package is not in host-status; pick one whose source has the same name
+        assertThat(r.findings()).anySatisfy(f -> {
+            assertThat(f.packageName()).isEqualTo(f.sourcePackage());
+        });
+    }
+
+    @Test
+    void trivyExportPlacesFindingsWithTheRealImagesConfig() throws IOException {
+        // debian:10.1's config and layer as Trivy's own golden report records them (its Metadata.ImageConfig)
+        JsonNode golden = new ObjectMapper().readTree(TestData.path("/vuln/reports/trivy-debian-buster.json").toFile());
+        JsonNode config = golden.path("Metadata").path("ImageConfig");
+        JsonNode goldenLayer = golden.path("Results").get(0).path("Vulnerabilities").get(0).path("Layer");
+        String layerDigest = goldenLayer.path("Digest").asText();
+        Sbom sbom = new Sbom("sha256:img", new OsInfo("debian", "10", "buster", null), List.of(
+                new Package("deb", "chromium", "90.0.4430.212-1~deb10u1", null, null, "amd64",
+                        "pkg:deb/debian/chromium@90.0.4430.212-1~deb10u1", layerDigest, "var/lib/dpkg/status")),
+                "2026-11-29T00:00:00Z");
+        List<Finding> f = new Matcher(db).match(sbom);
+        ScanReport report = ScanReport.of("sha256:img", "library/debian", sbom.os(), db.version(),
+                ScanEngine.SCANNER_VERSION, java.time.Instant.now(), java.time.Instant.now(), f);
+        String configDigest = golden.path("Metadata").path("ImageID").asText();
+        JsonNode export = TrivyJsonExporter.toJson(report, "debian:10",
+                new TrivyJsonExporter.Image(configDigest, List.of(layerDigest), config));
+        JsonNode meta = export.path("Metadata");
+        assertThat(meta.path("ImageID").asText()).isEqualTo(configDigest);
+        assertThat(meta.path("DiffIDs")).isEqualTo(golden.path("Metadata").path("DiffIDs"));
+        assertThat(meta.path("ImageConfig")).isEqualTo(config);
+        assertThat(keys(golden.path("Metadata"))).isSubsetOf(keys(meta)); // every Metadata key Trivy writes
+        JsonNode v = export.path("Results").get(0).path("Vulnerabilities").get(0);
+        assertThat(v.path("Layer")).isEqualTo(goldenLayer);
+        // the package has no Source: field; the finding still names its source package (the same name)
+        assertThat(f).extracting(Finding::sourcePackage).containsOnly("chromium");
+
+        // a config naming fewer DiffIDs than the manifest has layers: no DiffID rather than a wrong one
+        JsonNode partial = TrivyJsonExporter.toJson(report, "debian:10",
+                new TrivyJsonExporter.Image(configDigest, List.of("sha256:" + "00".repeat(32), layerDigest), config));
+        assertThat(partial.path("Results").get(0).path("Vulnerabilities").get(0).path("Layer").has("DiffID"))
+                .isFalse();
+    }
+
     private static Set<String> keys(JsonNode n) {
         Set<String> s = new HashSet<>();
         for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.core.policy.ScanFacts;
 import io.gatehouse.core.reference.Digest;
+import io.gatehouse.core.report.ScanReport;
 import io.gatehouse.registry.RegistryServer;
 import io.gatehouse.registry.api.ApiCall;
 import io.gatehouse.registry.api.ApiException;
@@ -35,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -273,16 +275,22 @@ public final class ScanApi {
         m.put("summary", counts);
         Map<String, Integer> fixable = new LinkedHashMap<>();
         for (String sev : ScanFacts.SEVERITIES) fixable.put(sev.toLowerCase(Locale.ROOT), 0);
+        List<String> warnings = List.of();
         try {
-            scans.report(row.repository(), Digest.parse(row.manifestDigest())).ifPresent(rep -> {
-                for (ScanFacts.Finding f : ScanFacts.of(rep).findings()) {
+            Optional<ScanReport> report = scans.report(row.repository(), Digest.parse(row.manifestDigest()));
+            if (report.isPresent()) {
+                for (ScanFacts.Finding f : ScanFacts.of(report.get()).findings()) {
                     if (f.fixable()) fixable.merge(f.severity().toLowerCase(Locale.ROOT), 1, Integer::sum);
                 }
-            });
+                warnings = report.get().warnings();
+            }
         } catch (RuntimeException e) {
             // the report artifact is gone or unreadable: the index's total still answers
         }
         fixable.put("total", row.fixable());
         m.put("fixable", fixable);
+        // "done" with complete=false: the scan ran, but zero findings does not mean a clean image (e.g. OS unknown)
+        m.put("complete", warnings.isEmpty());
+        m.put("warnings", warnings);
     }
 }

@@ -1,14 +1,14 @@
 package io.gatehouse.registry.scan.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.gatehouse.core.model.MediaTypes;
 import io.gatehouse.core.report.Severity;
 import io.gatehouse.registry.scan.ScanEngine;
 import io.gatehouse.registry.scan.export.CycloneDxExporter;
 import io.gatehouse.registry.scan.export.TrivyJsonExporter;
 import io.gatehouse.registry.scan.inventory.ScanFailedException;
 import io.gatehouse.registry.scan.inventory.ScanLimits;
+import io.gatehouse.registry.scan.layout.BlobDigestException;
+import io.gatehouse.registry.scan.layout.OciLayout;
 import io.gatehouse.registry.scan.vulndb.VulnDb;
 import io.gatehouse.registry.cli.CliErrors;
 import io.gatehouse.registry.cli.SettingsOptions;
@@ -26,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -49,6 +48,8 @@ public final class ScanCommand implements Callable<Integer> {
     static final int FAILED = 1;
     static final int BAD_INPUT = 2;
     static final int NO_DATA = 3;
+    /** Formats that write one JSON document: one platform at a time. Anything else is the text summary. */
+    private static final java.util.Set<String> DOCUMENTS = java.util.Set.of("report", "trivy", "cyclonedx");
 
     @Option(names = "--db", paramLabel = "FILE", description = VulnDbCommand.DB_HELP)
     Path db;
@@ -66,6 +67,10 @@ public final class ScanCommand implements Callable<Integer> {
     @Option(names = "--timing", description = "print the engine's own time to standard error (for bench/scan.sh)")
     boolean timing;
 
+    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
+            description = "of an image index, scan only this platform (default: every platform, one summary each)")
+    String platform;
+
     @Parameters(paramLabel = "LAYOUT[:TAG]", description = "OCI image layout directory, optionally :tag")
     String layout;
 
@@ -82,29 +87,47 @@ public final class ScanCommand implements Callable<Integer> {
         }
     }
 
-    /** The image to scan: its digest and layers in the layout. */
-    private record Image(String digest, List<ScanEngine.Layer> layers) {
-    }
-
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         try {
-            Image image = image();
+            List<OciLayout.Image> images = images();
+            if (images.size() > 1 && DOCUMENTS.contains(format)) {
+                throw new Refused(BAD_INPUT, "the image index has " + images.size() + " platforms ("
+                        + String.join(", ", images.stream().map(i -> String.valueOf(i.platform())).toList())
+                        + "): choose one with --platform for --format " + format);
+            }
             try (VulnDb vdb = database()) {
                 ScanEngine engine = new ScanEngine(vdb, ScanLimits.defaults(), Clock.systemUTC());
-                long started = System.nanoTime();
-                ScanEngine.Result result;
-                try {
-                    result = engine.scan(image.digest(), layout, image.layers());
-                } catch (ScanFailedException e) {
-                    throw new Refused(vdb.hasData() ? FAILED : NO_DATA, "scan failed: " + e.getMessage());
-                }
-                if (timing) {
-                    err.printf("scan-seconds %.3f%n", (System.nanoTime() - started) / 1e9);
+                StringBuilder summaries = new StringBuilder();
+                for (OciLayout.Image image : images) {
+                    // said on standard error, so a JSON report on standard output stays one document
+                    err.println("gatehouse scan: scanning " + image.describe());
                     err.flush();
+                    long started = System.nanoTime();
+                    ScanEngine.Result result;
+                    try {
+                        result = engine.scan(image.manifestDigest(), layout, image.layers());
+                    } catch (ScanFailedException e) {
+                        throw new Refused(vdb.hasData() ? FAILED : NO_DATA, "scan failed: " + e.getMessage());
+                    }
+                    if (timing) {
+                        err.printf("scan-seconds %.3f%n", (System.nanoTime() - started) / 1e9);
+                        err.flush();
+                    }
+                    if (!DOCUMENTS.contains(format)) {
+                        summaries.append(summary(image, result));
+                        continue;
+                    }
+                    write(switch (format) {
+                        case "report" -> JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(result.report());
+                        case "trivy" -> TrivyJsonExporter.toBytes(result.report(), layout, image.trivy());
+                        default -> CycloneDxExporter.toBytes(result.sbom(), layout);
+                    });
                 }
-                write(result);
+                if (summaries.length() > 0) {
+                    write(summaries.toString().getBytes(StandardCharsets.UTF_8));
+                }
                 return 0;
             }
         } catch (Refused e) {
@@ -137,7 +160,7 @@ public final class ScanCommand implements Callable<Integer> {
         return vdb;
     }
 
-    private Image image() throws Refused {
+    private List<OciLayout.Image> images() throws Refused {
         String tag = null;
         Path dir = Path.of(layout);
         int colon = layout.lastIndexOf(':');
@@ -156,43 +179,15 @@ public final class ScanCommand implements Callable<Integer> {
             throw new Refused(BAD_INPUT, dir + " is not an OCI image layout (no index.json)");
         }
         try {
-            JsonNode index = JSON.readTree(dir.resolve("index.json").toFile());
-            JsonNode chosen = null;
-            for (JsonNode m : index.path("manifests")) {
-                String ref = m.path("annotations").path("org.opencontainers.image.ref.name").asText(null);
-                if (tag == null || tag.equals(ref)) {
-                    chosen = m;
-                    break;
-                }
-            }
-            if (chosen == null) {
-                throw new Refused(BAD_INPUT, "no manifest" + (tag == null ? "" : " tagged " + tag) + " in " + dir);
-            }
-            Path blobs = dir.resolve("blobs");
-            String digest = chosen.path("digest").asText();
-            JsonNode manifest = JSON.readTree(blob(blobs, digest).toFile());
-            if (MediaTypes.isIndex(chosen.path("mediaType").asText()) || manifest.has("manifests")) {
-                digest = manifest.path("manifests").path(0).path("digest").asText(); // first platform
-                manifest = JSON.readTree(blob(blobs, digest).toFile());
-            }
-            List<ScanEngine.Layer> layers = new ArrayList<>();
-            for (JsonNode l : manifest.path("layers")) {
-                Path file = blob(blobs, l.path("digest").asText());
-                layers.add(new ScanEngine.Layer(l.path("digest").asText(), () -> Files.newInputStream(file)));
-            }
-            return new Image(digest, layers);
+            return OciLayout.open(dir).images(tag, platform == null ? null : OciLayout.Platform.parse(platform));
+        } catch (BlobDigestException | OciLayout.LayoutException e) {
+            throw new Refused(BAD_INPUT, e.getMessage());
         } catch (IOException e) {
             throw new Refused(BAD_INPUT, dir + " is not a readable OCI image layout: " + CliErrors.describe(e));
         }
     }
 
-    private void write(ScanEngine.Result result) throws IOException, Refused {
-        byte[] out = switch (format) {
-            case "report" -> JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(result.report());
-            case "trivy" -> TrivyJsonExporter.toBytes(result.report(), layout);
-            case "cyclonedx" -> CycloneDxExporter.toBytes(result.sbom(), layout);
-            default -> summary(result).getBytes(StandardCharsets.UTF_8);
-        };
+    private void write(byte[] out) throws Refused {
         if (output != null) {
             try {
                 Files.write(output, out);
@@ -206,27 +201,19 @@ public final class ScanCommand implements Callable<Integer> {
         }
     }
 
-    private static String summary(ScanEngine.Result r) {
+    private static String summary(OciLayout.Image image, ScanEngine.Result r) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%s: %d packages, %d vulnerabilities (%d fixable), database %s%n",
+        sb.append(String.format("%s%s: %d packages, %d vulnerabilities (%d fixable), database %s%n",
+                image.platform() != null ? image.platform() + " " : "",
                 r.report().imageDigest(), r.sbom().packages().size(), r.report().summary().total(),
                 r.report().summary().fixableTotal(), r.report().databaseVersion()));
+        for (String w : r.report().warnings()) {
+            sb.append("  WARNING: ").append(w).append(String.format("%n"));
+        }
         for (int i = Severity.values().length - 1; i >= 0; i--) {
             Severity s = Severity.values()[i];
             sb.append(String.format("  %-8s %d%n", s, r.report().summary().count(s)));
         }
         return sb.toString();
-    }
-
-    private static Path blob(Path blobs, String digest) throws IOException {
-        int c = digest.indexOf(':');
-        if (c < 0) {
-            throw new IOException("'" + digest + "' is not a digest");
-        }
-        Path p = blobs.resolve(digest.substring(0, c)).resolve(digest.substring(c + 1));
-        if (!p.normalize().startsWith(blobs.normalize()) || !Files.isRegularFile(p)) {
-            throw new IOException("blob " + digest + " is not in the layout");
-        }
-        return p;
     }
 }

@@ -1,5 +1,6 @@
 package io.gatehouse.registry.scan.export;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,6 +17,11 @@ import java.util.Map;
  * os-pkgs, each language-package file (a jar, a package.json, a METADATA) as lang-pkgs — each with
  * its Vulnerabilities (VulnerabilityID, PkgName, InstalledVersion, FixedVersion, Status fixed/affected, Layer,
  * Severity, SeveritySource, CVSS…).
+ *
+ * <p>Given the image's config ({@link Image}), it also writes what tools need to place a finding in the image:
+ * {@code Metadata.ImageID} (the config's digest, as Trivy and Docker name an image), {@code Metadata.DiffIDs} (the
+ * config's rootfs.diff_ids), {@code Metadata.ImageConfig} (the config itself) and each finding's
+ * {@code Layer.DiffID} beside its {@code Layer.Digest}.
  */
 public final class TrivyJsonExporter {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -23,7 +29,45 @@ public final class TrivyJsonExporter {
     private TrivyJsonExporter() {
     }
 
+    /**
+     * The scanned image's config and its layers in manifest order (the i-th layer's DiffID is the config's i-th
+     * rootfs.diff_ids entry).
+     *
+     * @param configDigest digest of the config blob (Trivy's ImageID)
+     * @param layerDigests the manifest's layer digests, in order
+     * @param config       the config JSON, or null when it could not be read
+     */
+    public record Image(String configDigest, List<String> layerDigests, JsonNode config) {
+        public Image {
+            layerDigests = List.copyOf(layerDigests);
+        }
+
+        List<String> diffIds() {
+            List<String> ids = new java.util.ArrayList<>();
+            if (config != null) {
+                config.path("rootfs").path("diff_ids").forEach(d -> ids.add(d.asText()));
+            }
+            return ids;
+        }
+
+        /** Layer digest → DiffID, only when the config names one DiffID per manifest layer (else it would lie). */
+        Map<String, String> diffIdByLayer() {
+            List<String> ids = diffIds();
+            Map<String, String> m = new java.util.HashMap<>();
+            if (ids.size() == layerDigests.size()) {
+                for (int i = 0; i < ids.size(); i++) {
+                    m.put(layerDigests.get(i), ids.get(i));
+                }
+            }
+            return m;
+        }
+    }
+
     public static ObjectNode toJson(ScanReport report, String artifactName) {
+        return toJson(report, artifactName, null);
+    }
+
+    public static ObjectNode toJson(ScanReport report, String artifactName, Image image) {
         ObjectNode root = JSON.createObjectNode();
         root.put("SchemaVersion", 2);
         root.put("CreatedAt", report.finishedAt());
@@ -33,15 +77,24 @@ public final class TrivyJsonExporter {
         if (report.os() != null) {
             ObjectNode os = metadata.putObject("OS");
             os.put("Family", report.os().id());
-            os.put("Name", report.os().versionId());
+            os.put("Name", osName(report));
+        }
+        if (image != null) {
+            metadata.put("ImageID", image.configDigest());
+            ArrayNode diffIds = metadata.putArray("DiffIDs");
+            image.diffIds().forEach(diffIds::add);
         }
         metadata.putArray("RepoDigests").add(artifactName.contains("@") ? artifactName
                 : (report.repository() != null ? report.repository() : artifactName) + "@" + report.imageDigest());
+        if (image != null && image.config() != null) {
+            metadata.set("ImageConfig", image.config());
+        }
+        Map<String, String> diffIdByLayer = image == null ? Map.of() : image.diffIdByLayer();
 
         Map<String, ObjectNode> results = new LinkedHashMap<>();
         ArrayNode resultArray = root.putArray("Results");
-        String osTarget = artifactName + (report.os() != null ? " (" + report.os().id() + " "
-                + report.os().versionId() + ")" : "");
+        String osTarget = artifactName + (report.os() != null ? " (" + report.os().id() + " " + osName(report) + ")"
+                : "");
         for (Finding f : report.findings()) {
             boolean os = f.packageType().equals("deb") || f.packageType().equals("apk");
             String target = os ? osTarget : f.location();
@@ -71,7 +124,11 @@ public final class TrivyJsonExporter {
                 v.put("FixedVersion", f.fixedVersion());
             }
             v.put("Status", f.fixable() ? "fixed" : "affected");
-            v.putObject("Layer").put("Digest", f.layerDigest());
+            ObjectNode layer = v.putObject("Layer");
+            layer.put("Digest", f.layerDigest());
+            if (diffIdByLayer.containsKey(f.layerDigest())) {
+                layer.put("DiffID", diffIdByLayer.get(f.layerDigest()));
+            }
             if (f.severitySource() != null) {
                 v.put("SeveritySource", f.severitySource());
             }
@@ -102,6 +159,15 @@ public final class TrivyJsonExporter {
         return root;
     }
 
+    /** Trivy's OS name: the version, or for Debian testing/sid (no VERSION_ID) "trixie/sid" as debian_version says. */
+    private static String osName(ScanReport report) {
+        if (report.os().versionId() != null) {
+            return report.os().versionId();
+        }
+        String codename = report.os().codename();
+        return "debian".equals(report.os().id()) ? (codename != null ? codename + "/sid" : "sid") : codename;
+    }
+
     private static String langType(Finding f) {
         return switch (f.packageType()) {
             case "maven" -> "jar";
@@ -124,8 +190,12 @@ public final class TrivyJsonExporter {
     }
 
     public static byte[] toBytes(ScanReport report, String artifactName) {
+        return toBytes(report, artifactName, null);
+    }
+
+    public static byte[] toBytes(ScanReport report, String artifactName, Image image) {
         try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(report, artifactName));
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(report, artifactName, image));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

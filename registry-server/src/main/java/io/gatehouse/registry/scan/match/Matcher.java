@@ -37,10 +37,18 @@ public final class Matcher {
         this.db = db;
     }
 
+    /** Debian testing and sid: their os-release has no VERSION_ID; the tracker's data for them is "sid". */
+    public static final String DEBIAN_SID = "Debian:sid";
+
     /** The OSV ecosystem an image's OS packages are published under, or null when we have no feed for it. */
     public static String osEcosystem(String type, OsInfo os) {
-        if (os == null || os.id() == null || os.versionId() == null) {
+        if (os == null || os.id() == null) {
             return null;
+        }
+        if (os.versionId() == null) {
+            // testing and sid share one os-release (PRETTY_NAME "Debian GNU/Linux trixie/sid", no VERSION_ID);
+            // sid's data is the newest: a testing package older than sid's fix is still reported as affected
+            return type.equals("deb") && os.id().equals("debian") ? DEBIAN_SID : null;
         }
         String v = os.versionId();
         return switch (type) {
@@ -58,6 +66,41 @@ public final class Matcher {
             }
             default -> null;
         };
+    }
+
+    /**
+     * What this inventory's matching cannot judge, in words for the report: OS packages on an OS that was not
+     * detected, or one the database has no data for. Trivy says "OS is not detected" and reports nothing; we say
+     * so in the report, so zero findings there is not read as a clean image.
+     */
+    public List<String> warnings(Sbom sbom) {
+        Map<String, Integer> osPackages = new LinkedHashMap<>();
+        for (Package p : sbom.packages()) {
+            if (p.type().equals("deb") || p.type().equals("apk")) {
+                osPackages.merge(p.type(), 1, Integer::sum);
+            }
+        }
+        List<String> warnings = new ArrayList<>();
+        OsInfo os = sbom.os();
+        osPackages.forEach((type, n) -> {
+            String eco = osEcosystem(type, os);
+            if (os == null || os.id() == null) {
+                warnings.add("OS is not detected (no etc/os-release or usr/lib/os-release): " + n + " " + type
+                        + " packages were not matched against any vulnerability data");
+            } else if (eco == null) {
+                warnings.add("no vulnerability data for the OS " + describe(os) + ": " + n + " " + type
+                        + " packages were not matched");
+            } else if (!db.hasEcosystem(eco)) {
+                warnings.add("the vulnerability database has no data for " + eco + " (" + describe(os) + "): "
+                        + n + " " + type + " packages were not matched");
+            }
+        });
+        return warnings;
+    }
+
+    private static String describe(OsInfo os) {
+        return os.prettyName() != null ? os.prettyName()
+                : os.id() + (os.versionId() != null ? " " + os.versionId() : "");
     }
 
     private record Key(String ecosystem, String name, String version) {
@@ -174,7 +217,9 @@ public final class Matcher {
         String vector = nvd != null && nvd.v3Vector() != null ? nvd.v3Vector()
                 : nvd != null && nvd.v4Vector() != null ? nvd.v4Vector() : a.cvssVector();
         String description = a.description() != null ? a.description() : nvd != null ? nvd.description() : null;
-        String source = p.sourceName() != null && !p.sourceName().equals(p.name()) ? p.sourceName() : null;
+        // always named for OS packages, also when source and binary share a name: consumers group findings by it
+        String source = p.sourceName() != null ? p.sourceName()
+                : p.type().equals("deb") || p.type().equals("apk") ? p.name() : null;
         return new Finding(id, aliases, p.name(), p.version(), p.purl(), p.type(), source, p.layerDigest(),
                 p.location(), v.fixedVersion(), severity, severitySource, score, vector, a.title(), description,
                 a.source());

@@ -184,7 +184,40 @@ public final class ScanService implements RegistryEvents, AutoCloseable {
 
     /** The stored report in Trivy's JSON shape. */
     public Optional<byte[]> trivyReport(String repository, Digest manifest) {
-        return report(repository, manifest).map(r -> TrivyJsonExporter.toBytes(r, repository + "@" + manifest));
+        return report(repository, manifest).map(r -> TrivyJsonExporter.toBytes(r, repository + "@" + manifest,
+                trivyImage(repository, manifest)));
+    }
+
+    /** Largest image config read for the Trivy export's Metadata.ImageConfig (real ones are a few KB). */
+    private static final int MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
+    /** The image's config and layers, for Trivy's ImageID/DiffIDs/ImageConfig; null when they cannot be read. */
+    private TrivyJsonExporter.Image trivyImage(String repository, Digest manifest) {
+        try {
+            Optional<StoredManifest> m = content.getManifest(repository, manifest);
+            if (m.isEmpty()) {
+                return null;
+            }
+            JsonNode json = JSON.readTree(m.get().bytes());
+            List<String> layers = new ArrayList<>();
+            json.path("layers").forEach(l -> layers.add(l.path("digest").asText()));
+            String configDigest = json.path("config").path("digest").asText(null);
+            if (configDigest == null) {
+                return null;
+            }
+            JsonNode config = null;
+            try (InputStream in = content.openBlob(repository, Digest.parse(configDigest))) {
+                byte[] bytes = in.readNBytes(MAX_CONFIG_BYTES + 1);
+                if (bytes.length <= MAX_CONFIG_BYTES) {
+                    config = JSON.readTree(bytes);
+                }
+            }
+            return new TrivyJsonExporter.Image(configDigest, layers, config != null && config.isObject() ? config : null);
+        } catch (IOException | RuntimeException e) {
+            // the report is still worth answering without the config's metadata
+            LOG.debug("no image config for the Trivy export of {}@{}: {}", repository, manifest, e.getMessage());
+            return null;
+        }
     }
 
     private Optional<byte[]> artifactPayload(String repository, Digest manifest, boolean report) {

@@ -23,8 +23,13 @@ import java.util.Map;
  */
 public final class DebianTrackerImporter implements AdvisoryImporter {
 
+    /**
+     * The tracker names releases by codename; images name them by VERSION_ID. "sid" (unstable) has no number and
+     * is kept as "Debian:sid": an image whose os-release has no VERSION_ID is testing or sid (both ship the same
+     * os-release) and is matched against sid's data (see {@code Matcher.osEcosystem}).
+     */
     static final Map<String, String> RELEASES = Map.of("jessie", "8", "stretch", "9", "buster", "10",
-            "bullseye", "11", "bookworm", "12", "trixie", "13", "forky", "14", "duke", "15");
+            "bullseye", "11", "bookworm", "12", "trixie", "13", "forky", "14", "duke", "15", "sid", "sid");
 
     @Override
     public String format() {
@@ -64,7 +69,7 @@ public final class DebianTrackerImporter implements AdvisoryImporter {
             Map.Entry<String, JsonNode> rel = it.next();
             String number = RELEASES.get(rel.getKey());
             if (number == null) {
-                continue; // sid and experimental have no stable version to match images against
+                continue; // experimental: no image is built from it alone
             }
             JsonNode r = rel.getValue();
             String status = r.path("status").asText("");

@@ -378,6 +378,12 @@ public final class VulnDb implements AutoCloseable {
         return out;
     }
 
+    /** Whether any advisory names this ecosystem: without one, an image of it cannot be judged (indexed). */
+    public boolean hasEcosystem(String ecosystem) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT 1 FROM affected WHERE ecosystem = ? LIMIT 1")
+                .bind(0, ecosystem).mapTo(Integer.class).findOne().isPresent());
+    }
+
     /**
      * A consistent copy of the whole database in one file (SQLite's VACUUM INTO), taken while the database is in
      * use: for backups, and to ship a database built on one machine to registries without network access.

@@ -178,6 +178,39 @@ class ScanApiHttpTest {
     }
 
     @Test
+    void anImageWhoseOsIsNotDetectedIsDoneButNotCompleteAndTrivysShapePlacesLayers() throws Exception {
+        // a real Debian 12 dpkg database, no os-release: inventoried, matched against nothing
+        byte[] layer = new TestLayer().file("var/lib/dpkg/status", TestLayer.resource("/vuln/debian12/minbase-status")).gzip();
+        String diffId = TestLayer.sha256(TestLayer.gunzip(layer));
+        byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\""
+                + diffId + "\"]}}").getBytes(StandardCharsets.UTF_8);
+        Digest c = SecuredRegistry.pushBlob(client, "team/noos", config, admin);
+        Digest l = SecuredRegistry.pushBlob(client, "team/noos", layer, admin);
+        byte[] m = RegistryClient.imageManifest(c, config.length, List.of(l), List.of((long) layer.length), null, null, 0);
+        assertThat(client.send("PUT", "/v2/team/noos/manifests/1", m, "Content-Type", MediaTypes.OCI_MANIFEST,
+                "Authorization", admin).statusCode()).isEqualTo(201);
+
+        JsonNode status = awaitDone("team/noos", "1");
+        assertThat(status.path("summary").path("total").asInt()).isZero();
+        assertThat(status.path("complete").asBoolean(true)).isFalse();
+        assertThat(status.path("warnings").get(0).asText()).startsWith("OS is not detected").contains("88 deb packages");
+        JsonNode report = api("GET", "/repositories/team/noos/scans/1/report", null).json();
+        assertThat(report.path("warnings").get(0).asText()).startsWith("OS is not detected");
+
+        JsonNode trivy = api("GET", "/repositories/team/noos/scans/1/report?format=trivy", null).json();
+        assertThat(trivy.path("Metadata").path("ImageID").asText()).isEqualTo(c.toString());
+        assertThat(trivy.path("Metadata").path("DiffIDs").get(0).asText()).isEqualTo(diffId);
+        assertThat(trivy.path("Metadata").path("ImageConfig").path("rootfs").path("diff_ids").get(0).asText())
+                .isEqualTo(diffId);
+
+        // an image judged in full says so too
+        Digest plain = reg.pushImage("team/noos", "2", admin);
+        JsonNode judged = awaitDone("team/noos", plain.toString());
+        assertThat(judged.path("complete").asBoolean(false)).isTrue();
+        assertThat(judged.path("warnings")).isEmpty();
+    }
+
+    @Test
     void everyScanRouteIsDocumented() throws Exception {
         String apiMd = Files.readString(Path.of("..", "docs", "api.md"));
         String openapi = Files.readString(Path.of("..", "docs", "openapi.yaml"));
