@@ -51,17 +51,15 @@ class SlowClientsTest {
                 slots.add(s);
                 s.open();
             }
-            long end = System.nanoTime() + Duration.ofSeconds(12).toNanos();
-            int probes = 0;
-            while (System.nanoTime() < end) {
+            // Rounds rather than a deadline: a round (a byte to each slow connection, then the two checks) takes a
+            // second or two, longer on a busy machine, and every check in every round must answer within a second.
+            for (int round = 0; round < 8; round++) {
                 for (Slot s : slots) s.dribble(); // one byte each; a slot the server closed is opened again
                 assertAnswersWithinOneSecond(port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 200);
                 assertAnswersWithinOneSecond(port, "GET /v2/team/app/manifests/1.0 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
                         + "\r\nAccept: application/vnd.oci.image.manifest.v1+json\r\nConnection: close\r\n\r\n", 200);
-                probes++;
-                Thread.sleep(1000);
+                Thread.sleep(500);
             }
-            assertThat(probes).isGreaterThan(5);
             long open = slots.stream().filter(Slot::isOpen).count();
             assertThat(open).as("slow connections held open at the end").isGreaterThan(CONNECTIONS / 2);
             assertThat(pushed).isNotNull();
