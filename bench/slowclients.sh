@@ -30,49 +30,28 @@ fi
 
 WORK=$(mktemp -d /tmp/gatehouse-bench-slow.XXXXXX)
 PIDS=()
-cleanup() {
-  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
-  sleep 0.5
-  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+trap cleanup_servers EXIT
 
-# start_gatehouse NAME JAR: starts a registry with access control on; prints its port.
+# start_gatehouse NAME JAR: starts a registry with access control on and sets STARTED_PORT (not a $(…) function:
+# the process must land in this shell's PIDS to be stopped at the end).
 start_gatehouse() {
-  local port; port=$(free_port)
+  STARTED_PORT=$(free_port)
   mkdir -p "$WORK/$1"
-  env GATEHOUSE_HOST=127.0.0.1 GATEHOUSE_PORT="$port" GATEHOUSE_DATA_DIR="$WORK/$1/data" GATEHOUSE_GC_INTERVAL=0 \
+  env GATEHOUSE_HOST=127.0.0.1 GATEHOUSE_PORT="$STARTED_PORT" GATEHOUSE_DATA_DIR="$WORK/$1/data" GATEHOUSE_GC_INTERVAL=0 \
     GATEHOUSE_AUTH_ENABLED=true GATEHOUSE_ADMIN_PASSWORD="$ADMIN_PW" \
     java -Xmx$XMX -jar "$2" serve > "$WORK/$1/log" 2>&1 &
   PIDS+=($!)
-  wait_http "http://127.0.0.1:$port/healthz" "Gatehouse ($1)" $! >&2
-  echo "$port"
+  wait_http "http://127.0.0.1:$STARTED_PORT/healthz" "Gatehouse ($1)" $!
 }
-GH_PORT=$(start_gatehouse gh "$JAR")
+start_gatehouse gh "$JAR"; GH_PORT=$STARTED_PORT
 # BEFORE_JAR: optionally an older build (say, of the commit before the slow-client defences) under the same attack.
 BEFORE_PORT=""
-[ -n "${BEFORE_JAR:-}" ] && BEFORE_PORT=$(start_gatehouse before "$BEFORE_JAR")
+if [ -n "${BEFORE_JAR:-}" ]; then start_gatehouse before "$BEFORE_JAR"; BEFORE_PORT=$STARTED_PORT; fi
 
 DIST_PORT=""
 if [ -x /usr/bin/docker-registry ]; then
   DIST_PORT=$(free_port)
-  mkdir -p "$WORK/dist"
-  cat > "$WORK/dist/config.yml" <<YML
-version: 0.1
-log:
-  level: error
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: $WORK/dist/storage
-http:
-  addr: 127.0.0.1:$DIST_PORT
-YML
-  /usr/bin/docker-registry serve "$WORK/dist/config.yml" > "$WORK/dist/log" 2>&1 &
-  DIST_PID=$!; PIDS+=("$DIST_PID")
-  wait_http "http://127.0.0.1:$DIST_PORT/v2/" "Distribution" "$DIST_PID" || DIST_PORT=""
+  start_distribution "$WORK/dist" "$DIST_PORT" || DIST_PORT=""
 fi
 
 # measure PORT PATH ATTACK(0|1): prints "p50 p99 max failed" of PROBES requests (ms), each from 127.0.0.250 on a new
