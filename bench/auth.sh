@@ -30,13 +30,7 @@ fi
 
 WORK=$(mktemp -d /tmp/gatehouse-bench-auth.XXXXXX)
 PIDS=()
-cleanup() {
-  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
-  sleep 0.5
-  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+trap cleanup_servers EXIT
 
 start() { # name, extra env...
   local name=$1; shift

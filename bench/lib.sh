@@ -14,6 +14,44 @@ wait_http() {
   log "${2:-$1} did not answer at $1"; return 1
 }
 
+# cleanup_servers: for `trap cleanup_servers EXIT` — stops the processes in PIDS (TERM, then KILL after half a
+# second) and removes WORK.
+cleanup_servers() {
+  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  sleep 0.5
+  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+
+# start_distribution DIR PORT: CNCF Distribution (Debian docker-registry) on 127.0.0.1:PORT with its storage, config
+# and log under DIR, deletes on, no upload purging, no access log; adds it to PIDS and waits until /v2/ answers.
+# Uses the calling script's log().
+start_distribution() {
+  local dir=$1 port=$2
+  mkdir -p "$dir"
+  cat > "$dir/config.yml" <<YML
+version: 0.1
+log:
+  level: error
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $dir/storage
+  delete:
+    enabled: true
+  maintenance:
+    uploadpurging:
+      enabled: false
+http:
+  addr: 127.0.0.1:$port
+YML
+  /usr/bin/docker-registry serve "$dir/config.yml" > "$dir/log" 2>&1 &
+  local pid=$!
+  PIDS+=("$pid")
+  wait_http "http://127.0.0.1:$port/v2/" "Distribution" "$pid"
+}
+
 # write_section DOC SCRIPT SECTION [HEADING]: puts SECTION (which starts with "<!-- bench/SCRIPT:begin" and ends
 # with "<!-- bench/SCRIPT:end -->") in place of that script's previous section in DOC, or appends it (after HEADING,
 # when given) the first time. Sections of the other scripts are left alone.

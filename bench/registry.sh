@@ -76,28 +76,9 @@ trap cleanup EXIT
 
 # ------------------------------------------------------------------------------------------------ start the three servers
 DIST_PORT=$(free_port)
-mkdir -p "$WORK/dist"
-cat > "$WORK/dist/config.yml" <<EOF
-version: 0.1
-log:
-  level: error
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: $WORK/dist/storage
-  delete:
-    enabled: true
-  maintenance:
-    uploadpurging:
-      enabled: false
-http:
-  addr: 127.0.0.1:$DIST_PORT
-EOF
-/usr/bin/docker-registry serve "$WORK/dist/config.yml" > "$WORK/dist/log" 2>&1 &
-DIST_PID=$!; PIDS+=("$DIST_PID")
+start_distribution "$WORK/dist" "$DIST_PORT"
+DIST_PID=${PIDS[-1]}
 DIST=http://127.0.0.1:$DIST_PORT
-wait_http "$DIST/v2/" "Distribution" "$DIST_PID"
 
 NGINX_PORT=$(free_port)
 mkdir -p "$WORK/nginx/www" "$WORK/nginx/tmp" "$WORK/nginx/logs"

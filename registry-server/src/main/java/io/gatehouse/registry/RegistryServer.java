@@ -10,7 +10,9 @@ import io.gatehouse.registry.content.ContentService;
 import io.gatehouse.registry.content.OciError;
 import io.gatehouse.registry.content.RegistryEvents;
 import io.gatehouse.registry.gc.GarbageCollector;
+import io.gatehouse.registry.http.JsonErrorHandler;
 import io.gatehouse.registry.http.PemKeyStores;
+import io.gatehouse.registry.http.PerAddressConnectionLimit;
 import io.gatehouse.registry.http.RootHandler;
 import io.gatehouse.registry.http.V2Handler;
 import io.gatehouse.registry.metadata.Database;
@@ -25,6 +27,7 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.jdbi.v3.core.Jdbi;
@@ -202,9 +205,11 @@ public final class RegistryServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendDateHeader(false);
-        // Let odd paths ("a//b", "%2F" inside a name) reach the /v2 router, which answers NAME_INVALID as JSON
-        // instead of Jetty's HTML 400. Dot segments are still resolved by Jetty before routing.
-        http.setUriCompliance(org.eclipse.jetty.http.UriCompliance.LEGACY);
+        // No ambiguous path is accepted (encoded "." or "..", %2F, %00, empty segments, ";" parameters): a proxy in
+        // front that allows or denies by path would see another path than the router, so its rules could be
+        // bypassed. Jetty refuses them with 400, which JsonErrorHandler turns into NAME_INVALID under /v2.
+        http.setUriCompliance(org.eclipse.jetty.http.UriCompliance.DEFAULT);
+        http.setIdleTimeout(config.idleTimeout().toMillis());
         // The client address of every request (throttling, audit) is decided here, once: the peer, or behind a
         // trusted reverse proxy the address it reports.
         http.addCustomizer(new io.gatehouse.registry.auth.ClientAddresses(config.trustedProxies()));
@@ -228,6 +233,11 @@ public final class RegistryServer implements AutoCloseable {
         } else {
             connector = new ServerConnector(jetty, h1);
         }
+        // A connection that sends nothing (no request, or a request body that stalls) is closed after this long.
+        connector.setIdleTimeout(config.idleTimeout().toMillis());
+        if (config.maxConnectionsPerAddress() > 0) {
+            connector.addEventListener(new PerAddressConnectionLimit(config.maxConnectionsPerAddress()));
+        }
         connector.setHost(config.host());
         connector.setPort(config.port());
         jetty.addConnector(connector);
@@ -246,8 +256,15 @@ public final class RegistryServer implements AutoCloseable {
         V2Handler v2 = new V2Handler(content, delegating, metrics, config.deleteEnabled());
         RootHandler root = new RootHandler(v2, mounted, metrics, this::ready);
         GracefulHandler graceful = new GracefulHandler();
-        graceful.setHandler(root);
+        if (config.minRequestDataRate() > 0) {
+            // Fails a body read once the body's average rate since its first read is below the minimum: a client
+            // dribbling a body byte by byte (which the idle timeout never ends) then frees its thread within seconds.
+            graceful.setHandler(new MinimumDataRateHandler(root, config.minRequestDataRate(), 0));
+        } else {
+            graceful.setHandler(root);
+        }
         jetty.setHandler(graceful);
+        jetty.setErrorHandler(new JsonErrorHandler());
         jetty.setStopTimeout(config.shutdownTimeout().toMillis());
     }
 

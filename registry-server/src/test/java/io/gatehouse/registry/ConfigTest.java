@@ -74,4 +74,19 @@ class ConfigTest {
             assertThat(out.toString()).contains(s.key()).contains(s.env());
         }
     }
+
+    @Test
+    void slowClientLimits() {
+        RegistryConfig d = RegistryConfig.defaults();
+        assertThat(d.idleTimeout()).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(d.minRequestDataRate()).isEqualTo(1024);
+        assertThat(d.maxConnectionsPerAddress()).isEqualTo(128);
+        RegistryConfig c = RegistryConfig.load(null, java.util.Map.of("GATEHOUSE_IDLE_TIMEOUT", "10s",
+                "GATEHOUSE_MIN_REQUEST_DATA_RATE", "0", "GATEHOUSE_MAX_CONNECTIONS_PER_ADDRESS", "0"));
+        assertThat(c.idleTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(c.minRequestDataRate()).isZero();
+        assertThat(c.maxConnectionsPerAddress()).isZero();
+        assertThatThrownBy(() -> d.with("server.idle_timeout", "0")).hasMessageContaining("server.idle_timeout");
+        assertThatThrownBy(() -> d.with("server.max_connections_per_address", "-1")).hasMessageContaining("server.max_connections_per_address");
+    }
 }

@@ -9,6 +9,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 
+import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,6 +34,9 @@ import java.util.Set;
 public final class TokenEndpoint extends Handler.Abstract {
 
     private static final int MAX_SCOPES = 64;
+    /** A token form holds a few short fields and up to MAX_SCOPES scopes: these bounds leave room and no more. */
+    private static final int MAX_FORM_FIELDS = 256;
+    private static final int MAX_FORM_BYTES = 64 * 1024;
 
     private final Authenticator authenticator;
     private final AccessRules rules;
@@ -61,22 +65,7 @@ public final class TokenEndpoint extends Handler.Abstract {
                 for (String v : values(q, "scope")) scopes.addAll(splitScopes(v));
                 answer(request.getHeaders().get(HttpHeader.AUTHORIZATION), null, null, addr, scopes, false, response, callback);
             } else if (HttpMethod.POST.is(method)) {
-                Fields f = FormFields.getFields(request);
-                if (!ourService(f)) {
-                    HttpReplies.json(response, callback, 400, Map.of("error", "invalid_request", "error_description", wrongService()), Map.of());
-                    return true;
-                }
-                String grant = f.getValue("grant_type");
-                List<String> scopes = new ArrayList<>();
-                for (String v : values(f, "scope")) scopes.addAll(splitScopes(v));
-                if (grant == null || grant.equals("password")) {
-                    String user = f.getValue("username");
-                    String pass = f.getValue("password");
-                    answer(request.getHeaders().get(HttpHeader.AUTHORIZATION), user, pass, addr, scopes, true, response, callback);
-                } else {
-                    HttpReplies.json(response, callback, 400, Map.of("error", "unsupported_grant_type",
-                            "error_description", "only grant_type=password is supported; use GET for the token flow"), Map.of());
-                }
+                readForm(request, response, callback, addr);
             } else {
                 HttpReplies.error(response, callback, 405, "UNSUPPORTED", "the token endpoint accepts GET and POST", Map.of("Allow", "GET, POST"));
             }
@@ -84,6 +73,47 @@ public final class TokenEndpoint extends Handler.Abstract {
             HttpReplies.error(response, callback, 400, "INVALID_REQUEST", e.getMessage(), Map.of());
         }
         return true;
+    }
+
+    /**
+     * Reads the OAuth2 form without holding a thread while its bytes arrive (a client dribbling a form byte by byte
+     * would otherwise pin a server thread for as long as it likes), bounded in fields and bytes; the minimum request
+     * data rate and the idle timeout end a slow one. The answer is worked out on a pool thread once the form is in:
+     * checking a password is slow work, not for the thread that read the last bytes.
+     */
+    private void readForm(Request request, Response response, Callback callback, String addr) {
+        FormFields.from(request, StandardCharsets.UTF_8, MAX_FORM_FIELDS, MAX_FORM_BYTES).whenCompleteAsync((f, failure) -> {
+            try {
+                if (failure != null) {
+                    HttpReplies.error(response, callback, 400, "INVALID_REQUEST",
+                            "the form could not be read: too large, too slow or malformed", Map.of("Connection", "close"));
+                } else {
+                    answerForm(f, request, response, callback, addr);
+                }
+            } catch (IllegalArgumentException e) {
+                HttpReplies.error(response, callback, 400, "INVALID_REQUEST", e.getMessage(), Map.of());
+            } catch (RuntimeException e) {
+                callback.failed(e);
+            }
+        }, request.getComponents().getExecutor());
+    }
+
+    private void answerForm(Fields f, Request request, Response response, Callback callback, String addr) {
+        if (!ourService(f)) {
+            HttpReplies.json(response, callback, 400, Map.of("error", "invalid_request", "error_description", wrongService()), Map.of());
+            return;
+        }
+        String grant = f.getValue("grant_type");
+        List<String> scopes = new ArrayList<>();
+        for (String v : values(f, "scope")) scopes.addAll(splitScopes(v));
+        if (grant == null || grant.equals("password")) {
+            String user = f.getValue("username");
+            String pass = f.getValue("password");
+            answer(request.getHeaders().get(HttpHeader.AUTHORIZATION), user, pass, addr, scopes, true, response, callback);
+        } else {
+            HttpReplies.json(response, callback, 400, Map.of("error", "unsupported_grant_type",
+                    "error_description", "only grant_type=password is supported; use GET for the token flow"), Map.of());
+        }
     }
 
     private void answer(String authorization, String formUser, String formPassword, String addr, List<String> rawScopes,

@@ -41,6 +41,9 @@ public record RegistryConfig(
         boolean gcDeleteUntagged,
         Duration shutdownTimeout,
         List<String> trustedProxies,
+        Duration idleTimeout,
+        long minRequestDataRate,
+        int maxConnectionsPerAddress,
         Map<String, String> values,
         Map<String, String> environment) {
 
@@ -57,6 +60,11 @@ public record RegistryConfig(
             new Setting("server.shutdown_timeout", "GATEHOUSE_SHUTDOWN_TIMEOUT", "30s", "how long in-flight requests may finish on shutdown"),
             new Setting("server.trusted_proxies", "GATEHOUSE_TRUSTED_PROXIES", "",
                     "IP addresses or CIDR ranges of reverse proxies whose X-Forwarded-For/Forwarded is believed (comma-separated or a YAML list; default none)"),
+            new Setting("server.idle_timeout", "GATEHOUSE_IDLE_TIMEOUT", "30s", "a connection that sends or accepts nothing for this long is closed"),
+            new Setting("server.min_request_data_rate", "GATEHOUSE_MIN_REQUEST_DATA_RATE", "1024",
+                    "a request body arriving slower than this many bytes per second on average is cut off (0 = no minimum)"),
+            new Setting("server.max_connections_per_address", "GATEHOUSE_MAX_CONNECTIONS_PER_ADDRESS", "128",
+                    "open connections one client address may hold; more are closed at once (0 = no limit)"),
             new Setting("storage.data_dir", "GATEHOUSE_DATA_DIR", "./data", "blobs, uploads and (by default) the database live here"),
             new Setting("storage.database", "GATEHOUSE_DATABASE", "", "SQLite metadata file (default: <data_dir>/gatehouse.db)"),
             new Setting("storage.database_pool_size", "GATEHOUSE_DATABASE_POOL_SIZE", "4", "database connections"),
@@ -184,7 +192,16 @@ public record RegistryConfig(
                 bool(v, "gc.delete_untagged"),
                 duration(v, "server.shutdown_timeout"),
                 list(v.get("server.trusted_proxies")),
+                positive(duration(v, "server.idle_timeout"), "server.idle_timeout"),
+                intValue(v, "server.min_request_data_rate", 0, Integer.MAX_VALUE),
+                intValue(v, "server.max_connections_per_address", 0, Integer.MAX_VALUE),
                 values, env);
+    }
+
+    /** Zero would mean "never time out" to Jetty: the one value the idle timeout exists to rule out. */
+    private static Duration positive(Duration d, String key) {
+        if (d.isZero()) throw new IllegalArgumentException(key + ": must be more than 0");
+        return d;
     }
 
     private static void flatten(String prefix, JsonNode node, Map<String, String> out) {

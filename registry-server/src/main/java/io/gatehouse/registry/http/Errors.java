@@ -6,12 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.registry.content.OciError;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -40,9 +38,26 @@ public final class Errors {
      */
     static final long DRAIN_LIMIT = 16L << 20;
 
-    /** Sends {@code error} (no body for HEAD, as HTTP requires). */
+    /**
+     * Sends {@code error} (no body for HEAD, as HTTP requires). A request body not read yet is dropped first, without
+     * holding a thread while its bytes are awaited (see {@link BodyDrain}); when it cannot be read to its end (too
+     * long, too slow, failed) the answer says {@code Connection: close} and the connection closes after it.
+     */
     public static void send(Request request, Response response, Callback callback, OciError error) {
-        drainSmallBody(request);
+        if (request.getLength() > DRAIN_LIMIT) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            write(request, response, callback, error);
+        } else if (BodyDrain.hasUnreadBody(request)) {
+            BodyDrain.then(request, DRAIN_LIMIT, wholeBodyRead -> {
+                if (!wholeBodyRead) response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                write(request, response, callback, error);
+            });
+        } else {
+            write(request, response, callback, error);
+        }
+    }
+
+    private static void write(Request request, Response response, Callback callback, OciError error) {
         response.setStatus(error.status());
         if (HttpMethod.HEAD.is(request.getMethod())) {
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0L);
@@ -53,15 +68,5 @@ public final class Errors {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
         response.write(true, ByteBuffer.wrap(body), callback);
-    }
-
-    private static void drainSmallBody(Request request) {
-        long length = request.getLength(); // -1: chunked or unknown, left to Jetty
-        if (length <= 0 || length > DRAIN_LIMIT) return;
-        try {
-            Content.Source.consumeAll(request);
-        } catch (IOException | RuntimeException e) {
-            // the body was cut short or already failed: nothing left to drain
-        }
     }
 }

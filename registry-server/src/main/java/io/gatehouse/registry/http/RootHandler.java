@@ -1,5 +1,6 @@
 package io.gatehouse.registry.http;
 
+import io.gatehouse.registry.content.OciError;
 import io.gatehouse.registry.metrics.Metrics;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -71,6 +72,14 @@ public final class RootHandler extends Handler.Abstract {
             }
         };
         String path = Request.getPathInContext(request);
+        String raw = request.getHttpURI().getPath();
+        if (raw != null && raw.indexOf(';') >= 0) {
+            // Jetty drops ";x=y" path parameters before routing, so "/v2/a;x=y/b" would be served as repository a/b
+            // while a proxy in front, matching the raw path, saw another one. No route takes parameters: refuse them.
+            Errors.send(request, response, timed, new OciError(400, JsonErrorHandler.code(path, 400, true),
+                    "path parameters (;) are not accepted"));
+            return true;
+        }
         if (path.startsWith("/v2") && (path.length() == 3 || path.charAt(3) == '/')) {
             return v2.handle(request, response, timed);
         }
