@@ -212,7 +212,8 @@ public final class RegistryServer implements AutoCloseable {
         http.setIdleTimeout(config.idleTimeout().toMillis());
         // The client address of every request (throttling, audit) is decided here, once: the peer, or behind a
         // trusted reverse proxy the address it reports.
-        http.addCustomizer(new io.gatehouse.registry.auth.ClientAddresses(config.trustedProxies()));
+        io.gatehouse.registry.auth.ClientAddresses clientAddresses = new io.gatehouse.registry.auth.ClientAddresses(config.trustedProxies());
+        http.addCustomizer(clientAddresses);
         HttpConnectionFactory h1 = new HttpConnectionFactory(http);
         // Layer pushes arrive as long request bodies: Jetty's default 8 KiB input buffer turned a 1 GiB push into
         // ~130,000 socket reads and made the kernel, not hashing, the bottleneck (bench/registry.sh). Buffers are
@@ -236,7 +237,7 @@ public final class RegistryServer implements AutoCloseable {
         // A connection that sends nothing (no request, or a request body that stalls) is closed after this long.
         connector.setIdleTimeout(config.idleTimeout().toMillis());
         if (config.maxConnectionsPerAddress() > 0) {
-            connector.addEventListener(new PerAddressConnectionLimit(config.maxConnectionsPerAddress()));
+            connector.addEventListener(new PerAddressConnectionLimit(config.maxConnectionsPerAddress(), clientAddresses::isTrustedProxy));
         }
         connector.setHost(config.host());
         connector.setPort(config.port());

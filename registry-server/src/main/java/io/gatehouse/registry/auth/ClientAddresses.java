@@ -53,6 +53,11 @@ public final class ClientAddresses implements HttpConfiguration.Customizer {
         }
     }
 
+    /** Whether the peer is one of the trusted reverse proxies (whose connections carry many clients). */
+    public boolean isTrustedProxy(InetAddress peer) {
+        return peer != null && !trusted.isEmpty() && trusted.test(peer);
+    }
+
     @Override
     public Request customize(Request request, HttpFields.Mutable responseHeaders) {
         if (trusted.isEmpty()) return request;

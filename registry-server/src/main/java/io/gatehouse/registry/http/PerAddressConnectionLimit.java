@@ -16,19 +16,29 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class PerAddressConnectionLimit implements Connection.Listener {
     private final int max;
+    private final java.util.function.Predicate<InetAddress> exempt;
     private final ConcurrentHashMap<InetAddress, Integer> open = new ConcurrentHashMap<>();
     /** Each open connection's address: a closed endpoint no longer tells it (onClosed would see null). */
     private final ConcurrentHashMap<Connection, InetAddress> addresses = new ConcurrentHashMap<>();
 
     public PerAddressConnectionLimit(int max) {
+        this(max, a -> false);
+    }
+
+    /**
+     * @param exempt addresses not capped: the trusted reverse proxies, whose connections carry every client behind
+     *               them (the proxy limits per client; capping it would lock everybody out at once)
+     */
+    public PerAddressConnectionLimit(int max, java.util.function.Predicate<InetAddress> exempt) {
         if (max < 1) throw new IllegalArgumentException("max must be at least 1");
         this.max = max;
+        this.exempt = exempt;
     }
 
     @Override
     public void onOpened(Connection connection) {
         InetAddress address = addressOf(connection);
-        if (address == null) return;
+        if (address == null || exempt.test(address)) return;
         // Every opened connection is counted and every closed one uncounted, including those closed right here.
         addresses.put(connection, address);
         int now = open.merge(address, 1, Integer::sum);

@@ -85,6 +85,22 @@ class SlowClientsTest {
         }
     }
 
+    @Test
+    void aTrustedProxyIsNotCappedPerAddress() throws Exception {
+        // Behind a reverse proxy every client arrives from the proxy's address: capping it would lock everyone out.
+        try (SecuredRegistry reg = new SecuredRegistry(dir, false, c -> c.with("server.max_connections_per_address", "20")
+                .with("server.trusted_proxies", "127.0.0.79"), 1000)) {
+            int port = reg.server.port();
+            for (int i = 0; i < 30; i++) {
+                Slot s = new Slot(port, "127.0.0.79", Kind.PARTIAL_HEADERS);
+                slots.add(s);
+                s.open();
+            }
+            assertThat(reachable(port, "127.0.0.79")).as("the proxy gets its 31st connection").isTrue();
+            assertThat(slots.stream().filter(Slot::closedByServer).count()).isZero();
+        }
+    }
+
     private static boolean reachable(int port, String source) {
         try {
             return RawHttp.exchange(port, source, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 3000).status() == 200;
