@@ -57,6 +57,13 @@ public final class PolicyEvaluator {
 
     private List<ConditionResult> vulnerabilities(Policy.Vulnerabilities rule, ScanFacts scan) {
         List<ConditionResult> out = new ArrayList<>();
+        if (scan != null && !scan.warnings().isEmpty() && !rule.maxCounts().isEmpty()) {
+            // Counts from a scan that could not judge part of the image (no OS identified, no data for it) prove
+            // nothing: "0 critical" there means "not looked at", so a limit on them cannot be said to hold.
+            out.add(new ConditionResult("report.complete", "a scan that judged every package",
+                    "incomplete: " + String.join("; ", scan.warnings()), false,
+                    "the scanner could not judge every package, so the vulnerability limits cannot be checked"));
+        }
         LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
         for (String severity : ScanFacts.SEVERITIES) {
             Integer max = rule.maxCounts().get(severity.toLowerCase(Locale.ROOT));

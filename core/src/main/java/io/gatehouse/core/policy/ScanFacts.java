@@ -15,8 +15,10 @@ import java.util.Set;
  *
  * @param imageDigest the digest the report is about (checked against the image being evaluated)
  * @param scannedAt   when the scan finished: the report's age is measured from here
+ * @param warnings    what the scanner could not judge (an OS it could not identify, or has no data for); not empty
+ *                    means the findings are not the whole truth, so no vulnerability limit can be said to hold
  */
-public record ScanFacts(String imageDigest, Instant scannedAt, List<Finding> findings) {
+public record ScanFacts(String imageDigest, Instant scannedAt, List<Finding> findings, List<String> warnings) {
     /** Severity names, worst first: the names of io.gatehouse.core.report.Severity. */
     public static final List<String> SEVERITIES = List.of("CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN");
     private static final Set<String> KNOWN = Set.copyOf(SEVERITIES);
@@ -24,6 +26,12 @@ public record ScanFacts(String imageDigest, Instant scannedAt, List<Finding> fin
     public ScanFacts {
         Objects.requireNonNull(scannedAt, "scannedAt");
         findings = findings == null ? List.of() : List.copyOf(findings);
+        warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    }
+
+    /** Facts of a scan that judged everything it found. */
+    public ScanFacts(String imageDigest, Instant scannedAt, List<Finding> findings) {
+        this(imageDigest, scannedAt, findings, List.of());
     }
 
     /** The facts of a full scan report; its age counts from when the scan finished (or started, if unfinished). */
@@ -33,7 +41,7 @@ public record ScanFacts(String imageDigest, Instant scannedAt, List<Finding> fin
         Instant at = Instant.parse(when);
         return new ScanFacts(report.imageDigest(), at, report.findings().stream()
                 .map(f -> new Finding(f.vulnerabilityId(), f.aliases(), f.severity().name(), f.fixable(), f.packageName()))
-                .toList());
+                .toList(), report.warnings());
     }
 
     /**

@@ -112,6 +112,24 @@ class PolicyEvaluatorTest {
     }
 
     @Test
+    void anIncompleteScanNeverSatisfiesVulnerabilityLimits() {
+        // the scanner found dpkg packages but no /etc/os-release: zero findings means "not judged", not "clean"
+        Policy p = policy("{\"vulnerabilities\":{\"maxCounts\":{\"critical\":0}}}");
+        ScanFacts notJudged = new ScanFacts(DIGEST.toString(), NOW, List.of(),
+                List.of("OS is not detected: 88 deb packages were not matched"));
+        Verdict v = evaluator.evaluate(p, input(notJudged, "1.0"));
+        assertThat(v.passed()).isFalse();
+        ConditionResult complete = only(v, "report.complete");
+        assertThat(complete.passed()).isFalse();
+        assertThat(complete.actual()).contains("OS is not detected");
+        assertThat(only(v, "vulnerabilities.critical").passed()).isTrue(); // the count itself is still shown
+
+        // a policy with no vulnerability limits does not care (a signature-only policy still promotes)
+        Policy signedOnly = policy("{\"signatures\":{\"anyOf\":[\"" + KEY_A + "\"]}}");
+        assertThat(evaluator.evaluate(signedOnly, input(notJudged, "1.0", KEY_A)).passed()).isTrue();
+    }
+
+    @Test
     void signaturesAnyOfAndAllOf() {
         Policy any = policy("{\"signatures\":{\"anyOf\":[\"" + KEY_A + "\",\"" + KEY_B + "\"]}}");
         assertThat(evaluator.evaluate(any, input(null, "1.0", KEY_B)).passed()).isTrue();
@@ -181,5 +199,7 @@ class PolicyEvaluatorTest {
         Verdict v = evaluator.evaluate(p, input(facts, "1.0"));
         assertThat(only(v, "vulnerabilities.critical").passed()).isFalse();
         assertThat(only(v, "vulnerabilities.high").passed()).isTrue();
+        assertThat(ScanFacts.of(report.withWarnings(List.of("OS is not detected"))).warnings())
+                .containsExactly("OS is not detected");
     }
 }
