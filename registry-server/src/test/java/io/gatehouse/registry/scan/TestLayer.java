@@ -89,6 +89,19 @@ public final class TestLayer {
         }
     }
 
+    /** Any entry as given (devices, fifos, hard links, PAX headers…), with {@code content} as its data. */
+    public TestLayer entry(TarArchiveEntry e, byte[] content) {
+        try {
+            e.setSize(content.length);
+            tar.putArchiveEntry(e);
+            tar.write(content);
+            tar.closeArchiveEntry();
+            return this;
+        } catch (IOException x) {
+            throw new UncheckedIOException(x);
+        }
+    }
+
     public TestLayer whiteout(String path) {
         int slash = path.lastIndexOf('/');
         return file(path.substring(0, slash + 1) + ".wh." + path.substring(slash + 1), new byte[0]);
