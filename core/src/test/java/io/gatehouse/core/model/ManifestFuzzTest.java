@@ -1,9 +1,7 @@
 package io.gatehouse.core.model;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import io.gatehouse.testing.TypedBody;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,16 +15,9 @@ class ManifestFuzzTest {
 
     @FuzzTest(maxDuration = "20s")
     void manifest(byte[] data) {
-        String contentType = null;
-        byte[] body = data;
-        String text = new String(data, StandardCharsets.ISO_8859_1);
-        if (text.startsWith("Content-Type: ")) {
-            int nl = text.indexOf('\n');
-            if (nl > 0) {
-                contentType = text.substring(14, nl);
-                body = Arrays.copyOfRange(data, nl + 1, data.length);
-            }
-        }
+        TypedBody input = TypedBody.of(data);
+        String contentType = input.contentType();
+        byte[] body = input.body();
         Manifest m;
         try {
             m = Manifest.parse(body, contentType);

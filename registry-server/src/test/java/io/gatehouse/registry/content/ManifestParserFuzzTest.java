@@ -3,9 +3,7 @@ package io.gatehouse.registry.content;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.gatehouse.core.model.MediaTypes;
 import io.gatehouse.core.reference.Digest;
-
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import io.gatehouse.testing.TypedBody;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,16 +16,9 @@ class ManifestParserFuzzTest {
 
     @FuzzTest(maxDuration = "10s")
     void pushedManifest(byte[] data) {
-        String contentType = null;
-        byte[] body = data;
-        String text = new String(data, StandardCharsets.ISO_8859_1);
-        if (text.startsWith("Content-Type: ")) {
-            int nl = text.indexOf('\n');
-            if (nl > 0) {
-                contentType = text.substring(14, nl);
-                body = Arrays.copyOfRange(data, nl + 1, data.length);
-            }
-        }
+        TypedBody input = TypedBody.of(data);
+        String contentType = input.contentType();
+        byte[] body = input.body();
         ManifestParser.Parsed p;
         try {
             p = ManifestParser.parse(body, contentType);
