@@ -44,13 +44,7 @@ public final class Pep440Comparator implements VersionComparator {
         if (!m.matches()) {
             return null;
         }
-        List<BigInteger> rel = new ArrayList<>();
-        for (String p : m.group(2).split("\\.")) {
-            rel.add(new BigInteger(p));
-        }
-        while (rel.size() > 1 && rel.get(rel.size() - 1).signum() == 0) {
-            rel.remove(rel.size() - 1);
-        }
+        List<BigInteger> rel = release(m.group(2));
         int preKind = 0; // 0 = none; 1 a, 2 b, 3 rc
         String pre = m.group(3);
         if (pre != null) {
@@ -73,8 +67,13 @@ public final class Pep440Comparator implements VersionComparator {
         if (!m.lookingAt()) {
             return null;
         }
+        return release(m.group(1));
+    }
+
+    /** {@code 1.2.0} → [1, 2]: release segments ignore trailing zeros. */
+    private static List<BigInteger> release(String dotted) {
         List<BigInteger> rel = new ArrayList<>();
-        for (String p : m.group(1).split("\\.")) {
+        for (String p : dotted.split("\\.")) {
             rel.add(new BigInteger(p));
         }
         while (rel.size() > 1 && rel.get(rel.size() - 1).signum() == 0) {
