@@ -126,8 +126,14 @@ public final class PolicyEvaluator {
     private static ConditionResult tag(Policy.TagPattern rule, String tag) {
         String expected = "tag matching " + rule.pattern();
         if (tag == null) return new ConditionResult("tag.pattern", expected, "no tag", false, "the image is addressed by digest only");
-        boolean ok = Pattern.compile(rule.pattern()).matcher(tag).matches();
-        return new ConditionResult("tag.pattern", expected, tag, ok, ok ? "" : "the tag does not match the pattern");
+        try {
+            boolean ok = BoundedMatch.matches(Pattern.compile(rule.pattern()), tag);
+            return new ConditionResult("tag.pattern", expected, tag, ok, ok ? "" : "the tag does not match the pattern");
+        } catch (BoundedMatch.TooExpensive e) {
+            // fails closed: a gate that cannot tell does not let the image through
+            return new ConditionResult("tag.pattern", expected, tag, false,
+                    "the pattern is too expensive to evaluate on this tag (" + e.getMessage() + "); simplify it");
+        }
     }
 
     private static String list(List<String> items) {

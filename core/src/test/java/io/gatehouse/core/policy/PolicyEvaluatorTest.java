@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PolicyEvaluatorTest {
@@ -151,6 +152,17 @@ class PolicyEvaluatorTest {
         assertThat(evaluator.evaluate(p, input(null, "v1.2-rc1")).passed()).isFalse();
         Verdict byDigest = evaluator.evaluate(p, input(null, null));
         assertThat(only(byDigest, "tag.pattern").actual()).isEqualTo("no tag");
+    }
+
+    @Test
+    void aCatastrophicallyBacktrackingTagPatternFailsTheConditionInsteadOfPinningAThread() {
+        // (.*a){12}b against a's and no b backtracks n^12 times in java.util.regex: 3.6 s for 28 a's, hours for 60
+        Policy p = policy("{\"tag\":{\"pattern\":\"(.*a){12}b\"}}");
+        Verdict v = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                () -> evaluator.evaluate(p, input(null, "a".repeat(60))));
+        assertThat(v.passed()).isFalse();
+        assertThat(only(v, "tag.pattern").reason()).contains("too expensive to evaluate");
+        assertThat(evaluator.evaluate(p, input(null, "a".repeat(12) + "b")).passed()).isTrue();
     }
 
     @Test

@@ -32,4 +32,30 @@ final class ByteRange {
             return null;
         }
     }
+
+    /**
+     * Content-Range of an upload chunk: {@code <start>-<end>} (also tolerates a {@code bytes } prefix and a
+     * {@code /total} suffix, as clients send both).
+     *
+     * @return {start, end} inclusive, or null if malformed
+     */
+    static long[] parseContentRange(String header) {
+        String s = header.trim();
+        if (s.startsWith("bytes ")) s = s.substring(6).trim();
+        else if (s.startsWith("bytes=")) s = s.substring(6).trim();
+        int slash = s.indexOf('/');
+        if (slash >= 0) s = s.substring(0, slash);
+        int dash = s.indexOf('-');
+        if (dash <= 0) return null;
+        try {
+            long start = Long.parseLong(s.substring(0, dash));
+            long end = Long.parseLong(s.substring(dash + 1));
+            // end = Long.MAX_VALUE would make the chunk length (end - start + 1) overflow to a negative "unknown"
+            // length, and the upload would take a body of any size as this chunk
+            if (start < 0 || end < start || end == Long.MAX_VALUE) return null;
+            return new long[]{start, end};
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
 }

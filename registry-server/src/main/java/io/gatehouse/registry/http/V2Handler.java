@@ -439,25 +439,14 @@ public final class V2Handler extends Handler.Abstract {
         }
     }
 
-    /** Content-Range of a chunk: {@code <start>-<end>} (also tolerates a {@code bytes } prefix and a {@code /total} suffix). */
     private static long[] contentRange(Request request) {
         String v = request.getHeaders().get(HttpHeader.CONTENT_RANGE);
         if (v == null || v.isBlank()) return null;
-        String s = v.trim();
-        if (s.startsWith("bytes ")) s = s.substring(6).trim();
-        else if (s.startsWith("bytes=")) s = s.substring(6).trim();
-        int slash = s.indexOf('/');
-        if (slash >= 0) s = s.substring(0, slash);
-        int dash = s.indexOf('-');
-        try {
-            if (dash <= 0) throw new NumberFormatException();
-            long start = Long.parseLong(s.substring(0, dash));
-            long end = Long.parseLong(s.substring(dash + 1));
-            if (start < 0 || end < start) throw new NumberFormatException();
-            return new long[]{start, end};
-        } catch (NumberFormatException e) {
+        long[] r = ByteRange.parseContentRange(v);
+        if (r == null) {
             throw new OciError(416, "BLOB_UPLOAD_INVALID", "malformed Content-Range '" + v + "' (expected <start>-<end>)").exception();
         }
+        return r;
     }
 
     private static void uploadHeaders(Response response, UploadState state) {

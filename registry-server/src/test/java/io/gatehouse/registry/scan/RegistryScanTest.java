@@ -12,7 +12,6 @@ import io.gatehouse.core.report.ScanReport;
 import io.gatehouse.core.report.Severity;
 import io.gatehouse.registry.RegistryClient;
 import io.gatehouse.registry.RegistryServer;
-import io.gatehouse.registry.config.RegistryConfig;
 import io.gatehouse.registry.scan.inventory.ScanLimits;
 import io.gatehouse.registry.scan.service.ScanIndex;
 import io.gatehouse.registry.scan.service.ScanService;
@@ -51,6 +50,7 @@ class RegistryScanTest {
 
     @TempDir
     Path dir;
+    ScanningRegistry registry;
     RegistryServer server;
     ScanService scans;
     RegistryClient client;
@@ -62,40 +62,23 @@ class RegistryScanTest {
 
     @BeforeEach
     void start() {
-        server = RegistryServer.builder(RegistryConfig.forTesting(dir)).build().start();
-        scans = new ScanService(server.content(), new ScanIndex(server.jdbi()),
-                new ScanEngine(db, ScanLimits.defaults(), Clock.systemUTC()), Clock.systemUTC(), 2, true,
-                Duration.ZERO);
-        server.addListener(scans);
-        client = new RegistryClient(server.baseUrl());
+        registry = new ScanningRegistry(dir, db, ScanLimits.defaults());
+        server = registry.server;
+        scans = registry.scans;
+        client = registry.client;
     }
 
     @AfterEach
     void stop() {
-        scans.close();
-        server.close();
+        registry.close();
     }
 
-    /** Pushes an OCI image of these gzip layers over HTTP; returns its manifest digest. */
     Digest push(String repo, String tag, byte[]... layers) {
-        byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\"}}"
-                .getBytes(StandardCharsets.UTF_8);
-        Digest c = client.pushBlob(repo, config);
-        List<Digest> ds = new ArrayList<>();
-        List<Long> sizes = new ArrayList<>();
-        for (byte[] l : layers) {
-            ds.add(client.pushBlob(repo, l));
-            sizes.add((long) l.length);
-        }
-        byte[] m = RegistryClient.imageManifest(c, config.length, ds, sizes, null, null, 0);
-        assertThat(client.putManifest(repo, tag, m, MediaTypes.OCI_MANIFEST).statusCode()).isEqualTo(201);
-        return Digest.sha256(m);
+        return registry.push(repo, tag, layers);
     }
 
     ScanStatus awaitFinished(String repo, Digest d) {
-        await().atMost(Duration.ofSeconds(60)).until(() -> scans.status(repo, d).map(ScanStatus::finished)
-                .orElse(false));
-        return scans.status(repo, d).orElseThrow();
+        return registry.awaitFinished(repo, d);
     }
 
     static byte[] debianLayer() {

@@ -60,17 +60,9 @@ public final class TestLayer {
     }
 
     public TestLayer file(String path, byte[] content) {
-        try {
-            TarArchiveEntry e = new TarArchiveEntry(path);
-            e.setSize(content.length);
-            e.setMode(0644);
-            tar.putArchiveEntry(e);
-            tar.write(content);
-            tar.closeArchiveEntry();
-            return this;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        TarArchiveEntry e = new TarArchiveEntry(path);
+        e.setMode(0644);
+        return entry(e, content);
     }
 
     public TestLayer file(String path, String content) {
@@ -86,6 +78,19 @@ public final class TestLayer {
             return this;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Any entry as given (devices, fifos, hard links, PAX headers…), with {@code content} as its data. */
+    public TestLayer entry(TarArchiveEntry e, byte[] content) {
+        try {
+            e.setSize(content.length);
+            tar.putArchiveEntry(e);
+            tar.write(content);
+            tar.closeArchiveEntry();
+            return this;
+        } catch (IOException x) {
+            throw new UncheckedIOException(x);
         }
     }
 

@@ -58,18 +58,27 @@ public final class LayerInventory {
         long entries = 0;
         String current = null;
         try {
-            counted = new LimitedInputStream(LayerStreams.decompress(blob), limits.maxLayerBytes(),
+            LimitedInputStream compressed = new LimitedInputStream(blob, Long.MAX_VALUE, "layer " + layerDigest);
+            counted = new LimitedInputStream(LayerStreams.decompress(compressed), limits.maxLayerBytes(),
                     "layer " + layerDigest + " (decompressed)");
+            counted.limitRatio(compressed, limits.maxCompressionRatio(), ScanLimits.RATIO_FLOOR);
             // the tar reader asks for small pieces (headers, 4 KiB skips): serve them from a large buffer so the
             // inflater is always called with big reads
             TarArchiveInputStream tar = new TarArchiveInputStream(
                     new java.io.BufferedInputStream(counted, LayerStreams.BUFFER));
             ExtractContext ctx = new ExtractContext(limits, layerDigest);
             TarArchiveEntry e;
-            while ((e = tar.getNextEntry()) != null) {
+            while ((e = nextEntry(tar, counted, layerDigest, current)) != null) {
                 if (++entries > limits.maxEntries()) {
                     throw new ScanFailedException("layer " + layerDigest + " has more than " + limits.maxEntries()
                             + " entries");
+                }
+                if (e.isSparse()) {
+                    // the tar reader makes up a sparse file's holes as zeros, above the decompressed stream: a
+                    // 2 KiB layer can announce a hole of 2^63 bytes, and skipping it would run for days. Its holes
+                    // count as decompressed bytes (they are the content a runtime would write), against the same
+                    // size and ratio limits, before anything is read.
+                    counted.expand(Math.max(0, e.getRealSize() - e.getSize()));
                 }
                 if (e.isDirectory()) {
                     continue;
@@ -83,10 +92,13 @@ public final class LayerInventory {
                 String base = path.substring(slash + 1);
                 if (base.startsWith(WHITEOUT_PREFIX)) {
                     String dir = slash < 0 ? "" : path.substring(0, slash);
+                    String target = base.substring(WHITEOUT_PREFIX.length());
                     if (base.equals(OPAQUE)) {
                         opaque.add(dir);
-                    } else {
-                        deleted.add((dir.isEmpty() ? "" : dir + "/") + base.substring(WHITEOUT_PREFIX.length()));
+                    } else if (!target.isEmpty() && !target.equals(".") && !target.equals("..")) {
+                        // ".wh.." or ".wh..." would name the directory itself or its parent, which no runtime
+                        // deletes through a whiteout: ignored like any other path that is not in the image
+                        deleted.add((dir.isEmpty() ? "" : dir + "/") + target);
                     }
                     continue;
                 }
@@ -121,6 +133,28 @@ public final class LayerInventory {
         } catch (IOException | RuntimeException io) {
             throw new ScanFailedException("layer " + layerDigest + " cannot be read as a tar archive: "
                     + io.getMessage(), io);
+        }
+    }
+
+    /**
+     * The next entry, with the bytes the tar reader reads for it bounded: a PAX header or GNU long name is held in
+     * memory whole, so one announcing gigabytes (cheap to send gzip-compressed) would exhaust the heap. The rest of
+     * the current entry is skipped first so that only headers count.
+     */
+    private TarArchiveEntry nextEntry(TarArchiveInputStream tar, LimitedInputStream counted, String layerDigest,
+                                      String previous) throws IOException {
+        if (tar.getCurrentEntry() != null) {
+            while (tar.skip(Long.MAX_VALUE) > 0) {
+                // skip() stops at the end of the current entry
+            }
+        }
+        counted.window(limits.maxFileBytes() + (long) LayerStreams.BUFFER, "a tar header in layer " + layerDigest
+                + (previous != null ? " after " + previous : "") + " (PAX header or long name) is larger than the limit of "
+                + limits.maxFileBytes() + " bytes for metadata");
+        try {
+            return tar.getNextEntry();
+        } finally {
+            counted.closeWindow();
         }
     }
 

@@ -12,6 +12,11 @@ import java.util.regex.Pattern;
  * normalisations (alpha/beta/c/pre/preview spellings, {@code -}/{@code _} separators, implicit numbers, {@code 1.0-1}
  * as a post-release). Order within a release: {@code .devN < aN < bN < rcN < release < .postN}; a local version
  * sorts after the same public version. Release segments ignore trailing zeros ({@code 1.0 == 1.0.0}).
+ *
+ * <p>Strings that are not PEP 440 (legacy versions such as {@code 2004d} or {@code 1.0-custom}) are placed by their
+ * leading release numbers, after every valid version with the same release; among themselves they compare as text;
+ * strings without a leading number come first. (Falling back to another ecosystem's ordering for them, as before,
+ * was not transitive, and advisory events are sorted with this comparator.)
  */
 public final class Pep440Comparator implements VersionComparator {
 
@@ -28,6 +33,8 @@ public final class Pep440Comparator implements VersionComparator {
                        BigInteger post, boolean hasDev, BigInteger dev, String local) {
     }
 
+    private static final Pattern LEADING_RELEASE = Pattern.compile("^\\s*v?(\\d+(?:\\.\\d+)*)");
+
     private static BigInteger n(String s) {
         return s == null ? BigInteger.ZERO : new BigInteger(s);
     }
@@ -37,13 +44,7 @@ public final class Pep440Comparator implements VersionComparator {
         if (!m.matches()) {
             return null;
         }
-        List<BigInteger> rel = new ArrayList<>();
-        for (String p : m.group(2).split("\\.")) {
-            rel.add(new BigInteger(p));
-        }
-        while (rel.size() > 1 && rel.get(rel.size() - 1).signum() == 0) {
-            rel.remove(rel.size() - 1);
-        }
+        List<BigInteger> rel = release(m.group(2));
         int preKind = 0; // 0 = none; 1 a, 2 b, 3 rc
         String pre = m.group(3);
         if (pre != null) {
@@ -60,25 +61,58 @@ public final class Pep440Comparator implements VersionComparator {
                 m.group(10));
     }
 
+    /** The release numbers an invalid version starts with (trailing zeros dropped), or null if none. */
+    private static List<BigInteger> leadingRelease(String v) {
+        Matcher m = LEADING_RELEASE.matcher(v.toLowerCase(Locale.ROOT));
+        if (!m.lookingAt()) {
+            return null;
+        }
+        return release(m.group(1));
+    }
+
+    /** {@code 1.2.0} → [1, 2]: release segments ignore trailing zeros. */
+    private static List<BigInteger> release(String dotted) {
+        List<BigInteger> rel = new ArrayList<>();
+        for (String p : dotted.split("\\.")) {
+            rel.add(new BigInteger(p));
+        }
+        while (rel.size() > 1 && rel.get(rel.size() - 1).signum() == 0) {
+            rel.remove(rel.size() - 1);
+        }
+        return rel;
+    }
+
     @Override
     public int compare(String a, String b) {
         Key ka = parse(a);
         Key kb = parse(b);
         if (ka == null || kb == null) {
-            return MavenVersionComparator.INSTANCE.compare(a, b);
+            // (epoch, release, valid before invalid, then the valid key or the text): a total order
+            List<BigInteger> ra = ka != null ? ka.release : leadingRelease(a);
+            List<BigInteger> rb = kb != null ? kb.release : leadingRelease(b);
+            if (ra == null || rb == null) {
+                return ra == null ? (rb == null ? Integer.signum(a.compareTo(b)) : -1) : 1;
+            }
+            int c = (ka != null ? ka.epoch : BigInteger.ZERO).compareTo(kb != null ? kb.epoch : BigInteger.ZERO);
+            if (c != 0) {
+                return Integer.signum(c);
+            }
+            c = compareRelease(ra, rb);
+            if (c != 0) {
+                return c;
+            }
+            if (ka != null || kb != null) {
+                return ka != null ? -1 : 1;
+            }
+            return Integer.signum(a.compareTo(b));
         }
         int c = ka.epoch.compareTo(kb.epoch);
         if (c != 0) {
             return Integer.signum(c);
         }
-        int len = Math.max(ka.release.size(), kb.release.size());
-        for (int i = 0; i < len; i++) {
-            BigInteger x = i < ka.release.size() ? ka.release.get(i) : BigInteger.ZERO;
-            BigInteger y = i < kb.release.size() ? kb.release.get(i) : BigInteger.ZERO;
-            c = x.compareTo(y);
-            if (c != 0) {
-                return Integer.signum(c);
-            }
+        c = compareRelease(ka.release, kb.release);
+        if (c != 0) {
+            return c;
         }
         c = Integer.compare(preRank(ka), preRank(kb));
         if (c != 0) {
@@ -108,6 +142,19 @@ public final class Pep440Comparator implements VersionComparator {
             return Integer.signum(c);
         }
         return compareLocal(ka.local, kb.local);
+    }
+
+    private static int compareRelease(List<BigInteger> ra, List<BigInteger> rb) {
+        int len = Math.max(ra.size(), rb.size());
+        for (int i = 0; i < len; i++) {
+            BigInteger x = i < ra.size() ? ra.get(i) : BigInteger.ZERO;
+            BigInteger y = i < rb.size() ? rb.get(i) : BigInteger.ZERO;
+            int c = x.compareTo(y);
+            if (c != 0) {
+                return Integer.signum(c);
+            }
+        }
+        return 0;
     }
 
     /** A dev release of a final version (1.0.dev1) sorts before its pre-releases: rank 0; a, b, rc: 1-3; final: 4. */
