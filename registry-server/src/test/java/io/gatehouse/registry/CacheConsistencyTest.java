@@ -52,6 +52,10 @@ class CacheConsistencyTest {
                 Digest cd = c.pushBlob(REPO, config);
                 manifests.add(RegistryClient.imageManifest(cd, config.length, List.of(ld), List.of((long) layer.length), null, null, 0));
             }
+            // one client (one connection pool) per writer and reader for the whole test, as real clients keep theirs
+            List<RegistryClient> writerClients = new ArrayList<>();
+            for (int i = 0; i < WRITERS; i++) writerClients.add(new RegistryClient(server.baseUrl()));
+            List<RegistryClient> readerClients = List.of(new RegistryClient(server.baseUrl()), new RegistryClient(server.baseUrl()));
             for (int round = 0; round < ROUNDS; round++) {
                 String tag = "t" + round;
                 boolean withDeletes = round % 2 == 1;
@@ -61,8 +65,8 @@ class CacheConsistencyTest {
                 for (int i = 0; i < WRITERS; i++) {
                     byte[] m = manifests.get(i);
                     byte[] other = manifests.get((i + 1) % WRITERS);
+                    RegistryClient w = writerClients.get(i);
                     writers.add(CompletableFuture.runAsync(() -> {
-                        RegistryClient w = new RegistryClient(server.baseUrl());
                         await(start);
                         w.putManifest(REPO, tag, m, MediaTypes.OCI_MANIFEST);
                         // delete another writer's manifest (and with it the tag, if it points there) while it is pushed
@@ -72,8 +76,8 @@ class CacheConsistencyTest {
                 List<CompletableFuture<Void>> readers = new ArrayList<>();
                 for (int r = 0; r < 2; r++) {
                     int reader = r;
+                    RegistryClient rc = readerClients.get(r);
                     readers.add(CompletableFuture.runAsync(() -> {
-                        RegistryClient rc = new RegistryClient(server.baseUrl());
                         await(start);
                         while (writing.get()) {
                             rc.head("/v2/" + REPO + "/manifests/" + tag);

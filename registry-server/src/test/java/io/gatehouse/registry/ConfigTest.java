@@ -80,7 +80,7 @@ class ConfigTest {
         RegistryConfig d = RegistryConfig.defaults();
         assertThat(d.idleTimeout()).isEqualTo(java.time.Duration.ofSeconds(30));
         assertThat(d.minRequestDataRate()).isEqualTo(1024);
-        assertThat(d.maxConnectionsPerAddress()).isEqualTo(128);
+        assertThat(d.maxConnectionsPerAddress()).isEqualTo(512);
         RegistryConfig c = RegistryConfig.load(null, java.util.Map.of("GATEHOUSE_IDLE_TIMEOUT", "10s",
                 "GATEHOUSE_MIN_REQUEST_DATA_RATE", "0", "GATEHOUSE_MAX_CONNECTIONS_PER_ADDRESS", "0"));
         assertThat(c.idleTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));

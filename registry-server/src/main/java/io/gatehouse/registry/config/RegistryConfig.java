@@ -63,7 +63,7 @@ public record RegistryConfig(
             new Setting("server.idle_timeout", "GATEHOUSE_IDLE_TIMEOUT", "30s", "a connection that sends or accepts nothing for this long is closed"),
             new Setting("server.min_request_data_rate", "GATEHOUSE_MIN_REQUEST_DATA_RATE", "1024",
                     "a request body arriving slower than this many bytes per second on average is cut off (0 = no minimum)"),
-            new Setting("server.max_connections_per_address", "GATEHOUSE_MAX_CONNECTIONS_PER_ADDRESS", "128",
+            new Setting("server.max_connections_per_address", "GATEHOUSE_MAX_CONNECTIONS_PER_ADDRESS", "512",
                     "open connections one client address may hold; more are closed at once (0 = no limit; trusted proxies are exempt)"),
             new Setting("storage.data_dir", "GATEHOUSE_DATA_DIR", "./data", "blobs, uploads and (by default) the database live here"),
             new Setting("storage.database", "GATEHOUSE_DATABASE", "", "SQLite metadata file (default: <data_dir>/gatehouse.db)"),
