@@ -62,6 +62,25 @@ class ScanOnDemandTest {
             push.putBlob("mirror/busybox", Digest.parse(blob.digest()), blob.bytes());
         }
         push.putManifest("mirror/busybox", "1.36", image.manifest().mediaType(), image.manifest().bytes());
+        importVulnerabilityData();
+    }
+
+    /**
+     * One real-shaped OSV advisory for a package the image does not hold: the registry refuses to scan without any
+     * vulnerability data (a scan without data is never reported clean), and with it the image's report is empty.
+     */
+    static void importVulnerabilityData() throws Exception {
+        String osv = "{\"id\":\"GHSA-gate-0000-0001\",\"modified\":\"2026-01-01T00:00:00Z\",\"summary\":\"test advisory\","
+                + "\"affected\":[{\"package\":{\"ecosystem\":\"npm\",\"name\":\"left-pad\"},"
+                + "\"ranges\":[{\"type\":\"SEMVER\",\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"1.3.0\"}]}]}]}";
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/vulndb/imports?format=osv"))
+                        .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                                ("jenkins:" + token).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(osv)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     }
 
     @Test
@@ -72,7 +91,7 @@ class ScanOnDemandTest {
         s.setPolicy("no-critical");
         s.setWait("60s");
         Map<String, Object> result = new ScanImageStep.Execution(s, h.context, h.environment(RegistryGatehouseService::new)).run();
-        // no vulnerability data imported: a real, empty report from the registry's scanner
+        // vulnerability data that does not concern the image: a real, empty report from the registry's scanner
         assertThat(result).containsEntry("digest", image.manifest().digest()).containsEntry("total", 0).containsEntry("passed", true);
         assertThat(h.log()).contains("CRITICAL 0, HIGH 0").doesNotContain(token);
         verify(h.run).addAction(any(ScanReportAction.class));
