@@ -89,6 +89,23 @@ class SettingsCatalogueTest {
         assertThat(declared).containsAll(keys);
     }
 
+    /** Every GATEHOUSE_* name in the main sources is a declared setting's variable or one of the other known ones. */
+    @Test
+    void everyVariableNamedInTheSourcesIsKnown() throws IOException {
+        Pattern name = Pattern.compile("\"(GATEHOUSE_[A-Z0-9_]+)\"");
+        Set<String> named = new TreeSet<>();
+        try (Stream<Path> files = Files.walk(Path.of("src", "main", "java"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                Matcher m = name.matcher(Files.readString(f));
+                while (m.find()) named.add(m.group(1));
+            }
+        }
+        Set<String> known = new TreeSet<>(RegistryConfig.OTHER_VARIABLES.keySet());
+        RegistryConfig.SETTINGS.forEach(s -> known.add(s.env()));
+        assertThat(named).contains("GATEHOUSE_ADMIN_PASSWORD", "GATEHOUSE_SRC_PASSWORD");
+        assertThat(known).containsAll(named);
+    }
+
     @Test
     void readingAnUndeclaredKeyIsAProgrammingError() {
         assertThatThrownBy(() -> RegistryConfig.defaults().setting("auth.no_such_thing"))
