@@ -51,9 +51,9 @@ class ConfigTest {
         assertThat(c.gcGracePeriod()).isEqualTo(Duration.ofMinutes(30));
         assertThat(c.gcDeleteUntagged()).isTrue();
         // settings owned by other capabilities
-        assertThat(c.setting("auth.anonymous_pull", "GATEHOUSE_ANONYMOUS_PULL", "false")).isEqualTo("true");
-        assertThat(c.setting("auth.admin_password", "GATEHOUSE_ADMIN_PASSWORD", "")).isEqualTo("s3cret");
-        assertThat(c.setting("auth.missing", null, "dflt")).isEqualTo("dflt");
+        assertThat(c.booleanSetting("auth.anonymous_pull")).isTrue();
+        assertThat(c.setting("auth.admin_password")).isEqualTo("s3cret");
+        assertThat(c.setting("auth.service")).isEqualTo("gatehouse");
     }
 
     @Test

@@ -21,9 +21,10 @@ class ExampleConfigTest {
         assertThat(c.tlsEnabled()).isTrue();
         assertThat(c.gcInterval()).isEqualTo(Duration.ofHours(6));
         assertThat(c.gcDeleteUntagged()).isTrue();
-        assertThat(c.setting("auth.enabled", "GATEHOUSE_AUTH_ENABLED", "?")).isEqualTo("true");
-        assertThat(c.setting("scan.workers", "GATEHOUSE_SCAN_WORKERS", "?")).isEqualTo("2");
-        assertThat(Duration.parse(c.setting("scan.rescan_interval", "GATEHOUSE_SCAN_RESCAN_INTERVAL", "?")))
-                .isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.booleanSetting("auth.enabled")).isTrue();
+        assertThat(c.intSetting("scan.workers", 1, 64)).isEqualTo(2);
+        assertThat(c.durationSetting("scan.rescan_interval")).isEqualTo(Duration.ofSeconds(5));
+        // every key of the shipped file is a declared setting (a typo there would teach users the typo)
+        assertThat(RegistryConfig.unknownNames(c.values().keySet(), java.util.Set.of())).isEmpty();
     }
 }

@@ -13,7 +13,8 @@ import java.util.function.Supplier;
  * @param issuer         the tokens' {@code iss}
  * @param tokenTtl       bearer token lifetime (at least 60 s)
  * @param anonymousPull  whether anonymous callers may pull {@code public} repositories
- * @param env            where the bootstrap admin password is looked up ({@code GATEHOUSE_ADMIN_PASSWORD}); System::getenv in production
+ * @param env            where the bootstrap admin password is looked up ({@code GATEHOUSE_ADMIN_PASSWORD}); in production
+ *                       AuthWiring answers it from the declared setting {@code auth.admin_password}
  */
 public record AuthConfig(Supplier<String> realm, String service, String issuer, Duration tokenTtl, boolean anonymousPull,
                          Function<String, String> env) {
@@ -21,7 +22,7 @@ public record AuthConfig(Supplier<String> realm, String service, String issuer, 
     public static final String ADMIN_PASSWORD_ENV = "GATEHOUSE_ADMIN_PASSWORD";
 
     public static AuthConfig defaults(Supplier<String> realm) {
-        return new AuthConfig(realm, "gatehouse", "gatehouse-auth", Duration.ofMinutes(5), false, System::getenv);
+        return new AuthConfig(realm, "gatehouse", "gatehouse-auth", Duration.ofMinutes(5), false, name -> null);
     }
 
     public AuthConfig withAnonymousPull(boolean on) {

@@ -96,7 +96,7 @@ public final class AuthModule {
             accounts.createUser(BOOTSTRAP_ADMIN, password, true);
         } catch (io.gatehouse.registry.accounts.AccountException e) {
             // only the operator's own value can be refused (a generated one always passes): say which setting
-            throw new IllegalArgumentException(AuthConfig.ADMIN_PASSWORD_ENV + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(AuthConfig.ADMIN_PASSWORD_ENV + " (auth.admin_password): " + e.getMessage(), e);
         }
         if (generated) {
             // The one and only time this password exists outside the admin's head: they must change it.

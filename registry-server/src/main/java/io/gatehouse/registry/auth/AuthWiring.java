@@ -14,12 +14,7 @@ import java.util.function.Function;
  * {@code /auth}, the management API at {@code /api/v1}, and the audit journal for pushes and deletes. The
  * {@link AuthModule} is built once, on the server's database, when the server is built.
  *
- * <p>Settings (YAML key / environment variable, default):
- * {@code auth.enabled} / {@code GATEHOUSE_AUTH_ENABLED} (true; false leaves the registry open, for benchmarks),
- * {@code auth.anonymous_pull} / {@code GATEHOUSE_ANONYMOUS_PULL} (false),
- * {@code auth.service} / {@code GATEHOUSE_AUTH_SERVICE} ("gatehouse"),
- * {@code auth.token_ttl} / {@code GATEHOUSE_TOKEN_TTL} (300, seconds),
- * and {@code GATEHOUSE_ADMIN_PASSWORD} for the bootstrap admin.
+ * <p>Settings: the {@code auth.*} entries of {@link RegistryConfig#SETTINGS}.
  */
 public final class AuthWiring {
 
@@ -56,15 +51,18 @@ public final class AuthWiring {
 
     /** Whether the configuration asks for access control (the default). */
     public static boolean enabled(RegistryConfig config) {
-        return Boolean.parseBoolean(config.setting("auth.enabled", "GATEHOUSE_AUTH_ENABLED", "true").trim());
+        // not Boolean.parseBoolean: it reads "yes", "on" and "1" as false, and this one opens the registry
+        return config.booleanSetting("auth.enabled");
     }
 
     public static AuthConfig authConfig(RegistryConfig config, RegistryServer server) {
-        String service = config.setting("auth.service", "GATEHOUSE_AUTH_SERVICE", "gatehouse");
-        boolean anonymous = Boolean.parseBoolean(config.setting("auth.anonymous_pull", "GATEHOUSE_ANONYMOUS_PULL", "false").trim());
-        long ttl = Long.parseLong(config.setting("auth.token_ttl", "GATEHOUSE_TOKEN_TTL", "300").trim());
-        return new AuthConfig(() -> server.baseUrl() + "/auth/token", service, service + "-auth", Duration.ofSeconds(ttl), anonymous,
-                System::getenv);
+        String service = config.setting("auth.service");
+        boolean anonymous = config.booleanSetting("auth.anonymous_pull");
+        long ttl = config.intSetting("auth.token_ttl", 60, Integer.MAX_VALUE);
+        String adminPassword = config.setting("auth.admin_password");
+        // the bootstrap password through the declared setting (file or GATEHOUSE_ADMIN_PASSWORD), not System.getenv
+        Function<String, String> env = name -> AuthConfig.ADMIN_PASSWORD_ENV.equals(name) && !adminPassword.isEmpty() ? adminPassword : null;
+        return new AuthConfig(() -> server.baseUrl() + "/auth/token", service, service + "-auth", Duration.ofSeconds(ttl), anonymous, env);
     }
 
     private synchronized AuthModule module(RegistryServer s) {

@@ -86,14 +86,23 @@ public final class ServeCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    /** The help footer: every setting with its YAML key, environment variable and default. */
+    /**
+     * The help footer: every setting of {@link RegistryConfig#SETTINGS} (all capabilities', grouped by section) with its
+     * YAML key, environment variable and default, then the other GATEHOUSE_* variables.
+     */
     public static String settingsHelp() {
-        StringBuilder sb = new StringBuilder("%nSettings (YAML key / environment variable, default):%n");
+        StringBuilder sb = new StringBuilder("%nSettings (YAML key / environment variable, default), full table in docs/registry.md:%n");
+        String section = null;
         for (RegistryConfig.Setting s : RegistryConfig.SETTINGS) {
-            sb.append(String.format("  %-26s %-30s %s%n", s.key(), s.env(), s.defaultValue().isEmpty() ? "-" : s.defaultValue()))
+            if (!s.section().equals(section)) {
+                section = s.section();
+                sb.append(String.format("%n %s:%n", section));
+            }
+            sb.append(String.format("  %-34s %-38s %s%n", s.key(), s.env(), s.shownDefault()))
                     .append(String.format("      %s%n", s.description()));
         }
-        sb.append("  (also GATEHOUSE_CONFIG: the YAML file when --config is not given)%n");
+        sb.append(String.format("%nOther variables:%n"));
+        RegistryConfig.OTHER_VARIABLES.forEach((name, meaning) -> sb.append(String.format("  %-34s %s%n", name, meaning)));
         return sb.toString().replace("%", "%%").replace("%%n", "%n");
     }
 }

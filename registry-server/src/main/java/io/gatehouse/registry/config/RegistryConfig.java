@@ -18,10 +18,13 @@ import java.util.Map;
 /**
  * The registry's configuration: built-in defaults, overridden by a YAML file, overridden by environment variables.
  * Every setting has a dotted YAML key (for example {@code server.port}) and an environment variable
- * ({@code GATEHOUSE_PORT}); {@link #SETTINGS} is the single table that {@code serve --help} and docs/registry.md list.
+ * ({@code GATEHOUSE_PORT}); {@link #SETTINGS} is the one table of all of them, every capability's included, that
+ * {@code serve --help} renders, the loader reads the YAML file and the environment by, and docs/registry.md must match
+ * ({@code SettingsCatalogueTest}). A key missing from it cannot be read ({@link #setting(String)} throws) and is
+ * reported with the closest known key when it appears in a file or the environment, so help, files, variables and
+ * docs cannot drift apart.
  * <p>
- * Other capabilities read their own settings with {@link #setting(String, String, String)}, so adding a setting
- * never requires editing this record.
+ * Other capabilities read their settings with {@link #setting(String)} and its typed variants.
  */
 public record RegistryConfig(
         String host,
@@ -47,18 +50,31 @@ public record RegistryConfig(
         Map<String, String> values,
         Map<String, String> environment) {
 
-    /** One documented setting. */
-    public record Setting(String key, String env, String defaultValue, String description) {
+    /**
+     * One documented setting.
+     *
+     * @param defaultValue the value used when nothing sets it ("" for "computed from other settings" or "none")
+     * @param shownDefault what help and docs show as the default (the value itself, or a phrase for computed ones)
+     */
+    public record Setting(String key, String env, String defaultValue, String shownDefault, String description) {
+        public Setting(String key, String env, String defaultValue, String description) {
+            this(key, env, defaultValue, defaultValue.isEmpty() ? "–" : defaultValue, description);
+        }
+
+        /** The first part of the key: server, storage, auth, scan… (help groups by it). */
+        public String section() {
+            return key.substring(0, key.indexOf('.'));
+        }
     }
 
     public static final List<Setting> SETTINGS = List.of(
             new Setting("server.host", "GATEHOUSE_HOST", "0.0.0.0", "address to listen on"),
             new Setting("server.port", "GATEHOUSE_PORT", "5000", "TCP port (0 picks a free one)"),
-            new Setting("server.public_url", "GATEHOUSE_PUBLIC_URL", "", "URL clients use to reach the registry (default: derived from host and port)"),
+            new Setting("server.public_url", "GATEHOUSE_PUBLIC_URL", "", "derived", "URL clients use to reach the registry (default: derived from host and port)"),
             new Setting("server.tls.certificate", "GATEHOUSE_TLS_CERT", "", "PEM certificate chain; with server.tls.key turns on HTTPS"),
             new Setting("server.tls.key", "GATEHOUSE_TLS_KEY", "", "PEM private key (PKCS#8, PKCS#1 or SEC1)"),
             new Setting("server.shutdown_timeout", "GATEHOUSE_SHUTDOWN_TIMEOUT", "30s", "how long in-flight requests may finish on shutdown"),
-            new Setting("server.trusted_proxies", "GATEHOUSE_TRUSTED_PROXIES", "",
+            new Setting("server.trusted_proxies", "GATEHOUSE_TRUSTED_PROXIES", "", "none",
                     "IP addresses or CIDR ranges of reverse proxies whose X-Forwarded-For/Forwarded is believed (comma-separated or a YAML list; default none)"),
             new Setting("server.idle_timeout", "GATEHOUSE_IDLE_TIMEOUT", "30s", "a connection that sends or accepts nothing for this long is closed"),
             new Setting("server.min_request_data_rate", "GATEHOUSE_MIN_REQUEST_DATA_RATE", "1024",
@@ -66,7 +82,7 @@ public record RegistryConfig(
             new Setting("server.max_connections_per_address", "GATEHOUSE_MAX_CONNECTIONS_PER_ADDRESS", "512",
                     "open connections one client address may hold; more are closed at once (0 = no limit; trusted proxies are exempt)"),
             new Setting("storage.data_dir", "GATEHOUSE_DATA_DIR", "./data", "blobs, uploads and (by default) the database live here"),
-            new Setting("storage.database", "GATEHOUSE_DATABASE", "", "SQLite metadata file (default: <data_dir>/gatehouse.db)"),
+            new Setting("storage.database", "GATEHOUSE_DATABASE", "", "<data_dir>/gatehouse.db", "SQLite metadata file (default: <data_dir>/gatehouse.db)"),
             new Setting("storage.database_pool_size", "GATEHOUSE_DATABASE_POOL_SIZE", "4", "database connections"),
             new Setting("storage.fsync", "GATEHOUSE_STORAGE_FSYNC", "true", "fsync each blob before it becomes visible (false: survives a registry crash, not a power failure)"),
             new Setting("uploads.expiry", "GATEHOUSE_UPLOAD_EXPIRY", "24h", "an upload session idle this long is discarded"),
@@ -76,7 +92,33 @@ public record RegistryConfig(
             new Setting("gc.grace_period", "GATEHOUSE_GC_GRACE_PERIOD", "1h", "blobs written or looked at more recently than this are never collected"),
             new Setting("gc.delete_untagged", "GATEHOUSE_GC_DELETE_UNTAGGED", "false", "also delete untagged manifests (not referrers, not index children)"),
             new Setting("gc.keep_orphan_referrers", "GATEHOUSE_GC_KEEP_ORPHAN_REFERRERS", "false",
-                    "keep referrers (signatures, scan reports, SBOMs) when their subject is deleted (default: deleted with it, and GC collects orphans)"));
+                    "keep referrers (signatures, scan reports, SBOMs) when their subject is deleted (default: deleted with it, and GC collects orphans)"),
+            // auth (read by auth/AuthWiring)
+            new Setting("auth.enabled", "GATEHOUSE_AUTH_ENABLED", "true", "access control; false leaves the registry open to everyone (benchmarks, throwaway registries)"),
+            new Setting("auth.anonymous_pull", "GATEHOUSE_ANONYMOUS_PULL", "false", "anonymous callers may pull public repositories"),
+            new Setting("auth.service", "GATEHOUSE_AUTH_SERVICE", "gatehouse", "the service of challenges and the tokens' audience (issuer: <service>-auth)"),
+            new Setting("auth.token_ttl", "GATEHOUSE_TOKEN_TTL", "300", "bearer token lifetime in seconds (at least 60)"),
+            new Setting("auth.admin_password", "GATEHOUSE_ADMIN_PASSWORD", "", "generated",
+                    "password of the bootstrap admin 'admin', read on the very first start only (8 to 1024 characters; unset: a generated one is logged once). Prefer the variable to the file"),
+            // scanning (read by scan/service/ScanService and the vulndb/scan commands)
+            new Setting("scan.vulndb", "GATEHOUSE_SCAN_VULNDB", "", "<data_dir>/vulndb.sqlite", "the vulnerability database file (filled by gatehouse vulndb import)"),
+            new Setting("scan.workers", "GATEHOUSE_SCAN_WORKERS", "1", "images scanned at the same time (scans are CPU-bound)"),
+            new Setting("scan.on_push", "GATEHOUSE_SCAN_ON_PUSH", "true", "scan every pushed image (per-repository override in the API)"),
+            new Setting("scan.rescan_interval", "GATEHOUSE_SCAN_RESCAN_INTERVAL", "5s",
+                    "how often to look for a new vulnerability database build and rescan (0: only when a scan starts)"));
+
+    /**
+     * GATEHOUSE_* variables that are not settings (no YAML key): known, so they draw no "unknown variable" warning.
+     */
+    public static final Map<String, String> OTHER_VARIABLES = orderedMap(
+            "GATEHOUSE_CONFIG", "the YAML file when --config is not given",
+            "GATEHOUSE_SRC_PASSWORD", "mirror/copy: password of --src-username",
+            "GATEHOUSE_DEST_PASSWORD", "mirror/copy: password of --dest-username",
+            "GATEHOUSE_SIGSTORE_BIN", "tests only: where sigstore-enabled skopeo/cosign live");
+
+    private static final Map<String, Setting> BY_KEY = index(SETTINGS);
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RegistryConfig.class);
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -112,6 +154,9 @@ public record RegistryConfig(
                 throw new UncheckedIOException("cannot read configuration " + yamlFile + ": " + e.getMessage(), e);
             }
         }
+        for (String warning : unknownNames(values.keySet(), env.keySet())) {
+            LOG.warn("{}{}", yamlFile != null && warning.startsWith("unknown setting") ? yamlFile + ": " : "", warning);
+        }
         for (Setting s : SETTINGS) {
             String v = env.get(s.env());
             if (v != null) values.put(s.key(), v);
@@ -120,16 +165,90 @@ public record RegistryConfig(
     }
 
     /**
+     * One warning per YAML key and GATEHOUSE_* variable that is not declared, naming the closest known one: a typo
+     * ({@code server.prot}, {@code GATEHOUSE_ADMIN_PASWORD}) would otherwise be ignored in silence and the default used.
+     */
+    public static List<String> unknownNames(java.util.Collection<String> yamlKeys, java.util.Collection<String> envNames) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String k : yamlKeys) {
+            if (!BY_KEY.containsKey(k)) {
+                out.add("unknown setting '" + k + "' ignored (did you mean '" + closest(k, SETTINGS.stream().map(Setting::key).toList()) + "'?)");
+            }
+        }
+        List<String> variables = new java.util.ArrayList<>(SETTINGS.stream().map(Setting::env).toList());
+        variables.addAll(OTHER_VARIABLES.keySet());
+        for (String e : new java.util.TreeSet<>(envNames)) {
+            if (e.startsWith("GATEHOUSE_") && !variables.contains(e)) {
+                out.add("unknown environment variable " + e + " ignored (did you mean " + closest(e, variables) + "?)");
+            }
+        }
+        return out;
+    }
+
+    /** The candidate with the fewest single-character edits from {@code name} (Levenshtein distance). */
+    static String closest(String name, List<String> candidates) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String c : candidates) {
+            int d = editDistance(name, c);
+            if (d < bestDistance) {
+                best = c;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    // a dozen lines rather than commons-text in the shaded jar that every CLI start loads
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int subst = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(subst, Math.min(prev[j], cur[j - 1]) + 1);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    private static Map<String, Setting> index(List<Setting> settings) {
+        Map<String, Setting> m = new LinkedHashMap<>();
+        for (Setting s : settings) {
+            if (m.put(s.key(), s) != null) throw new IllegalStateException("setting declared twice: " + s.key());
+        }
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    private static Map<String, String> orderedMap(String... pairs) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) m.put(pairs[i], pairs[i + 1]);
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /**
      * gc.keep_orphan_referrers: false (the default) deletes a manifest's referrers with it and lets GC collect
      * referrers whose subject is gone, as Zot and Distribution 3 do; true keeps them listed and served.
      */
     public boolean gcKeepOrphanReferrers() {
-        return bool(Map.of("gc.keep_orphan_referrers", values.getOrDefault("gc.keep_orphan_referrers", "false")), "gc.keep_orphan_referrers");
+        return booleanSetting("gc.keep_orphan_referrers");
     }
 
     /** Checks settings that only make sense together; the server calls this before starting. */
     public RegistryConfig validated() {
-        gcKeepOrphanReferrers(); // a bad value stops the start, not the first delete
+        // a bad value stops the start, not the first delete, login or scan
+        gcKeepOrphanReferrers();
+        booleanSetting("auth.enabled");
+        booleanSetting("auth.anonymous_pull");
+        intSetting("auth.token_ttl", 60, Integer.MAX_VALUE);
+        intSetting("scan.workers", 1, 64);
+        booleanSetting("scan.on_push");
+        durationSetting("scan.rescan_interval");
         if ((tlsCertificate == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("server.tls.certificate and server.tls.key must be given together");
         }
@@ -152,14 +271,30 @@ public record RegistryConfig(
     }
 
     /**
-     * A setting owned by another capability: the YAML key if set, else the environment variable, else the default.
-     * Example: {@code config.setting("auth.admin_password", "GATEHOUSE_ADMIN_PASSWORD", "")}.
+     * A declared setting's value (from the file, the environment or {@link #with}; else its default), as text.
+     *
+     * @throws IllegalStateException {@code key} is not in {@link #SETTINGS}: a programming error, so that no
+     *                               capability reads a key that help and docs do not know
      */
-    public String setting(String key, String env, String defaultValue) {
-        String v = env == null ? null : environment.get(env);
-        if (v != null) return v;
-        v = values.get(key);
-        return v != null ? v : defaultValue;
+    public String setting(String key) {
+        Setting s = BY_KEY.get(key);
+        if (s == null) throw new IllegalStateException("undeclared setting '" + key + "': add it to RegistryConfig.SETTINGS and docs/registry.md");
+        String v = values.get(key);
+        return v != null ? v : s.defaultValue();
+    }
+
+    /** A declared boolean setting: true/yes/on/1 or false/no/off/0, anything else is refused (never "false"). */
+    public boolean booleanSetting(String key) {
+        return bool(Map.of(key, setting(key)), key);
+    }
+
+    public int intSetting(String key, int min, int max) {
+        return intValue(Map.of(key, setting(key)), key, min, max);
+    }
+
+    /** A declared duration setting ({@link #parseDuration} forms), not negative. */
+    public Duration durationSetting(String key) {
+        return duration(Map.of(key, setting(key)), key);
     }
 
     public boolean tlsEnabled() {

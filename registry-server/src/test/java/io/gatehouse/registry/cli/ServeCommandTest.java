@@ -65,7 +65,18 @@ class ServeCommandTest {
         AuthWiring.install(b, s -> AuthModule.create(s.jdbi(), s.dataDir(),
                 AuthWiring.authConfig(config, s).withEnv(Map.of(AuthConfig.ADMIN_PASSWORD_ENV, "short")::get), name -> true));
         assertThatThrownBy(b::build).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith(AuthConfig.ADMIN_PASSWORD_ENV + ": ").hasMessageContaining("at least")
+                .hasMessageStartingWith(AuthConfig.ADMIN_PASSWORD_ENV + " (auth.admin_password): ").hasMessageContaining("at least")
                 .hasMessageNotContaining("short");
+    }
+
+    /** The same through the declared setting, as serve reads it (from the environment or the file), not a test hook. */
+    @Test
+    void theBootstrapPasswordComesFromTheDeclaredSetting() throws Exception {
+        RegistryConfig config = RegistryConfig.load(null, Map.of("GATEHOUSE_ADMIN_PASSWORD", "short"))
+                .withDataDir(Files.createDirectories(dir.resolve("auth2"))).with("server.host", "127.0.0.1").withPort(0);
+        RegistryServer.Builder b = RegistryServer.builder(config);
+        AuthWiring.install(b, config);
+        assertThatThrownBy(b::build).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("GATEHOUSE_ADMIN_PASSWORD (auth.admin_password): ").hasMessageContaining("at least 8");
     }
 }

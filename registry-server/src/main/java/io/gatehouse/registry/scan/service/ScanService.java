@@ -93,16 +93,15 @@ public final class ScanService implements RegistryEvents, AutoCloseable {
      * The scanner wired to a running registry, with its settings: {@code scan.vulndb} (the vulnerability database
      * file, default {@code <data dir>/vulndb.sqlite}), {@code scan.workers} (default 1: scans are CPU-bound),
      * {@code scan.on_push} (default true), {@code scan.rescan_interval} (how often to look for a new database
-     * build, default PT5S: the check is one SQLite pragma, and an import by the CLI should relabel and rescan within
+     * build, default 5s: the check is one SQLite pragma, and an import by the CLI should relabel and rescan within
      * seconds).
      */
     public static ScanService create(RegistryServer server) throws IOException {
         var config = server.config();
         Path dbFile = vulnDbFile(config);
-        int workers = Integer.parseInt(config.setting("scan.workers", "GATEHOUSE_SCAN_WORKERS", "1"));
-        boolean onPush = Boolean.parseBoolean(config.setting("scan.on_push", "GATEHOUSE_SCAN_ON_PUSH", "true"));
-        Duration interval = Duration.parse(config.setting("scan.rescan_interval", "GATEHOUSE_SCAN_RESCAN_INTERVAL",
-                "PT5S"));
+        int workers = config.intSetting("scan.workers", 1, 64);
+        boolean onPush = config.booleanSetting("scan.on_push");
+        Duration interval = config.durationSetting("scan.rescan_interval");
         ScanEngine engine = new ScanEngine(VulnDb.open(dbFile), ScanLimits.defaults(), server.clock());
         return new ScanService(server.content(), new ScanIndex(server.jdbi()), engine, server.clock(), workers,
                 onPush, interval);
@@ -113,8 +112,8 @@ public final class ScanService implements RegistryEvents, AutoCloseable {
      * The CLI ({@code vulndb}, {@code scan}) resolves it here too, so it reads and fills the registry's file.
      */
     public static Path vulnDbFile(RegistryConfig config) {
-        return Path.of(config.setting("scan.vulndb", "GATEHOUSE_SCAN_VULNDB",
-                config.dataDir().resolve("vulndb.sqlite").toString()));
+        String file = config.setting("scan.vulndb");
+        return file.isBlank() ? config.dataDir().resolve("vulndb.sqlite") : Path.of(file);
     }
 
     private static ThreadFactory daemon(String name) {
