@@ -103,7 +103,9 @@ public final class ScanService implements RegistryEvents, AutoCloseable {
         boolean onPush = Boolean.parseBoolean(config.setting("scan.on_push", "GATEHOUSE_SCAN_ON_PUSH", "true"));
         Duration interval = Duration.parse(config.setting("scan.rescan_interval", "GATEHOUSE_SCAN_RESCAN_INTERVAL",
                 "PT5S"));
-        ScanEngine engine = new ScanEngine(VulnDb.open(dbFile), ScanLimits.defaults(), server.clock());
+        // Opened on first use (a scan, the first rescan check a few seconds after start, GET /vulndb), not here:
+        // opening it (and checking its schema) is work the registry's first answers do not need.
+        ScanEngine engine = new ScanEngine(new OpenOnce(dbFile), ScanLimits.defaults(), server.clock());
         return new ScanService(server.content(), new ScanIndex(server.jdbi()), engine, server.clock(), workers,
                 onPush, interval);
     }
@@ -115,6 +117,32 @@ public final class ScanService implements RegistryEvents, AutoCloseable {
     public static Path vulnDbFile(RegistryConfig config) {
         return Path.of(config.setting("scan.vulndb", "GATEHOUSE_SCAN_VULNDB",
                 config.dataDir().resolve("vulndb.sqlite").toString()));
+    }
+
+    /** The vulnerability database, opened by the first caller; a failed open is retried by the next one. */
+    private static final class OpenOnce implements java.util.function.Supplier<VulnDb> {
+        private final Path file;
+        private volatile VulnDb db;
+
+        OpenOnce(Path file) {
+            this.file = file;
+        }
+
+        @Override
+        public VulnDb get() {
+            VulnDb d = db;
+            if (d != null) return d;
+            synchronized (this) {
+                if (db == null) {
+                    try {
+                        db = VulnDb.open(file);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("cannot open the vulnerability database " + file + ": " + e.getMessage(), e);
+                    }
+                }
+                return db;
+            }
+        }
     }
 
     private static ThreadFactory daemon(String name) {
