@@ -52,6 +52,10 @@ YML
   wait_http "http://127.0.0.1:$port/v2/" "Distribution" "$pid"
 }
 
+# median_of "A B C …": the median of whitespace-separated integers (for an even count, the mean of the middle two,
+# truncated).
+median_of() { tr ' ' '\n' <<< "$1" | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
+
 # write_section DOC SCRIPT SECTION [HEADING]: puts SECTION (which starts with "<!-- bench/SCRIPT:begin" and ends
 # with "<!-- bench/SCRIPT:end -->") in place of that script's previous section in DOC, or appends it (after HEADING,
 # when given) the first time. Sections of the other scripts are left alone.

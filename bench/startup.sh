@@ -84,11 +84,10 @@ for i in $(seq 1 "$RUNS"); do
   for who in $order; do measure "$who"; done
   load_sample
 done
-median() { tr ' ' '\n' <<< "$1" | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
 secs() { awk -v m="$1" 'BEGIN { printf "%.2f", m / 1000 }'; }
 ratio() { python3 -c "print(f'{$1 / $2:.1f}' if $2 else 'n/a')"; }
 for who in jar launcher distribution; do
-  declare "MW_$who=$(median "${W[$who]}")" "MC_$who=$(median "${C[$who]}")"
+  declare "MW_$who=$(median_of "${W[$who]}")" "MC_$who=$(median_of "${C[$who]}")"
 done
 OK=$(python3 -c "print('yes' if $MW_launcher < 1500 else 'NO')")
 OK_JAR=$(python3 -c "print('yes' if $MW_jar < 1500 else 'NO')")
