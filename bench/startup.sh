@@ -77,13 +77,7 @@ for who in jar distribution; do measure "$who"; done
 W=(); C=()
 load_sample
 
-ORDERS=("jar launcher distribution" "launcher distribution jar" "distribution jar launcher")
-for i in $(seq 1 "$RUNS"); do
-  order=${ORDERS[$(( (i - 1) % 3 ))]}
-  log "run $i/$RUNS ($order)"
-  for who in $order; do measure "$who"; done
-  load_sample
-done
+run_rotated "$RUNS" "jar launcher distribution" "launcher distribution jar" "distribution jar launcher"
 secs() { awk -v m="$1" 'BEGIN { printf "%.2f", m / 1000 }'; }
 ratio() { python3 -c "print(f'{$1 / $2:.1f}' if $2 else 'n/a')"; }
 for who in jar launcher distribution; do
