@@ -93,15 +93,8 @@ measure() {
     basic) S[basic]+="$(rps "$SECURE/v2/bench/app/manifests/1.0" "Authorization: Basic $BASIC") " ;;
   esac
 }
-ORDERS=("open bearer basic" "bearer basic open" "basic open bearer")
-for i in $(seq 1 "$RUNS"); do
-  order=${ORDERS[$(( (i - 1) % 3 ))]}
-  log "run $i/$RUNS ($order)"
-  for who in $order; do measure "$who"; done
-  load_sample
-done
-median() { tr ' ' '\n' <<< "$1" | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
-M_OPEN=$(median "${S[open]}"); M_BEARER=$(median "${S[bearer]}"); M_BASIC=$(median "${S[basic]}")
+run_rotated "$RUNS" "open bearer basic" "bearer basic open" "basic open bearer"
+M_OPEN=$(median_of "${S[open]}"); M_BEARER=$(median_of "${S[bearer]}"); M_BASIC=$(median_of "${S[basic]}")
 ratio() { python3 -c "print(f'{$1 / $2:.2f}' if $2 else 'n/a')"; }
 R_BEARER=$(ratio "$M_BEARER" "$M_OPEN"); R_BASIC=$(ratio "$M_BASIC" "$M_OPEN")
 OK=$(python3 -c "print('yes' if $M_OPEN and $M_BEARER / $M_OPEN >= 0.9 else 'NO')")

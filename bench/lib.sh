@@ -52,6 +52,24 @@ YML
   wait_http "http://127.0.0.1:$port/v2/" "Distribution" "$pid"
 }
 
+# median_of "A B C …": the median of whitespace-separated integers (for an even count, the mean of the middle two,
+# truncated).
+median_of() { tr ' ' '\n' <<< "$1" | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
+
+# run_rotated RUNS ORDER…: RUNS rounds of the calling script's `measure WHO` for each WHO of an ORDER (a
+# space-separated list), the ORDER rotating from round to round so that none is always measured first or last, and
+# a load_sample after each round. Uses the calling script's log() and measure().
+run_rotated() {
+  local runs=$1; shift
+  local orders=("$@") i order who
+  for i in $(seq 1 "$runs"); do
+    order=${orders[$(( (i - 1) % ${#orders[@]} ))]}
+    log "run $i/$runs ($order)"
+    for who in $order; do measure "$who"; done
+    load_sample
+  done
+}
+
 # write_section DOC SCRIPT SECTION [HEADING]: puts SECTION (which starts with "<!-- bench/SCRIPT:begin" and ends
 # with "<!-- bench/SCRIPT:end -->") in place of that script's previous section in DOC, or appends it (after HEADING,
 # when given) the first time. Sections of the other scripts are left alone.

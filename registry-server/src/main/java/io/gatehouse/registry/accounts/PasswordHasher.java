@@ -18,7 +18,7 @@ public final class PasswordHasher {
     private static final Base64.Decoder B64D = Base64.getDecoder();
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** OWASP's minimum recommendation for Argon2id: 19 MiB, 2 iterations, 1 lane. Built on first use (it hashes once). */
+    /** OWASP's minimum recommendation for Argon2id: 19 MiB, 2 iterations, 1 lane. Built on first use. */
     public static PasswordHasher defaults() {
         return Default.INSTANCE;
     }
@@ -30,21 +30,33 @@ public final class PasswordHasher {
     private final int memoryKiB;
     private final int iterations;
     private final int parallelism;
-    /** Verified against when the user does not exist, so an unknown name costs the same time as a wrong password. */
+    /**
+     * Verified against when the user does not exist, so an unknown name costs the same time as a wrong password. Not
+     * the hash of anything: verifying costs the derivation with these parameters whatever the stored bytes, and
+     * random bytes match no password. (Hashing a dummy password here cost every start of the registry a cold
+     * 19 MiB Argon2id run before its first answer.)
+     */
     private final String dummyHash;
 
     public PasswordHasher(int memoryKiB, int iterations, int parallelism) {
         this.memoryKiB = memoryKiB;
         this.iterations = iterations;
         this.parallelism = parallelism;
-        this.dummyHash = hash("not-a-real-password".toCharArray());
+        byte[] salt = new byte[16];
+        byte[] out = new byte[32];
+        RANDOM.nextBytes(salt);
+        RANDOM.nextBytes(out);
+        this.dummyHash = format(salt, out);
+    }
+
+    private String format(byte[] salt, byte[] out) {
+        return "$argon2id$v=19$m=" + memoryKiB + ",t=" + iterations + ",p=" + parallelism + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
     }
 
     public String hash(char[] password) {
         byte[] salt = new byte[16];
         RANDOM.nextBytes(salt);
-        byte[] out = derive(password, salt, memoryKiB, iterations, parallelism, 32);
-        return "$argon2id$v=19$m=" + memoryKiB + ",t=" + iterations + ",p=" + parallelism + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
+        return format(salt, derive(password, salt, memoryKiB, iterations, parallelism, 32));
     }
 
     /** Constant-time check of {@code password} against a stored hash; false (never an exception) for a malformed hash. */

@@ -66,6 +66,13 @@ public final class ServeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("gatehouse serve: " + reasons(e));
             return 1;
         }
+        if (Boolean.getBoolean("gatehouse.cds.training")) {
+            // The build's class-data-sharing run (registry-server/pom.xml, docs/registry.md "Start-up"): start,
+            // answer one /v2/ request, stop, so that the archive holds the classes of a start and a first answer.
+            ClassDataSharingTraining.firstRequest(server);
+            server.close();
+            return 0;
+        }
         stopped.await();
         return 0;
     }

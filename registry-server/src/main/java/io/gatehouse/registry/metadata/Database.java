@@ -2,7 +2,6 @@ package io.gatehouse.registry.metadata;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
@@ -53,7 +52,7 @@ public final class Database implements AutoCloseable {
         hc.setConnectionTimeout(30_000);
         HikariDataSource ds = new HikariDataSource(hc);
         try {
-            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+            Migrations.migrate(ds, "db/migration");
         } catch (RuntimeException e) {
             ds.close();
             throw e;

@@ -44,10 +44,18 @@ public final class MirrorApi {
     /**
      * One connection pool and dispatcher for every run's upstream client (each run adds its own credentials). The
      * pool keeps as many idle connections as planning uses at once, so a scheduled rerun reuses them all instead of
-     * reconnecting most of them (OkHttp keeps 5 by default).
+     * reconnecting most of them (OkHttp keeps 5 by default). Made by the first run: OkHttp (with the Kotlin runtime
+     * and the JDK's trust store it loads) is work the registry's start does not need.
      */
-    private final OkHttpClient upstreamHttp = new OkHttpClient.Builder()
-            .connectionPool(new ConnectionPool(2 * Mirror.PLAN_PARALLELISM, 5, TimeUnit.MINUTES)).build();
+    private OkHttpClient upstreamHttp;
+
+    private synchronized OkHttpClient upstreamHttp() {
+        if (upstreamHttp == null) {
+            upstreamHttp = new OkHttpClient.Builder()
+                    .connectionPool(new ConnectionPool(2 * Mirror.PLAN_PARALLELISM, 5, TimeUnit.MINUTES)).build();
+        }
+        return upstreamHttp;
+    }
 
     /**
      * @param localTarget a client for this registry acting as the given principal (see {@link Mirrors})
@@ -88,7 +96,7 @@ public final class MirrorApi {
         }
         MirrorRequest req = MirrorRequest.parse(body);
         long id = runs.start(who.name(), req.upstreamRepository(), target, req.filter().toString(), req.dryRun());
-        RegistryClientBuilder ub = RegistryClient.builder(req.upstream().registryHost()).httpClient(upstreamHttp);
+        RegistryClientBuilder ub = RegistryClient.builder(req.upstream().registryHost()).httpClient(upstreamHttp());
         if (req.username() != null) ub.credentials(Credentials.basic(req.username(), req.password()));
         if (req.plainHttp() != null) ub.plainHttp(req.plainHttp());
         MirrorReport report;

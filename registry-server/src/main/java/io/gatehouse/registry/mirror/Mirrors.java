@@ -54,9 +54,12 @@ public final class Mirrors {
      * connection pool) for all runs.
      */
     static Function<Principal, RegistryClient> localClient(RegistryServer s, TokenService tokens) {
-        OkHttpClient shared = new OkHttpClient();
+        // made by the first run, not while the server is built: OkHttp and the Kotlin runtime under it are some 600
+        // classes (a tenth of a second of CPU) that the registry's start does not need
+        java.util.concurrent.atomic.AtomicReference<OkHttpClient> client = new java.util.concurrent.atomic.AtomicReference<>();
         boolean tls = s.config().tlsEnabled();
         return who -> {
+            OkHttpClient shared = client.updateAndGet(c -> c != null ? c : new OkHttpClient());
             // resolved per run: the port is known only once the server has started
             String host = s.config().host();
             if (host == null || host.isEmpty() || host.equals("0.0.0.0") || host.equals("::")) host = "127.0.0.1";

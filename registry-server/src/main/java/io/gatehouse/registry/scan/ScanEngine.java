@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The scanner, independent of the HTTP server: layers in, SBOM and report out. Layers are streamed one after the
@@ -37,18 +38,23 @@ public final class ScanEngine {
     public record Result(Sbom sbom, ScanReport report) {
     }
 
-    private final VulnDb db;
+    private final Supplier<VulnDb> db;
     private final ScanLimits limits;
     private final Clock clock;
 
     public ScanEngine(VulnDb db, ScanLimits limits, Clock clock) {
+        this(() -> db, limits, clock);
+    }
+
+    /** @param db the database, opened when first asked for (the registry opens it after it starts answering) */
+    public ScanEngine(Supplier<VulnDb> db, ScanLimits limits, Clock clock) {
         this.db = db;
         this.limits = limits;
         this.clock = clock;
     }
 
     public VulnDb database() {
-        return db;
+        return db.get();
     }
 
     /**
@@ -57,6 +63,7 @@ public final class ScanEngine {
      */
     public Result scan(String imageDigest, String repository, List<Layer> layers) throws ScanFailedException {
         Instant started = clock.instant();
+        VulnDb db = database();
         String dbVersion = db.version(); // read first: the report names the data it was matched against
         if (!db.hasData()) {
             // a report of zero findings would read as "no vulnerabilities", which nothing was checked for

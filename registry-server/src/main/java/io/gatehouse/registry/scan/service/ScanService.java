@@ -102,7 +102,9 @@ public final class ScanService implements RegistryEvents, AutoCloseable {
         int workers = config.intSetting("scan.workers", 1, 64);
         boolean onPush = config.booleanSetting("scan.on_push");
         Duration interval = config.durationSetting("scan.rescan_interval");
-        ScanEngine engine = new ScanEngine(VulnDb.open(dbFile), ScanLimits.defaults(), server.clock());
+        // Opened on first use (a scan, the first rescan check a few seconds after start, GET /vulndb), not here:
+        // opening it (and checking its schema) is work the registry's first answers do not need.
+        ScanEngine engine = new ScanEngine(new OpenOnce(dbFile), ScanLimits.defaults(), server.clock());
         return new ScanService(server.content(), new ScanIndex(server.jdbi()), engine, server.clock(), workers,
                 onPush, interval);
     }
@@ -114,6 +116,32 @@ public final class ScanService implements RegistryEvents, AutoCloseable {
     public static Path vulnDbFile(RegistryConfig config) {
         String file = config.setting("scan.vulndb");
         return file.isBlank() ? config.dataDir().resolve("vulndb.sqlite") : Path.of(file);
+    }
+
+    /** The vulnerability database, opened by the first caller; a failed open is retried by the next one. */
+    private static final class OpenOnce implements java.util.function.Supplier<VulnDb> {
+        private final Path file;
+        private volatile VulnDb db;
+
+        OpenOnce(Path file) {
+            this.file = file;
+        }
+
+        @Override
+        public VulnDb get() {
+            VulnDb d = db;
+            if (d != null) return d;
+            synchronized (this) {
+                if (db == null) {
+                    try {
+                        db = VulnDb.open(file);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("cannot open the vulnerability database " + file + ": " + e.getMessage(), e);
+                    }
+                }
+                return db;
+            }
+        }
     }
 
     private static ThreadFactory daemon(String name) {

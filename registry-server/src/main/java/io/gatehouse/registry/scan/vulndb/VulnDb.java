@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.core.report.Severity;
-import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.sqlite.SQLiteConfig;
@@ -84,7 +83,7 @@ public final class VulnDb implements AutoCloseable {
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         SQLiteDataSource ds = new SQLiteDataSource(config);
         ds.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
-        Flyway.configure().dataSource(ds).locations("classpath:db/vulndb").load().migrate();
+        io.gatehouse.registry.metadata.Migrations.migrate(ds, "db/vulndb");
         Jdbi jdbi = Jdbi.create(ds);
         jdbi.useHandle(h -> h.execute("INSERT OR IGNORE INTO db_meta(key, value) VALUES ('instance', ?)",
                 UUID.randomUUID().toString().substring(0, 8)));
