@@ -163,7 +163,7 @@ final class Authenticator {
             }
             byte[] bytes;
             try {
-                bytes = RegistryClient.readLimited(r.body().byteStream(), TOKEN_BODY_LIMIT);
+                bytes = RegistryEndpoint.readLimited(r.body().byteStream(), TOKEN_BODY_LIMIT);
             } catch (InvalidManifestException tooLarge) {
                 throw new RegistryException("the token service of " + registry + " sent a response larger than "
                         + TOKEN_BODY_LIMIT + " bytes", r.code(), List.of());
