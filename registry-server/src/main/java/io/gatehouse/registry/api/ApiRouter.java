@@ -155,7 +155,8 @@ public final class ApiRouter extends Handler.Abstract {
         } catch (ApiException e) {
             HttpReplies.error(response, callback, e.status(), e.code(), e.getMessage(), Map.of());
         } catch (AuditUnavailableException e) {
-            // logged where it failed; the change may be committed (not in the audit's transaction), the client must know
+            // neither the database nor the audit spool took the record (logged where it failed); the change may be committed
+            // (not in the audit's transaction), the client must know
             HttpReplies.error(response, callback, 503, "UNAVAILABLE", AuditUnavailableException.MESSAGE, Map.of());
         } catch (AccountException e) {
             int status = switch (e.reason()) {

@@ -14,6 +14,8 @@ public interface AuditLog {
      * Stores one event. Called inside a transaction on the same database (the content journal) the insert joins that
      * transaction, so the change and its record commit together.
      *
+     * Outside a transaction an implementation may queue the event durably (a spool) when its store refuses it.
+     *
      * @throws AuditUnavailableException when the event could not be stored: the caller must not report success
      */
     void record(AuditEvent event);

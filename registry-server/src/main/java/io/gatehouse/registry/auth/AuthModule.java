@@ -9,6 +9,7 @@ import io.gatehouse.registry.api.ApiRouter;
 import io.gatehouse.registry.api.AuditApi;
 import io.gatehouse.registry.api.RepositoriesApi;
 import io.gatehouse.registry.audit.AuditLog;
+import io.gatehouse.registry.audit.AuditSpool;
 import io.gatehouse.registry.audit.DenialAudit;
 import io.gatehouse.registry.audit.JdbiAuditLog;
 import org.jdbi.v3.core.Jdbi;
@@ -37,6 +38,7 @@ public final class AuthModule {
     private final Accounts accounts;
     private final Permissions permissions;
     private final AuditLog audit;
+    private final AuditSpool auditSpool;
     private final DenialAudit denials;
     private final AccessRules rules;
     private final TokenService tokens;
@@ -46,12 +48,13 @@ public final class AuthModule {
     private final ApiRouter api;
     private final Challenges challenges;
 
-    private AuthModule(Jdbi jdbi, TokenKeys keys, AuthConfig config, Clock clock, PasswordHasher hasher, LoginThrottle throttle,
-                       Predicate<String> repositoryExists) {
+    private AuthModule(Jdbi jdbi, TokenKeys keys, AuditSpool auditSpool, AuthConfig config, Clock clock, PasswordHasher hasher,
+                       LoginThrottle throttle, Predicate<String> repositoryExists) {
         this.changes = new AccessChanges();
         this.accounts = new Accounts(jdbi, hasher, clock, changes);
         this.permissions = new Permissions(jdbi, changes);
-        this.audit = new JdbiAuditLog(jdbi, clock);
+        this.auditSpool = auditSpool;
+        this.audit = new JdbiAuditLog(jdbi, clock, auditSpool);
         this.rules = new AccessRules(accounts, permissions, changes, clock, config.anonymousPull());
         this.tokens = new TokenService(keys, config.issuer(), config.service(), config.tokenTtl(), clock);
         this.challenges = new Challenges(config.realm(), config.service());
@@ -67,18 +70,25 @@ public final class AuthModule {
 
     /**
      * @param jdbi             the registry database, migrated (V20–V22 create the tables used here)
-     * @param dataDir          where the token signing key is kept ({@code auth/token-signing-key.json})
+     * @param dataDir          where the token signing key is kept ({@code auth/token-signing-key.json}) and the audit
+     *                         spool ({@code audit/spool.jsonl})
      * @param repositoryExists whether the registry holds a repository (its metadata); used by the management API
      */
     public static AuthModule create(Jdbi jdbi, Path dataDir, AuthConfig config, Predicate<String> repositoryExists) {
-        return create(jdbi, TokenKeys.loadOrCreate(dataDir), config, Clock.systemUTC(), PasswordHasher.defaults(),
+        return create(jdbi, TokenKeys.loadOrCreate(dataDir), AuditSpool.in(dataDir), config, Clock.systemUTC(), PasswordHasher.defaults(),
                 LoginThrottle.defaults(Clock.systemUTC()), repositoryExists);
     }
 
-    /** Full control, for tests: a fixed or moving clock, cheaper hashing, a custom throttle. */
+    /** Full control, for tests: a fixed or moving clock, cheaper hashing, a custom throttle; no audit spool. */
     public static AuthModule create(Jdbi jdbi, TokenKeys keys, AuthConfig config, Clock clock, PasswordHasher hasher,
                                     LoginThrottle throttle, Predicate<String> repositoryExists) {
-        AuthModule m = new AuthModule(jdbi, keys, config, clock, hasher, throttle, repositoryExists);
+        return create(jdbi, keys, null, config, clock, hasher, throttle, repositoryExists);
+    }
+
+    /** @param auditSpool where audit events refused by the database outside a transaction are kept ({@code null}: none) */
+    public static AuthModule create(Jdbi jdbi, TokenKeys keys, AuditSpool auditSpool, AuthConfig config, Clock clock, PasswordHasher hasher,
+                                    LoginThrottle throttle, Predicate<String> repositoryExists) {
+        AuthModule m = new AuthModule(jdbi, keys, auditSpool, config, clock, hasher, throttle, repositoryExists);
         m.bootstrapAdmin(config);
         return m;
     }
@@ -131,6 +141,11 @@ public final class AuthModule {
 
     public AuditLog auditLog() {
         return audit;
+    }
+
+    /** Where audit events wait while the database refuses them, if this module has one. */
+    public java.util.Optional<AuditSpool> auditSpool() {
+        return java.util.Optional.ofNullable(auditSpool);
     }
 
     /** Where refusals of authenticated callers are recorded (aggregated). */

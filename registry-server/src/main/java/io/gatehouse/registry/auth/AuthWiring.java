@@ -2,9 +2,11 @@ package io.gatehouse.registry.auth;
 
 import io.gatehouse.registry.RegistryServer;
 import io.gatehouse.registry.audit.AuditEvents;
+import io.gatehouse.registry.audit.AuditSpool;
 import io.gatehouse.registry.audit.DenialAudit;
 import io.gatehouse.registry.config.RegistryConfig;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 
 import java.time.Duration;
 import java.util.function.Function;
@@ -40,6 +42,12 @@ public final class AuthWiring {
             FunctionCounter.builder("gatehouse.access.denied.unaudited", denials, DenialAudit::unaudited)
                     .description("refusals not written to the audit log (per-second cap reached or audit store failing)")
                     .register(s.metrics().registry());
+            w.module(s).auditSpool().ifPresent(spool -> {
+                Gauge.builder("gatehouse.audit.spooled", spool, AuditSpool::pending)
+                        .description("audit events refused by the database, kept in the spool file until replayed").register(s.metrics().registry());
+                FunctionCounter.builder("gatehouse.audit.spooled.events", spool, AuditSpool::spooled)
+                        .description("audit events written to the spool file since start").register(s.metrics().registry());
+            });
             return w.module(s).accessController();
         });
         b.mount("/auth", s -> w.module(s).tokenEndpoint());

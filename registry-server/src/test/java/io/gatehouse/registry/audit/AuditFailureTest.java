@@ -3,7 +3,6 @@ package io.gatehouse.registry.audit;
 import io.gatehouse.core.model.MediaTypes;
 import io.gatehouse.core.reference.Digest;
 import io.gatehouse.registry.RegistryClient;
-import io.gatehouse.registry.auth.Http;
 import io.gatehouse.registry.auth.SecuredRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A change and its audit record commit together or not at all (issue #17): with the audit table refusing inserts,
  * pushes and deletes answer 503 UNAVAILABLE with the spec's error body and change nothing; once it accepts them
- * again the same push succeeds and is recorded.
+ * again the same push succeeds and is recorded. (A management API change, committed before its record, is spooled
+ * instead: see {@link AuditSpoolTest}.)
  */
 class AuditFailureTest {
     private static final String REPO = "audit/app";
@@ -58,10 +58,8 @@ class AuditFailureTest {
             assertThat(still.headers().firstValue("Docker-Content-Digest")).hasValue(v1.toString());
             assertThat(c.head("/v2/" + REPO + "/blobs/" + cd, "Authorization", admin).statusCode()).isEqualTo(200);
 
-            // the management API refuses too (its change is not in the audit's transaction: the client must know)
-            Http.Reply created = new Http(reg.base).json("POST", "/api/v1/users", admin, "{\"name\":\"zed\",\"password\":\"zed-password-1\"}");
-            assertThat(created.status()).isEqualTo(503);
-            assertThat(created.json().path("errors").path(0).path("code").asText()).isEqualTo("UNAVAILABLE");
+            // a refused content change is not queued: it did not happen, so there is nothing to record
+            assertThat(dir.resolve("audit").resolve("spool.jsonl")).doesNotExist();
 
             reg.server.jdbi().useHandle(h -> h.execute("DROP TRIGGER audit_down"));
             assertThat(c.send("PUT", "/v2/" + REPO + "/manifests/v2", manifest, "Content-Type", MediaTypes.OCI_MANIFEST,

@@ -4,6 +4,7 @@ import io.gatehouse.core.model.MediaTypes;
 import io.gatehouse.core.reference.Digest;
 import io.gatehouse.registry.RegistryClient;
 import io.gatehouse.registry.RegistryServer;
+import io.gatehouse.registry.audit.AuditSpool;
 import io.gatehouse.registry.config.RegistryConfig;
 
 import java.net.http.HttpResponse;
@@ -63,7 +64,7 @@ public final class SecuredRegistry implements AutoCloseable {
 
     private static AuthWiring installAuth(RegistryServer.Builder b, RegistryConfig config, Clock clock, UnaryOperator<AuthConfig> settings,
                                           LoginThrottle throttle) {
-        return AuthWiring.install(b, s -> AuthModule.create(s.jdbi(), TokenKeys.loadOrCreate(s.dataDir()),
+        return AuthWiring.install(b, s -> AuthModule.create(s.jdbi(), TokenKeys.loadOrCreate(s.dataDir()), AuditSpool.in(s.dataDir()),
                 settings.apply(AuthWiring.authConfig(config, s)).withEnv(Map.of(AuthConfig.ADMIN_PASSWORD_ENV, AuthFixture.ADMIN_PASSWORD)::get),
                 clock, AuthFixture.FAST_HASHER, throttle,
                 name -> s.content().repositoryExists(name)));
