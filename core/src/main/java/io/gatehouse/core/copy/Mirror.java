@@ -77,12 +77,13 @@ public final class Mirror {
             // deleted upstream (or no longer among the newest N) costs one HEAD whose answer is not used.
             targetTags.known(spec.target()).ifPresent(have -> spec.filter().apply(have).forEach(checks::add));
             List<String> all = await(listing);
-            List<String> selected = spec.filter().apply(all);
+            TagFilter.Selection selection = spec.filter().select(all);
+            List<String> selected = selection.tags();
             selected.forEach(checks::add);
             List<MirrorPlan.Entry> entries = new ArrayList<>(selected.size());
             for (String tag : selected) entries.add(checks.await(tag));
             return new MirrorPlan(name(upstream, spec.source()), name(target, spec.target()), spec.filter().toString(), all.size(),
-                    List.copyOf(entries));
+                    List.copyOf(entries), selection.unjudged());
         } finally {
             // on a failure the other checks stop; on success only unused speculative ones can still be waiting
             checks.cancel();
@@ -128,6 +129,10 @@ public final class Mirror {
                     "planning failed: " + e.getMessage(), quota());
         }
         List<MirrorReport.TagResult> results = new ArrayList<>();
+        for (String tag : plan.unjudged()) {
+            // failed, not silently skipped: the user's filter may well want this tag, and only a report says so
+            results.add(new MirrorReport.TagResult(tag, MirrorReport.Status.FAILED, null, null, null, 0, spec.filter().unjudgedReason()));
+        }
         List<MirrorPlan.Entry> work = new ArrayList<>();
         for (MirrorPlan.Entry e : plan.entries()) {
             if (e.action() == MirrorPlan.Action.UNCHANGED) {

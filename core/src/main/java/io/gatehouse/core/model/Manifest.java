@@ -58,6 +58,11 @@ public final class Manifest {
         if (bodyType != null && ct != null && MediaTypes.MANIFESTS.contains(ct) && !ct.equals(bodyType)) {
             throw new InvalidManifestException("manifest mediaType " + bodyType + " contradicts its Content-Type " + ct);
         }
+        if (bodyType != null && !MediaTypes.MANIFESTS.contains(bodyType)) {
+            // the image-spec: mediaType, when present, MUST be the manifest's or index's own type; guessing by shape
+            // here gave a manifest whose own mediaType no longer parses once written back
+            throw new InvalidManifestException("unsupported manifest media type " + bodyType);
+        }
         boolean looksIndex = tree.has("manifests");
         boolean looksImage = tree.has("config") || tree.has("layers");
         if (looksIndex && looksImage) throw new InvalidManifestException("manifest has both 'manifests' and 'config'/'layers'");

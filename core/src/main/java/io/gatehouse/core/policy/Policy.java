@@ -22,8 +22,10 @@ public record Policy(int schemaVersion, String name, String description, Conditi
     public record Conditions(Vulnerabilities vulnerabilities, ReportAge report, Signatures signatures, TagPattern tag) {
     }
 
+    // an empty maxCounts is written as absent: the schema rejects "maxCounts": {}, and absent reads back as empty
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Vulnerabilities(Map<String, Integer> maxCounts, boolean ignoreUnfixed, List<AllowlistEntry> allowlist) {
+    public record Vulnerabilities(@JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Integer> maxCounts, boolean ignoreUnfixed,
+                                  List<AllowlistEntry> allowlist) {
         public Vulnerabilities {
             maxCounts = maxCounts == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(maxCounts));
             allowlist = allowlist == null ? List.of() : List.copyOf(allowlist);

@@ -1,5 +1,7 @@
 package io.gatehouse.core.policy;
 
+import io.gatehouse.core.regex.BoundedMatch;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;

@@ -56,6 +56,21 @@ class MirrorTest {
         for (String t : tags) ModelTestImages.multiPlatform(List.of(base), 2_000, "linux/amd64", "linux/arm64").push(seed, RepositoryName.of(repo), t);
     }
 
+    /** A registry runs users' mirrors itself: a filter that backtracks forever on one tag must not pin the thread. */
+    @Test
+    void aTagTheFilterCannotJudgeIsNotCopiedAndIsReported() {
+        String aaa = "a".repeat(60);
+        seedTags("library/redos", aaa, "1.0");
+        MirrorReport r = new Mirror(seed, down, CopyOptions.defaults())
+                .run(MirrorSpec.of("library/redos", "mirror/redos", TagFilter.of("(.*a){12}b|1\\.0", null, null)));
+        assertThat(r.copied()).extracting(MirrorReport.TagResult::tag).containsExactly("1.0");
+        assertThat(r.failed()).extracting(MirrorReport.TagResult::tag).containsExactly(aaa);
+        assertThat(r.failed().get(0).reason()).contains("needs more than", "not copied");
+        assertThat(r.ok()).isFalse();
+        assertThat(r.summary()).contains("FAILED " + aaa);
+        assertThat(down.listTags(RepositoryName.of("mirror/redos"))).containsExactly("1.0");
+    }
+
     @Test
     void secondRunCostsOnlyHeadsAndARepushedTagIsPickedUp() {
         seedTags("library/inc", "1.0", "1.1", "2.0", "latest");

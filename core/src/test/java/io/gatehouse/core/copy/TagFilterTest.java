@@ -26,6 +26,18 @@ class TagFilterTest {
         assertThat(TagFilter.all().apply(TAGS)).hasSize(TAGS.size());
     }
 
+    /** {@code (.*a){12}b} backtracks through about 60^12 splits of 60 a's: without a budget this never returns. */
+    @Test
+    void aCatastrophicPatternLeavesTheTagOutAndSaysSo() {
+        String aaa = "a".repeat(60);
+        TagFilter f = TagFilter.of("(.*a){12}b|3\\.19", null, null);
+        TagFilter.Selection s = f.select(List.of(aaa, "3.19", "3.18"));
+        assertThat(s.tags()).containsExactly("3.19");
+        assertThat(s.unjudged()).containsExactly(aaa);
+        assertThat(f.apply(List.of(aaa, "3.19"))).containsExactly("3.19");
+        assertThat(f.unjudgedReason()).contains("(.*a){12}b", "not copied", "simplify");
+    }
+
     @Test
     void badFiltersSayWhy() {
         assertThatThrownBy(() -> TagFilter.of("(", null, null)).hasMessageContaining("regular expression");

@@ -21,25 +21,31 @@ public final class MavenVersionComparator implements VersionComparator {
     private static final List<String> QUALIFIERS = List.of("alpha", "beta", "milestone", "rc", "snapshot", "", "sp");
     private static final String RELEASE_INDEX = String.valueOf(QUALIFIERS.indexOf(""));
 
+    /*
+     * Maven's ComparableVersion decides two items of different kinds by kind alone (number > sub-list > qualifier)
+     * but an item against the end of a shorter version by its value ("sp" after it, "alpha" before it, 0 equal to
+     * it). The two rules disagree, so its order is not transitive: "1.x" < "1-alpha" < "1" < "1.x", or
+     * "5.0.0.Beta1" < "5" < "5-1" < "5.0.0.Beta1". A sort or a range check over such versions then depends on the
+     * order it meets them in. Here every item first gets its side of the end of a version (its "sign": before,
+     * equal, after), items on different sides compare by side, and only items on the same side by kind and value;
+     * a 0 inside a version takes the side of what follows it ("5.0.0.Beta1" is before 5, "1.0.1" after it). Items
+     * equal to the end (0, "", ga, final, release, an empty sub-list) equal each other. That is a lexicographic order
+     * on such keys, so a total order on all strings, and it agrees with Maven wherever Maven's two rules agree.
+     */
     private sealed interface Item permits IntItem, StringItem, ListItem {
-        int compareTo(Item other);
-
         boolean isNull();
+
+        /** Rank of the kind among items on the same side of the end of a version. */
+        int kind();
     }
 
     private record IntItem(BigInteger value) implements Item {
-        public int compareTo(Item other) {
-            if (other == null) {
-                return value.signum() == 0 ? 0 : 1;
-            }
-            if (other instanceof IntItem i) {
-                return value.compareTo(i.value);
-            }
-            return 1; // a number is newer than a qualifier or a sub-list
-        }
-
         public boolean isNull() {
             return value.signum() == 0;
+        }
+
+        public int kind() {
+            return 2;
         }
     }
 
@@ -67,55 +73,46 @@ public final class MavenVersionComparator implements VersionComparator {
             return i < 0 ? QUALIFIERS.size() + "-" + q : String.valueOf(i);
         }
 
-        public int compareTo(Item other) {
-            if (other == null) {
-                return comparable(value).compareTo(RELEASE_INDEX);
-            }
-            if (other instanceof StringItem s) {
-                return comparable(value).compareTo(comparable(s.value));
-            }
-            return -1;
+        int sign() {
+            return Integer.signum(comparable(value).compareTo(RELEASE_INDEX));
         }
 
         public boolean isNull() {
-            return comparable(value).equals(RELEASE_INDEX);
+            return sign() == 0;
+        }
+
+        public int kind() {
+            return 0;
         }
     }
 
     private static final class ListItem extends ArrayList<Item> implements Item {
-        public int compareTo(Item other) {
-            if (other == null) {
-                for (Item i : this) {
-                    int r = i.compareTo(null);
-                    if (r != 0) {
-                        return r;
-                    }
-                }
-                return 0;
-            }
-            if (other instanceof IntItem) {
-                return -1;
-            }
-            if (other instanceof StringItem) {
-                return 1;
-            }
-            ListItem o = (ListItem) other;
-            int n = Math.max(size(), o.size());
-            for (int k = 0; k < n; k++) {
-                Item l = k < size() ? get(k) : null;
-                Item r = k < o.size() ? o.get(k) : null;
-                int result = l == null ? (r == null ? 0 : -r.compareTo(null)) : l.compareTo(r);
-                if (result != 0) {
-                    return result;
-                }
-            }
-            return 0;
-        }
+        /** Per item, its side of the end of a version (-1, 0, 1); filled by {@link #normalize}. */
+        private int[] signs = new int[0];
 
         public boolean isNull() {
             return isEmpty();
         }
 
+        public int kind() {
+            return 1;
+        }
+
+        /** Which side of the end of a version this whole list is on: that of its first item not equal to it. */
+        int sign() {
+            return signs.length == 0 ? 0 : signs[0] != 0 ? signs[0] : suffixSign(0);
+        }
+
+        private int suffixSign(int from) {
+            for (int i = from; i < signs.length; i++) {
+                if (signs[i] != 0) {
+                    return signs[i];
+                }
+            }
+            return 0;
+        }
+
+        /** Drops trailing null items and fixes each item's side; sub-lists are normalized before their parent. */
         void normalize() {
             for (int i = size() - 1; i >= 0; i--) {
                 Item last = get(i);
@@ -125,6 +122,51 @@ public final class MavenVersionComparator implements VersionComparator {
                     break;
                 }
             }
+            signs = new int[size()];
+            int following = 0; // side of the first item after i that is not equal to the end
+            for (int i = size() - 1; i >= 0; i--) {
+                Item item = get(i);
+                int own = item instanceof StringItem s ? s.sign()
+                        : item instanceof ListItem l ? l.sign()
+                        : item.isNull() ? 0 : 1;
+                // a 0 between other items is on the side of what follows it
+                signs[i] = own == 0 && item instanceof IntItem ? following : own;
+                if (own != 0) {
+                    following = own;
+                }
+            }
+        }
+
+        int compareTo(ListItem o) {
+            int n = Math.max(size(), o.size());
+            for (int k = 0; k < n; k++) {
+                int ls = k < size() ? signs[k] : 0;
+                int rs = k < o.size() ? o.signs[k] : 0;
+                if (ls != rs) {
+                    return Integer.compare(ls, rs);
+                }
+                if (ls == 0) {
+                    continue; // both equal to the end of a version, so to each other
+                }
+                int result = compareSameSide(get(k), o.get(k));
+                if (result != 0) {
+                    return result;
+                }
+            }
+            return 0;
+        }
+
+        private static int compareSameSide(Item l, Item r) {
+            if (l.kind() != r.kind()) {
+                return Integer.compare(l.kind(), r.kind());
+            }
+            if (l instanceof IntItem i) {
+                return i.value().compareTo(((IntItem) r).value());
+            }
+            if (l instanceof StringItem s) {
+                return StringItem.comparable(s.value()).compareTo(StringItem.comparable(((StringItem) r).value()));
+            }
+            return ((ListItem) l).compareTo((ListItem) r);
         }
     }
 
