@@ -19,6 +19,8 @@ public record Platform(
     public Platform {
         Objects.requireNonNull(architecture, "architecture");
         Objects.requireNonNull(os, "os");
+        // Empty values would be dropped when written, and the written index would then not parse again.
+        if (architecture.isEmpty() || os.isEmpty()) throw new IllegalArgumentException("platform os and architecture must not be empty");
         osFeatures = osFeatures == null ? List.of() : List.copyOf(osFeatures);
         features = features == null ? List.of() : List.copyOf(features);
     }
