@@ -54,6 +54,14 @@ abstract class CrashContract {
     /** Whether an upload interrupted by the crash must be resumable after the restart (else it may be restarted). */
     protected abstract boolean resumesAfterRestart();
 
+    /**
+     * Whether this registry is known to leave a tag pointing at a missing manifest after kill -9 in the middle of
+     * small pushes. Only the reference may say so (its problems are printed, not asserted); ours must not.
+     */
+    protected boolean mayLeaveDanglingTagsAfterKill() {
+        return false;
+    }
+
     static final long SIZE = 256L * 1024 * 1024;
     static final int CHUNK = 32 * 1024 * 1024;
     static final int ACKNOWLEDGED_CHUNKS = 3;
@@ -245,7 +253,11 @@ abstract class CrashContract {
                 // the restarted registry is audited, takes a push, and is the next round's victim
                 server = launch(data, dir);
                 ServedContentAudit.Report audit = ServedContentAudit.walk(server.url());
-                assertThat(audit.problems()).as("round %d, after %d completed pushes", round, pushed.get()).isEmpty();
+                if (mayLeaveDanglingTagsAfterKill() && !audit.problems().isEmpty()) {
+                    System.out.printf("crash test (reference): round %d left %s%n", round, audit.problems());
+                } else {
+                    assertThat(audit.problems()).as("round %d, after %d completed pushes", round, pushed.get()).isEmpty();
+                }
                 assertThat(audit.tags()).isPositive();
                 ImagePusher after = new ImagePusher(server.url());
                 Image fresh = TestImages.image(seed);
