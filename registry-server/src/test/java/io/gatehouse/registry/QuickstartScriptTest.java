@@ -36,9 +36,9 @@ class QuickstartScriptTest {
         for (String tool : List.of("bash", "curl", "skopeo", "podman", "umoci", "docker-registry", "docker")) ExternalTools.require(tool);
         Path bin = Files.createDirectories(dir.resolve("bin"));
         Path gatehouse = bin.resolve("gatehouse");
-        Files.writeString(gatehouse, "#!/bin/sh\nexec '%s' -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC '-Dlogback.configurationFile=%s' -cp '%s' %s \"$@\"\n"
-                .formatted(Path.of(System.getProperty("java.home"), "bin", "java"), Main.class.getResource("/logback.xml"),
-                        System.getProperty("java.class.path"), Main.class.getName()));
+        Files.writeString(gatehouse, "#!/bin/sh\nexec '%s' -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp '%s' %s \"$@\"\n"
+                .formatted(Path.of(System.getProperty("java.home"), "bin", "java"),
+                        io.gatehouse.registry.cli.Cli.shippedClassPath(), Main.class.getName()));
         Files.setPosixFilePermissions(gatehouse, PosixFilePermissions.fromString("rwxr-xr-x"));
         int port = freePort();
         int upstreamPort = freePort();

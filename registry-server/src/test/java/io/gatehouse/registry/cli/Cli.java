@@ -44,12 +44,21 @@ public final class Cli {
         return new Run(code, out.toString(), err.toString());
     }
 
-    /** Starts {@code gatehouse args…} as a separate JVM (Main.main, logback.xml as shipped, not the tests'). */
+    /**
+     * The classpath of a separate {@code gatehouse} JVM: the tests' without their own classes, so that it logs as
+     * shipped (LogSetup) rather than by the tests' logback-test.xml.
+     */
+    public static String shippedClassPath() {
+        return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(e -> !e.endsWith("test-classes") && !e.endsWith("test-classes/"))
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    }
+
+    /** Starts {@code gatehouse args…} as a separate JVM (Main.main, logging as shipped, not the tests'). */
     public static Process start(Map<String, String> env, Path log, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-Dlogback.configurationFile=" + Main.class.getResource("/logback.xml"),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+                "-cp", shippedClassPath(), Main.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(log != null);
         if (log != null) pb.redirectOutput(log.toFile());
