@@ -120,6 +120,7 @@ bench_begin() {
   QUIET_FOREIGN=${QUIET_FOREIGN:-$(awk -v c="$cores" 'BEGIN { printf "%.2f", c * 0.1 }')}
   LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
   LOAD_MAX=$LOAD_START
+  export GATEHOUSE_BENCH_RUN="$$-$(date +%s%N)"
   BENCH_T0=$(date +%s.%N)
   BENCH_BUSY0=$(busy_ticks)
   BENCH_OWN0=$(own_ticks)
@@ -130,26 +131,29 @@ busy_ticks() {
   awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
 }
 
-# CPU ticks used so far by this script ($$) and every living descendant, each with its waited-for children's
-# (cutime, cstime): a foreground tool the script ran and a server it stopped and waited for are counted in the
-# script's own cutime/cstime. Fields after "(comm) " in /proc/PID/stat: 2 ppid, 12-15 utime stime cutime cstime.
+# CPU ticks used so far by this script and everything it started: the script itself ($$, with its waited-for
+# children's cutime/cstime: a foreground tool it ran, a server it stopped and waited for) and every living process
+# that carries this run's GATEHOUSE_BENCH_RUN in its environment (bench_begin exports it, so every process the
+# script starts inherits it, including servers started inside $(…), which the kernel hands to init when that
+# subshell exits: a parent-child walk missed those and counted a benchmark's own registries as others' work).
+# Fields after "(comm) " in /proc/PID/stat: 12-15 utime stime cutime cstime.
 own_ticks() {
-  local f line pid
-  for f in /proc/[0-9]*/stat; do
-    read -r line < "$f" 2>/dev/null || continue
-    pid=${f#/proc/}; pid=${pid%/stat}
-    echo "$pid ${line##*) }"
-  done | awk -v root="$$" '
-    { ppid[$1] = $3; t[$1] = $13 + $14 + $15 + $16 }
-    END {
-      sum = 0
-      for (p in ppid) {
-        q = p; n = 0
-        while (q != root && (q in ppid) && n++ < 64) q = ppid[q]
-        if (q == root) sum += t[p]
-      }
-      print sum
-    }'
+  python3 - "$$" "$GATEHOUSE_BENCH_RUN" <<'PY'
+import os, sys
+root, mark = sys.argv[1], ("GATEHOUSE_BENCH_RUN=" + sys.argv[2]).encode()
+total = 0
+for pid in os.listdir("/proc"):
+    if not pid.isdigit():
+        continue
+    try:
+        if pid != root and mark not in open(f"/proc/{pid}/environ", "rb").read().split(b"\0"):
+            continue
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    except OSError:
+        continue
+    total += sum(int(x) for x in fields[11:15])
+print(total)
+PY
 }
 
 load_sample() {
