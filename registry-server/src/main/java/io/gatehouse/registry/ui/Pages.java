@@ -514,6 +514,10 @@ final class Pages {
         if (trust == null) throw UiHandler.notFound();
         StoredManifest m = manifest(repo, ref);
         String digest = m.digest().toString();
+        // the source tag matters to policies (tag patterns, target tag templates): the one asked for, else the image's first
+        List<String> tags = services.content().tagsOf(repo, m.digest());
+        String asked = c.post() ? c.form("tag") : c.query("tag");
+        String source = asked != null && tags.contains(asked) ? asked : ref.indexOf(':') < 0 ? ref : tags.isEmpty() ? digest : tags.get(0);
         List<String> policies = trust.policies().names();
         String name = c.post() ? c.form("policy") : c.query("policy");
         String target = null;
@@ -528,9 +532,10 @@ final class Pages {
                 result = new Message("error", "Policy " + name + " has no promotion section: it cannot promote.");
             } else {
                 target = stored.policy().promotion().targetRepository();
+                try {
                 if (c.post()) {
                     // the API's promotion: the same promoter (evaluates again, copies, signs, records provenance) and audit
-                    Promoter.Result r = trust.promoter().promote(repo, digest, stored.policy(), c.principal);
+                    Promoter.Result r = trust.promoter().promote(repo, source, stored.policy(), c.principal);
                     Trust.auditPromotion(services.auth().auditLog(), c.principal, c.address(), r);
                     passes = r.verdict().passed();
                     conditions = conditions(r.verdict());
@@ -539,15 +544,21 @@ final class Pages {
                             + (r.signedBy() == null ? "" : ", signed by key " + r.signedBy()) + ".")
                             : new Message("error", "Refused by policy " + name + ": " + r.verdict().failures().size() + " condition(s) failed.");
                 } else {
-                    Verdict v = trust.promoter().evaluate(repo, digest, stored.policy());
+                    Verdict v = trust.promoter().evaluate(repo, source, stored.policy());
                     passes = v.passed();
                     conditions = conditions(v);
+                }
+                } catch (IllegalArgumentException e) {
+                    // e.g. a target tag template that needs a source tag the image does not have
+                    passes = null;
+                    result = new Message("error", "Policy " + name + " cannot promote this image: " + e.getMessage());
                 }
             }
         }
         String self = "/repositories/" + repo + "/-/promote/" + digest;
         return new Html(200, "promote.jte", ui.page(c, "Promote " + repo, "repositories"), new Promote(repo, digest,
-                shortDigest(digest), imageHref(repo, digest), self, policies, name, target, passes, conditions, result));
+                source.equals(digest) ? shortDigest(digest) : source, imageHref(repo, digest), self, policies, name, target, passes, conditions, result,
+                source.equals(digest) ? null : source));
     }
 
     private static List<Condition> conditions(Verdict v) {

@@ -180,6 +180,11 @@ public final class UiHandler extends Handler.Abstract {
         if (Scope.REPOSITORY.equals(scope.type()) && !RepositoryName.isValid(scope.name())) throw notFound();
         Decision d = services.access().authorizeSession(c.principal, c.address(), scope);
         if (d instanceof Decision.Denied denied) {
+            // A repository the caller cannot read at all (missing, hidden, or no grant) is "not found", whatever it is:
+            // the API answers those alike too (401/403/404 by credentials, never by existence), so this tells nothing more.
+            if (Scope.REPOSITORY.equals(scope.type()) && !c.principal.isAnonymous() && !services.access().mayRead(c.principal, scope.name())) {
+                throw notFound();
+            }
             switch (denied.status()) {
                 case 401 -> throw new Refused(401, "Sign in", "Sign in to see this page.");
                 case 404 -> throw notFound();

@@ -93,7 +93,7 @@ public final class UiModel {
 
     public record Promote(String repository, String digest, String reference, String imageHref, String action,
                           List<String> policies, String policy, String target, Boolean passes, List<Condition> conditions,
-                          Message result) {
+                          Message result, String tag) {
     }
 
     // vulnerabilities, policies, audit, administration
