@@ -332,6 +332,8 @@ class WebInterfaceBrowserTest {
         open("/admin");
         browser.findElement(By.id("sa-name")).sendKeys("jenkins");
         browser.findElement(By.cssSelector("#service-account-form button")).click();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !browser.findElements(By.id("admin-message")).isEmpty());
+        assertThat(text("#admin-message")).contains("jenkins created");
         String token = browser.findElement(By.id("new-token")).getAttribute("value");
         assertThat(token).startsWith("ghsa_");
         assertThat(text("#users")).contains("admin", "dev");
