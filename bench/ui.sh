@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The web interface's server time per page against the same data through the API, on one registry: a repository of
-# 1,000 tags (bench/tags) and a scanned Debian 12 image with hundreds of findings (bench/vulns: the 1,047-package host
-# status file of the scanner's test data, against its changelog-derived Debian 12 advisories). Each page is fetched
+# 1,000 tags (bench/tags) and a scanned Debian 12 image with more than 500 findings (bench/vulns: the 1,047-package host
+# status file of the scanner's test data, against its changelog-derived Debian 12 advisories and EXTRA_ADVISORIES=300
+# synthetic ones). Each page is fetched
 # signed in (a session cookie), each API call with the same admin's Basic credentials (remembered by the registry
 # after the first check, so no password hash per request); the figure is the median time to the first byte over
 # REQUESTS requests, after a warm-up. The issue's bar: every page ≤ 50 ms. Writes its section of docs/performance.md.
@@ -74,6 +75,21 @@ c = (blob("bench/tags", cfg), len(cfg)); l = (blob("bench/tags", small.getvalue(
 for i in range(int(os.environ["TAGS"])):
     manifest("bench/tags", f"1.{i:04d}", c, l, i)
 status = gzip.decompress(open(f"{data}/host-status.gz", "rb").read())
+# The real changelog-derived records give a couple of hundred findings on this host; synthetic records (one per source
+# package, fixed in "999") bring the image past 500, the size the issue asks the page to render fast.
+sources = []
+for para in status.decode("utf-8", "replace").split("\n\n"):
+    fields = dict(l.split(": ", 1) for l in para.splitlines() if ": " in l and not l.startswith(" "))
+    src = (fields.get("Source") or fields.get("Package") or "").split(" ")[0]
+    if src and src not in sources: sources.append(src)
+extra = io.BytesIO()
+import zipfile
+with zipfile.ZipFile(extra, "w") as z:
+    for i, src in enumerate(sources[:int(os.environ.get("EXTRA_ADVISORIES", "300"))]):
+        z.writestr(f"BENCH-{i:04d}.json", json.dumps({"schema_version": "1.6.0", "id": f"BENCH-{i:04d}", "modified": "2026-12-01T00:00:00Z",
+            "summary": f"synthetic advisory {i} for {src}", "affected": [{"package": {"ecosystem": "Debian:12", "name": src},
+            "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "999"}]}]}]}))
+call("POST", "/api/v1/vulndb/imports?format=osv", extra.getvalue(), "application/octet-stream")
 layer = io.BytesIO()
 with tarfile.open(fileobj=layer, mode="w:gz") as t:
     for name, payload in (("etc/os-release", open(f"{data}/os-release", "rb").read()), ("var/lib/dpkg/status", status)):
