@@ -72,6 +72,14 @@ final class Pages {
     private record ImageFacts(long size, String platforms) {
     }
 
+    /**
+     * Whether an image holds a valid signature, for the tag list's badge: verifying means reading the signature
+     * referrers and the trusted keys of three scopes, for each of 50 rows, so the answer is reused for a few seconds.
+     * The image page always verifies afresh.
+     */
+    private final Cache<String, Boolean> signedBadges = Caffeine.newBuilder().maximumSize(50_000)
+            .expireAfterWrite(java.time.Duration.ofSeconds(10)).build();
+
     Pages(UiServices services, UiHandler ui) {
         this.services = services;
         this.ui = ui;
@@ -260,7 +268,9 @@ final class Pages {
         ScanBadge badge = badge(repo, t.digest());
         boolean signed = false;
         Trust trust = services.trustService();
-        if (trust != null) signed = trust.signatures().verify(repo, Digest.parse(t.digest())).isSigned();
+        if (trust != null) {
+            signed = signedBadges.get(repo + "@" + t.digest(), k -> trust.signatures().verify(repo, Digest.parse(t.digest())).isSigned());
+        }
         return new TagRow(t.name(), t.digest(), shortDigest(t.digest()), imageHref(repo, t.digest()),
                 f == null ? "" : size(f.size()), f == null ? "" : f.platforms(), time(t.updatedAt()), badge, signed);
     }
