@@ -67,9 +67,11 @@ public final class Main implements Runnable {
             RegistryServer.Builder b = RegistryServer.builder(config);
             if (AuthWiring.enabled(config)) {
                 AuthWiring auth = AuthWiring.install(b, config);
-                io.gatehouse.registry.scan.api.ScanApi.install(b, s -> auth.module());
-                Trust.install(b, s -> auth.module().api(), s -> auth.module().auditLog());
+                var scans = io.gatehouse.registry.scan.api.ScanApi.install(b, s -> auth.module());
+                var trust = Trust.install(b, s -> auth.module().api(), s -> auth.module().auditLog());
                 io.gatehouse.registry.mirror.Mirrors.install(b, s -> auth.module().api(), s -> auth.module().auditLog(), s -> auth.module().tokens());
+                // the web interface at /: pages through the same services and access rules as the API
+                io.gatehouse.registry.ui.Ui.install(b, s -> auth.module(), scans, trust);
             } else {
                 b.accessController(new io.gatehouse.registry.auth.OpenAccess());
                 io.gatehouse.registry.scan.api.ScanApi.install(b, null);

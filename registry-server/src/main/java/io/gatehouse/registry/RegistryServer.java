@@ -93,6 +93,7 @@ public final class RegistryServer implements AutoCloseable {
         private final List<Function<RegistryServer, RegistryEvents>> listeners = new ArrayList<>();
         private final List<Function<RegistryServer, RegistryEvents>> journals = new ArrayList<>();
         private Function<RegistryServer, ContentGate> gate = s -> ContentGate.ALLOW_ALL;
+        private Function<RegistryServer, Handler> fallback = s -> null;
         private Clock clock = Clock.systemUTC();
 
         private Builder(RegistryConfig config) {
@@ -118,6 +119,15 @@ public final class RegistryServer implements AutoCloseable {
                 throw new IllegalArgumentException("mount prefix must start with / and not be / or /v2: " + prefix);
             }
             mounts.put(prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix, factory);
+            return this;
+        }
+
+        /**
+         * Serves every request that neither /v2, the built-in paths nor a mount takes (the web interface at /). Built
+         * after the mounts and listeners, so it can use what they built.
+         */
+        public Builder fallback(Function<RegistryServer, Handler> factory) {
+            this.fallback = factory;
             return this;
         }
 
@@ -187,7 +197,7 @@ public final class RegistryServer implements AutoCloseable {
             for (var j : b.journals) journal.add(j.apply(this));
             Map<String, Handler> mounted = new LinkedHashMap<>();
             for (var m : b.mounts.entrySet()) mounted.put(m.getKey(), m.getValue().apply(this));
-            buildJetty(mounted);
+            buildJetty(mounted, b.fallback.apply(this));
         } catch (IOException | RuntimeException e) {
             database.close();
             if (e instanceof RuntimeException re) throw re;
@@ -195,7 +205,7 @@ public final class RegistryServer implements AutoCloseable {
         }
     }
 
-    private void buildJetty(Map<String, Handler> mounted) {
+    private void buildJetty(Map<String, Handler> mounted, Handler fallback) {
         QueuedThreadPool threads = new QueuedThreadPool(256, 8);
         threads.setName("gatehouse-http");
         // A bounded buffer pool whose largest bucket holds the 256 KiB input buffers below: Jetty's default pool stops
@@ -255,7 +265,7 @@ public final class RegistryServer implements AutoCloseable {
             }
         };
         V2Handler v2 = new V2Handler(content, delegating, metrics, config.deleteEnabled());
-        RootHandler root = new RootHandler(v2, mounted, metrics, this::ready);
+        RootHandler root = new RootHandler(v2, mounted, metrics, this::ready, fallback);
         GracefulHandler graceful = new GracefulHandler();
         if (config.minRequestDataRate() > 0) {
             // Fails a body read once the body's average rate since its first read is below the minimum: a client

@@ -84,6 +84,20 @@ public final class ApiRouter extends Handler.Abstract {
         return routes.stream().map(ApiRoute.Compiled::route).toList();
     }
 
+    /**
+     * The scope the route answering {@code method path} needs ({@code path} relative to {@value #PREFIX}), or empty
+     * when no route answers it. The web interface asks this for the API call each page mirrors, so a page needs
+     * exactly what that call needs.
+     */
+    public java.util.Optional<Scope> scopeFor(String method, String path) {
+        for (ApiRoute.Compiled c : routes) {
+            if (!c.route().method().equalsIgnoreCase(method)) continue;
+            Map<String, String> p = c.match(path);
+            if (p != null) return java.util.Optional.of(c.route().scope().apply(p));
+        }
+        return java.util.Optional.empty();
+    }
+
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         String path = Request.getPathInContext(request);

@@ -126,7 +126,7 @@ public final class AuthModule {
         return c;
     }
 
-    public AccessController accessController() {
+    public GatehouseAccessController accessController() {
         return accessController;
     }
 
@@ -163,6 +163,11 @@ public final class AuthModule {
 
     public AccessRules rules() {
         return rules;
+    }
+
+    /** Password checks (throttled and audited), for the web interface's sign-in. */
+    public Authenticator authenticator() {
+        return authenticator;
     }
 
     public TokenService tokens() {

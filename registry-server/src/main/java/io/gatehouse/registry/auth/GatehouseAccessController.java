@@ -73,6 +73,24 @@ public final class GatehouseAccessController implements AccessController {
         };
     }
 
+    /**
+     * The same decision for a caller the web interface already knows (a signed-in session, re-checked against its
+     * account generation, or anonymous): what {@link #authorize} answers a Basic caller (or a caller without
+     * credentials) of that principal for {@code required}, hidden repositories and refusal audit included. The web
+     * interface asks here, with the scope of the API route a page shows, so a page is allowed exactly when that
+     * API call would be.
+     */
+    public Decision authorizeSession(Principal p, String remoteAddress, Scope required) {
+        RequestContext.remoteAddress(remoteAddress);
+        boolean repository = Scope.REPOSITORY.equals(required.type());
+        if (required.satisfiedBy(rules.allowed(p, required))) {
+            if (repository && rules.hidden(p, required.name())) return audited(p, required, remoteAddress, Challenges.nameUnknown());
+            return new Decision.Allowed(p);
+        }
+        if (p.isAnonymous()) return challenges.authenticationRequired(required);
+        return audited(p, required, remoteAddress, Challenges.denied());
+    }
+
     /** Records the refusal of an authenticated caller (anonymous ones are skipped by {@link DenialAudit}). */
     private Decision audited(Principal p, Scope required, String remoteAddress, Decision.Denied d) {
         denials.denied(p, required.toString(), remoteAddress, d.status(), d.errorCode());

@@ -25,9 +25,16 @@ public final class RootHandler extends Handler.Abstract {
     private final List<Map.Entry<String, Handler>> mounts;
     private final Metrics metrics;
     private final BooleanSupplier ready;
+    private final Handler fallback;
 
     public RootHandler(Handler v2, Map<String, Handler> mounts, Metrics metrics, BooleanSupplier ready) {
+        this(v2, mounts, metrics, ready, null);
+    }
+
+    /** @param fallback serves every path nothing else does (the web interface), or null for a plain 404 */
+    public RootHandler(Handler v2, Map<String, Handler> mounts, Metrics metrics, BooleanSupplier ready, Handler fallback) {
         this.v2 = v2;
+        this.fallback = fallback;
         this.mounts = mounts.entrySet().stream()
                 .sorted(Comparator.comparingInt((Map.Entry<String, Handler> e) -> e.getKey().length()).reversed())
                 .map(e -> Map.entry(e.getKey(), e.getValue())).toList();
@@ -35,6 +42,7 @@ public final class RootHandler extends Handler.Abstract {
         this.ready = ready;
         addBean(v2, true);
         for (Handler h : mounts.values()) addBean(h, true);
+        if (fallback != null) addBean(fallback, true);
     }
 
     @Override
@@ -42,6 +50,7 @@ public final class RootHandler extends Handler.Abstract {
         super.setServer(server);
         v2.setServer(server);
         for (var m : mounts) m.getValue().setServer(server);
+        if (fallback != null) fallback.setServer(server);
     }
 
     @Override
@@ -109,6 +118,10 @@ public final class RootHandler extends Handler.Abstract {
                 request.setAttribute(V2Handler.ROUTE_ATTRIBUTE, prefix);
                 if (m.getValue().handle(request, response, timed)) return true;
             }
+        }
+        if (fallback != null) {
+            request.setAttribute(V2Handler.ROUTE_ATTRIBUTE, "ui");
+            if (fallback.handle(request, response, timed)) return true;
         }
         request.setAttribute(V2Handler.ROUTE_ATTRIBUTE, "other");
         text(response, timed, 404, "not found\n", "text/plain");

@@ -53,6 +53,46 @@ public interface MetadataStore {
 
     Jdbi jdbi();
 
+    /** A tag as the web interface lists it: the manifest it points at and when it last moved (epoch milliseconds). */
+    public record TagRow(String name, String digest, String mediaType, long manifestSize, long updatedAt) {
+    }
+
+    /**
+     * Tags after {@code last} (exclusive) in name order, at most {@code limit}, with their manifests: one query for a
+     * page of a repository of thousands of tags. Plain SQL on {@link #jdbi()}, the same for every store.
+     */
+    default List<TagRow> tagDetails(String repository, String last, int limit) {
+        return jdbi().withHandle(h -> h.createQuery("SELECT t.name, t.manifest_digest, m.media_type, m.size, t.updated_at "
+                        + "FROM tags t JOIN repositories r ON r.id = t.repository_id "
+                        + "JOIN manifests m ON m.repository_id = t.repository_id AND m.digest = t.manifest_digest "
+                        + "WHERE r.name = ? AND t.name > ? ORDER BY t.name LIMIT ?")
+                .bind(0, repository).bind(1, last == null ? "" : last).bind(2, limit)
+                .map((rs, c) -> new TagRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5))).list());
+    }
+
+    /** The {@code limit} most recently moved tags, newest first. */
+    default List<TagRow> recentTags(String repository, int limit) {
+        return jdbi().withHandle(h -> h.createQuery("SELECT t.name, t.manifest_digest, m.media_type, m.size, t.updated_at "
+                        + "FROM tags t JOIN repositories r ON r.id = t.repository_id "
+                        + "JOIN manifests m ON m.repository_id = t.repository_id AND m.digest = t.manifest_digest "
+                        + "WHERE r.name = ? ORDER BY t.updated_at DESC, t.name LIMIT ?")
+                .bind(0, repository).bind(1, limit)
+                .map((rs, c) -> new TagRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5))).list());
+    }
+
+    /** How many tags a repository has. */
+    default int tagCount(String repository) {
+        return jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM tags t JOIN repositories r ON r.id = t.repository_id WHERE r.name = ?")
+                .bind(0, repository).mapTo(Integer.class).one());
+    }
+
+    /** When a tag of the repository last moved (epoch milliseconds), or empty when it has no tag. */
+    default OptionalLong lastPush(String repository) {
+        Long v = jdbi().withHandle(h -> h.createQuery("SELECT max(t.updated_at) FROM tags t JOIN repositories r ON r.id = t.repository_id WHERE r.name = ?")
+                .bind(0, repository).mapTo(Long.class).findOne().orElse(null));
+        return v == null ? OptionalLong.empty() : OptionalLong.of(v);
+    }
+
     boolean repositoryExists(String name);
 
     /**

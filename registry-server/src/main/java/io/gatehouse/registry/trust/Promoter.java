@@ -74,6 +74,24 @@ public final class Promoter {
                          String targetTag, Digest provenance, String signedBy) {
     }
 
+    /**
+     * What {@link #promote} would decide for this image and policy, changing nothing: the same facts (latest scan
+     * report, verified signatures) through the same evaluator. The web interface shows it condition by condition
+     * before the user confirms. {@link io.gatehouse.registry.content.RegistryException} MANIFEST_UNKNOWN for a missing source.
+     */
+    public Verdict evaluate(String sourceRepository, String reference, Policy policy) {
+        StoredManifest source = content.getManifest(sourceRepository, reference)
+                .orElseThrow(() -> OciError.manifestUnknown(reference).exception());
+        return new PolicyEvaluator(clock).evaluate(policy, input(sourceRepository, reference, source.digest()));
+    }
+
+    private PolicyInput input(String sourceRepository, String reference, Digest digest) {
+        String tag = reference.indexOf(':') >= 0 ? null : reference;
+        ScanFacts facts = reports.latest(sourceRepository, digest).orElse(null);
+        Set<String> keyIds = signatures.verify(sourceRepository, digest).keyIds();
+        return new PolicyInput(sourceRepository, tag, digest, facts, keyIds);
+    }
+
     /** Evaluates and, if the policy holds, promotes. {@link io.gatehouse.registry.content.RegistryException} MANIFEST_UNKNOWN for a missing source. */
     public Result promote(String sourceRepository, String reference, Policy policy, Principal actor) {
         if (policy.promotion() == null) throw new IllegalArgumentException("policy " + policy.name() + " has no promotion section");
@@ -81,9 +99,8 @@ public final class Promoter {
                 .orElseThrow(() -> OciError.manifestUnknown(reference).exception());
         String tag = reference.indexOf(':') >= 0 ? null : reference;
         Digest digest = source.digest();
-        ScanFacts facts = reports.latest(sourceRepository, digest).orElse(null);
-        Set<String> keyIds = signatures.verify(sourceRepository, digest).keyIds();
-        PolicyInput input = new PolicyInput(sourceRepository, tag, digest, facts, keyIds);
+        PolicyInput input = input(sourceRepository, reference, digest);
+        ScanFacts facts = input.scan();
         PolicyEvaluator evaluator = new PolicyEvaluator(clock);
         Verdict verdict = evaluator.evaluate(policy, input);
         String target = policy.promotion().targetRepository();

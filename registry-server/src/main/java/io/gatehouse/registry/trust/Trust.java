@@ -109,7 +109,7 @@ public final class Trust {
     }
 
     /** Records a promotion attempt: action {@code image.promote}, the source as target, the outcome and why. */
-    static void auditPromotion(io.gatehouse.registry.audit.AuditLog log, Principal actor, String address, Promoter.Result r) {
+    public static void auditPromotion(io.gatehouse.registry.audit.AuditLog log, Principal actor, String address, Promoter.Result r) {
         String detail = r.promoted()
                 ? "promoted to " + r.targetRepository() + ":" + r.targetTag() + " by policy " + r.verdict().policy()
                         + (r.signedBy() == null ? "" : ", signed by " + r.signedBy())

@@ -119,6 +119,17 @@ public final class ScanIndex {
                         rs.getInt(13), rs.getInt(14))).findOne());
     }
 
+    /** Every stored report summary of a repository (one per scanned image), for its severity chart. */
+    public List<IndexedReport> reports(String repository) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT repository, manifest_digest, report_manifest, sbom_manifest, "
+                        + "database_version, scanner_version, scanned_at, critical, high, medium, low, unknown, total, "
+                        + "fixable FROM scan_report WHERE repository = ?")
+                .bind(0, repository).map((rs, c) -> new IndexedReport(rs.getString(1),
+                        rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                        rs.getString(7), rs.getInt(8), rs.getInt(9), rs.getInt(10), rs.getInt(11), rs.getInt(12),
+                        rs.getInt(13), rs.getInt(14))).list());
+    }
+
     /** Images whose stored report was made with another database build: the rescan worklist. */
     public List<String[]> reportsOlderThan(String databaseVersion) {
         return jdbi.withHandle(h -> h.createQuery("SELECT repository, manifest_digest FROM scan_report "

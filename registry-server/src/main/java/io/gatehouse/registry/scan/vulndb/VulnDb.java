@@ -404,6 +404,15 @@ public final class VulnDb implements AutoCloseable {
                 .findOne());
     }
 
+    /** The last import, newest first: format, origin, advisories, finished at; empty before any import. */
+    public record LastImport(String format, String origin, int advisories, String finishedAt) {
+    }
+
+    public Optional<LastImport> lastImport() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT format, origin, advisories, finished_at FROM import_log ORDER BY rowid DESC LIMIT 1")
+                .map((rs, c) -> new LastImport(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4))).findOne());
+    }
+
     /** Counts for the admin API and tests: advisories, affected rows, NVD entries. */
     public Map<String, Long> stats() {
         return jdbi.withHandle(h -> Map.of(
