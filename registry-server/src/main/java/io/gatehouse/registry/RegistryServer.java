@@ -4,6 +4,7 @@ import io.gatehouse.core.reference.Digest;
 import io.gatehouse.registry.auth.AccessController;
 import io.gatehouse.registry.auth.OpenAccess;
 import io.gatehouse.registry.auth.Principal;
+import io.gatehouse.registry.cluster.Cluster;
 import io.gatehouse.registry.config.RegistryConfig;
 import io.gatehouse.registry.content.ContentGate;
 import io.gatehouse.registry.content.ContentService;
@@ -68,6 +69,7 @@ public final class RegistryServer implements AutoCloseable {
     private final RegistryConfig config;
     private final Clock clock;
     private final Database database;
+    private final Cluster cluster;
     private final ContentService content;
     private final Metrics metrics;
     private final GarbageCollector gc;
@@ -169,17 +171,23 @@ public final class RegistryServer implements AutoCloseable {
             throw new IllegalStateException("cannot create data directory " + config.dataDir() + ": " + e.getMessage(), e);
         }
         this.database = Database.open(config.database(), config.databasePoolSize());
+        Cluster c = null;
         try {
+            // one node on SQLite, replicas on PostgreSQL: decided by the database, see Cluster
+            c = Cluster.forDatabase(database.dataSource());
+            this.cluster = c;
             MetadataStore meta = new io.gatehouse.registry.metadata.SqliteMetadataStore(database.jdbi(), clock);
             FileSystemBlobStore store = new FileSystemBlobStore(config.dataDir(), config.fsync());
             this.events = new CompositeEvents(false);
             this.journal = new CompositeEvents(true);
             this.gate = new GateHolder();
-            this.content = new ContentService(meta, store, new DigestLocks(), gate, journal, events, clock,
-                    config.maxManifestBytes(), config.uploadExpiry(), config.gcGracePeriod(), config.gcKeepOrphanReferrers());
+            DigestLocks locks = cluster.shared() ? new DigestLocks(cluster.locks()) : new DigestLocks();
+            this.content = new ContentService(meta, store, locks, gate, journal, events, clock,
+                    config.maxManifestBytes(), config.uploadExpiry(), config.gcGracePeriod(), config.gcKeepOrphanReferrers(),
+                    cluster.events(), cluster.shared());
             this.metrics = new Metrics();
             metrics.storageSize(meta::totalBlobBytes);
-            this.gc = new GarbageCollector(content, clock, config.gcGracePeriod(), config.gcDeleteUntagged());
+            this.gc = new GarbageCollector(content, clock, config.gcGracePeriod(), config.gcDeleteUntagged(), cluster.locks());
 
             this.accessController = b.access.apply(this);
             this.gate.target = b.gate.apply(this);
@@ -189,6 +197,7 @@ public final class RegistryServer implements AutoCloseable {
             for (var m : b.mounts.entrySet()) mounted.put(m.getKey(), m.getValue().apply(this));
             buildJetty(mounted);
         } catch (IOException | RuntimeException e) {
+            if (c != null) c.close();
             database.close();
             if (e instanceof RuntimeException re) throw re;
             throw new IllegalStateException(e);
@@ -288,9 +297,13 @@ public final class RegistryServer implements AutoCloseable {
             long every = config.gcInterval().toMillis();
             scheduler.scheduleWithFixedDelay(() -> {
                 try {
-                    gc.run();
+                    gc.runIfIdle(); // with replicas: the one that takes the cluster's GC lock collects, the others skip
                 } catch (RuntimeException e) {
-                    LOG.warn("scheduled GC failed: {}", e.toString(), e);
+                    if (io.gatehouse.registry.cluster.Faults.unavailable(e)) {
+                        LOG.warn("scheduled GC skipped, the database or storage is unavailable: {}", io.gatehouse.registry.cluster.Faults.describe(e));
+                    } else {
+                        LOG.warn("scheduled GC failed: {}", e.toString(), e);
+                    }
                 }
             }, every, every, TimeUnit.MILLISECONDS);
         }
@@ -335,6 +348,11 @@ public final class RegistryServer implements AutoCloseable {
         return database;
     }
 
+    /** How this process coordinates with the other replicas of its database (a single node on SQLite). */
+    public Cluster cluster() {
+        return cluster;
+    }
+
     public Path dataDir() {
         return config.dataDir();
     }
@@ -361,6 +379,10 @@ public final class RegistryServer implements AutoCloseable {
         return gc.run();
     }
 
+    /**
+     * Ready: started, the database answers, the blob storage is reachable. A load balancer checking /readyz takes a
+     * replica that lost either out of rotation, and puts it back when they answer again.
+     */
     private boolean ready() {
         if (!started || closed) return false;
         try {
@@ -391,6 +413,7 @@ public final class RegistryServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("error while stopping HTTP: {}", e.toString());
         }
+        cluster.close();
         database.close();
         if (started) LOG.info("Gatehouse registry on port {} stopped", port());
     }

@@ -105,7 +105,9 @@ public record RegistryConfig(
             new Setting("scan.workers", "GATEHOUSE_SCAN_WORKERS", "1", "images scanned at the same time (scans are CPU-bound)"),
             new Setting("scan.on_push", "GATEHOUSE_SCAN_ON_PUSH", "true", "scan every pushed image (per-repository override in the API)"),
             new Setting("scan.rescan_interval", "GATEHOUSE_SCAN_RESCAN_INTERVAL", "5s",
-                    "how often to look for a new vulnerability database build and rescan (0: only when a scan starts)"));
+                    "how often to look for a new vulnerability database build and rescan (0: only when a scan starts)"),
+            new Setting("scan.lease", "GATEHOUSE_SCAN_LEASE", "60s",
+                    "replicas: a running scan's claim lasts this long unless renewed (every third of it); a killed replica's scans are taken over after it"));
 
     /**
      * GATEHOUSE_* variables that are not settings (no YAML key): known, so they draw no "unknown variable" warning.
@@ -249,6 +251,7 @@ public record RegistryConfig(
         intSetting("scan.workers", 1, 64);
         booleanSetting("scan.on_push");
         durationSetting("scan.rescan_interval");
+        if (durationSetting("scan.lease").toMillis() < 1000) throw new IllegalArgumentException("scan.lease: at least 1s");
         if ((tlsCertificate == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("server.tls.certificate and server.tls.key must be given together");
         }

@@ -245,7 +245,7 @@ final class Uploads {
     }
 
     private void commit(String id, String repository, Digest digest, long size) {
-        ReentrantLock lock = locks.lockFor(digest);
+        java.util.concurrent.locks.Lock lock = locks.lockFor(digest);
         lock.lock();
         try {
             store.commit(id, digest);

@@ -27,7 +27,7 @@ public final class Trust {
         var content = server.content();
         this.serverContent = content;
         this.keys = new TrustedKeys(server.jdbi(), server.clock());
-        this.gates = new RepositoryGates(server.jdbi(), server.clock());
+        this.gates = new RepositoryGates(server.jdbi(), server.clock(), server.cluster().events());
         ImageSigner signer = new ImageSigner(new ContentSignatureStore(content, SYSTEM));
         this.signatures = new SignatureService(signer, keys);
         this.registryKey = signPromotions ? RegistrySigningKey.loadOrCreate(server.dataDir()) : null;

@@ -34,20 +34,22 @@ class MigrationsTest {
     void aDatabaseMissingAMigrationIsNotCurrentAndIsMigratedOnTheNextOpen() {
         Path file = dir.resolve("b.db");
         try (Database db = Database.open(file, 2)) {
-            // as if the registry had last run before V81, the newest migration, existed: its index and column gone,
+            // as if the registry had last run before V90, the newest migration, existed: its tables and columns gone,
             // its history row too (an upgrade; an older gap would be out of order, which Flyway refuses)
             Jdbi jdbi = db.jdbi();
             jdbi.useHandle(h -> {
-                h.execute("DROP INDEX audit_events_spool_id");
-                h.execute("ALTER TABLE audit_events DROP COLUMN spool_id");
-                h.execute("DELETE FROM flyway_schema_history WHERE version = '81'");
+                h.execute("DROP TABLE login_attempts");
+                h.execute("ALTER TABLE scan_job DROP COLUMN claimed_by");
+                h.execute("ALTER TABLE scan_job DROP COLUMN lease_until");
+                h.execute("DELETE FROM flyway_schema_history WHERE version = '90'");
             });
             assertThat(Migrations.isCurrent(db.dataSource(), "db/migration")).isFalse();
         }
         try (Database db = Database.open(file, 2)) {
             assertThat(Migrations.isCurrent(db.dataSource(), "db/migration")).isTrue();
-            int rows = db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM audit_events WHERE spool_id IS NOT NULL").mapTo(Integer.class).one());
+            int rows = db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM scan_job WHERE lease_until IS NOT NULL").mapTo(Integer.class).one());
             assertThat(rows).isZero(); // the column is back
+            assertThat(db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM login_attempts").mapTo(Integer.class).one())).isZero();
         }
     }
 
