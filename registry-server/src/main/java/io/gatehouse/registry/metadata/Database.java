@@ -86,8 +86,16 @@ public final class Database implements AutoCloseable {
         hc.addDataSourceProperty("reWriteBatchedInserts", "true");
         HikariDataSource ds;
         try {
+            // one plain connection first: a refused login is then an exception to report in one line, where Hikari's
+            // failed start would also log an error with a stack trace (on the stderr of every CLI command)
+            java.util.Properties props = new java.util.Properties();
+            if (user != null && !user.isBlank()) props.setProperty("user", user);
+            if (password != null) props.setProperty("password", password);
+            try (java.sql.Connection probe = new org.postgresql.Driver().connect(url, props)) {
+                if (probe == null) throw new IllegalArgumentException("storage.database: not a PostgreSQL JDBC URL");
+            }
             ds = new HikariDataSource(hc);
-        } catch (RuntimeException e) {
+        } catch (java.sql.SQLException | RuntimeException e) {
             throw new IllegalStateException("cannot connect to the database " + Dialect.redacted(url) + ": " + rootMessage(e), e);
         }
         return migrated(ds, Dialect.POSTGRESQL);
@@ -103,9 +111,10 @@ public final class Database implements AutoCloseable {
         return new Database(ds, dialect);
     }
 
+    /** The driver's words (the first SQLException of the chain: "FATAL: password authentication failed…"), one line. */
     private static String rootMessage(Throwable e) {
         Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        while (!(t instanceof java.sql.SQLException) && t.getCause() != null && t.getCause() != t) t = t.getCause();
         String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);

@@ -100,17 +100,18 @@ public final class RegistryMigration {
     }
 
     public Report run() {
-        int[] blobs = copyBlobs();
-        long bytes = ((long) blobs[2] << 32) | (blobs[3] & 0xffffffffL);
+        BlobsDone blobs = copyBlobs();
         Map<String, Integer> rows = copyTables();
         int verified = verifyManifests();
-        return new Report(blobs[0], blobs[1], bytes, rows, verified);
+        return new Report(blobs.copied(), blobs.present(), blobs.bytes(), rows, verified);
+    }
+
+    private record BlobsDone(int copied, int present, long bytes) {
     }
 
     // ---------------------------------------------------------------- blobs
 
-    /** copied, present, bytes (high, low). */
-    private int[] copyBlobs() {
+    private BlobsDone copyBlobs() {
         List<String[]> all = source.jdbi().withHandle(h -> h.createQuery("SELECT digest, size FROM blobs ORDER BY digest")
                 .map((rs, ctx) -> new String[]{rs.getString(1), Long.toString(rs.getLong(2))}).list());
         int copied = 0, present = 0;
@@ -131,7 +132,7 @@ public final class RegistryMigration {
             if (copied % 100 == 0) progress.accept("blobs: " + copied + " copied so far");
         }
         progress.accept("blobs: " + copied + " copied (" + bytes + " bytes), " + present + " already there");
-        return new int[]{copied, present, (int) (bytes >>> 32), (int) bytes};
+        return new BlobsDone(copied, present, bytes);
     }
 
     private void copyBlob(Digest digest, long size) {

@@ -1,6 +1,5 @@
 package io.gatehouse.registry.metadata;
 
-import io.gatehouse.core.copy.MirrorReport;
 import io.gatehouse.registry.accounts.AccountException;
 import io.gatehouse.registry.accounts.Grant;
 import io.gatehouse.registry.accounts.Role;
@@ -275,10 +274,10 @@ abstract class MetadataStoreContract {
         permissions.addCurator("team/app", Grant.GranteeKind.TEAM, "team/devs");
         assertThat(permissions.curators("team/app")).containsExactly("team:team/devs");
         assertThat(permissions.configuredRepositories()).containsExactly("team/app");
-        // deleting the organization takes its teams' grants and curatorships (a prefix match, case-sensitive)
-        accounts.createOrg("Team");
-        accounts.createTeam("Team", "devs");
-        permissions.grant(new Grant(Grant.TargetKind.REPO, "other/app", Grant.GranteeKind.TEAM, "Team/devs", Role.READ));
+        // deleting the organization takes its teams' grants and curatorships (a prefix match: "team/", not "teamx/")
+        accounts.createOrg("teamx");
+        accounts.createTeam("teamx", "devs");
+        permissions.grant(new Grant(Grant.TargetKind.REPO, "other/app", Grant.GranteeKind.TEAM, "teamx/devs", Role.READ));
         accounts.deleteOrg("team");
         assertThat(permissions.curators("team/app")).isEmpty();
         assertThat(permissions.grantsOn(Grant.TargetKind.REPO, "other/app")).hasSize(1);
