@@ -170,13 +170,13 @@ public final class RegistryServer implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create data directory " + config.dataDir() + ": " + e.getMessage(), e);
         }
-        this.database = Database.open(config.database(), config.databasePoolSize());
+        this.database = openDatabase(config);
         Cluster c = null;
         try {
             // one node on SQLite, replicas on PostgreSQL: decided by the database, see Cluster
             c = Cluster.forDatabase(database.dataSource());
             this.cluster = c;
-            MetadataStore meta = new io.gatehouse.registry.metadata.SqliteMetadataStore(database.jdbi(), clock);
+            MetadataStore meta = database.metadataStore(clock);
             FileSystemBlobStore store = new FileSystemBlobStore(config.dataDir(), config.fsync());
             this.events = new CompositeEvents(false);
             this.journal = new CompositeEvents(true);
@@ -202,6 +202,14 @@ public final class RegistryServer implements AutoCloseable {
             if (e instanceof RuntimeException re) throw re;
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The metadata database of {@code storage.database}: a SQLite file, or PostgreSQL for a {@code jdbc:postgresql:} URL. */
+    public static Database openDatabase(RegistryConfig config) {
+        if (config.databaseDialect() == io.gatehouse.registry.metadata.Dialect.POSTGRESQL) {
+            return Database.openPostgres(config.databaseUrl(), config.databaseUser(), config.databasePassword(), config.databasePoolSize());
+        }
+        return Database.open(config.database(), config.databasePoolSize());
     }
 
     private void buildJetty(Map<String, Handler> mounted) {
@@ -308,7 +316,7 @@ public final class RegistryServer implements AutoCloseable {
             }, every, every, TimeUnit.MILLISECONDS);
         }
         LOG.info("Gatehouse registry listening on {} (data in {}, database {})", baseUrl(),
-                config.dataDir().toAbsolutePath().normalize(), config.database().toAbsolutePath().normalize());
+                config.dataDir().toAbsolutePath().normalize(), config.databaseDescription());
         return this;
     }
 

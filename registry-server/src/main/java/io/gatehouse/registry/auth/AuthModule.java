@@ -72,12 +72,12 @@ public final class AuthModule {
 
     /**
      * @param jdbi             the registry database, migrated (V20–V22 create the tables used here)
-     * @param dataDir          where the token signing key is kept ({@code auth/token-signing-key.json}) and the audit
-     *                         spool ({@code audit/spool.jsonl})
+     * @param dataDir          where the audit spool is kept ({@code audit/spool.jsonl}) and, before V82, the token
+     *                         signing key was ({@code auth/token-signing-key.json}, moved into the database)
      * @param repositoryExists whether the registry holds a repository (its metadata); used by the management API
      */
     public static AuthModule create(Jdbi jdbi, Path dataDir, AuthConfig config, Predicate<String> repositoryExists) {
-        return create(jdbi, TokenKeys.loadOrCreate(dataDir), AuditSpool.in(dataDir), config, Clock.systemUTC(), PasswordHasher.defaults(),
+        return create(jdbi, TokenKeys.loadOrCreate(jdbi, dataDir), AuditSpool.in(dataDir), config, Clock.systemUTC(), PasswordHasher.defaults(),
                 LoginThrottle.defaults(Clock.systemUTC()), repositoryExists);
     }
 

@@ -37,7 +37,7 @@ public final class AuthWiring {
             }
             // replicas: login counts in the database, changes to grants told to every replica
             Clock clock = Clock.systemUTC();
-            return AuthModule.create(s.jdbi(), TokenKeys.loadOrCreate(s.dataDir()), AuditSpool.in(s.dataDir()), authConfig(config, s),
+            return AuthModule.create(s.jdbi(), TokenKeys.loadOrCreate(s.jdbi(), s.dataDir()), AuditSpool.in(s.dataDir()), authConfig(config, s),
                     clock, PasswordHasher.defaults(), LoginThrottle.defaults(new DatabaseCounts(s.jdbi(), true), clock),
                     name -> s.content().repositoryExists(name), s.cluster().events());
         });

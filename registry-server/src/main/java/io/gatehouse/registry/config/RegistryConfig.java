@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import io.gatehouse.registry.metadata.Dialect;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -82,8 +84,14 @@ public record RegistryConfig(
             new Setting("server.max_connections_per_address", "GATEHOUSE_MAX_CONNECTIONS_PER_ADDRESS", "512",
                     "open connections one client address may hold; more are closed at once (0 = no limit; trusted proxies are exempt)"),
             new Setting("storage.data_dir", "GATEHOUSE_DATA_DIR", "./data", "blobs, uploads and (by default) the database live here"),
-            new Setting("storage.database", "GATEHOUSE_DATABASE", "", "<data_dir>/gatehouse.db", "SQLite metadata file (default: <data_dir>/gatehouse.db)"),
-            new Setting("storage.database_pool_size", "GATEHOUSE_DATABASE_POOL_SIZE", "4", "database connections"),
+            new Setting("storage.database", "GATEHOUSE_DATABASE", "", "<data_dir>/gatehouse.db",
+                    "metadata database: a SQLite file, or a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/gatehouse) that replicas share (default: <data_dir>/gatehouse.db)"),
+            new Setting("storage.database_user", "GATEHOUSE_DATABASE_USER", "", "PostgreSQL user (default: the URL's user= or the driver's)"),
+            new Setting("storage.database_password", "GATEHOUSE_DATABASE_PASSWORD", "",
+                    "PostgreSQL password; prefer the variable or storage.database_password_file to the YAML file, never in the URL. Never logged"),
+            new Setting("storage.database_password_file", "GATEHOUSE_DATABASE_PASSWORD_FILE", "",
+                    "file whose first line is the PostgreSQL password (a mounted secret, a systemd credential)"),
+            new Setting("storage.database_pool_size", "GATEHOUSE_DATABASE_POOL_SIZE", "4", "database connections (per replica)"),
             new Setting("storage.fsync", "GATEHOUSE_STORAGE_FSYNC", "true", "fsync each blob before it becomes visible (false: survives a registry crash, not a power failure)"),
             new Setting("uploads.expiry", "GATEHOUSE_UPLOAD_EXPIRY", "24h", "an upload session idle this long is discarded"),
             new Setting("manifests.max_bytes", "GATEHOUSE_MAX_MANIFEST_BYTES", "4194304", "larger manifests are refused with 413"),
@@ -252,6 +260,15 @@ public record RegistryConfig(
         booleanSetting("scan.on_push");
         durationSetting("scan.rescan_interval");
         if (durationSetting("scan.lease").toMillis() < 1000) throw new IllegalArgumentException("scan.lease: at least 1s");
+        if (databaseDialect() == Dialect.POSTGRESQL) {
+            if (databaseUrl().toLowerCase(Locale.ROOT).matches(".*[?&]password=.*")) {
+                throw new IllegalArgumentException("storage.database: put the password in GATEHOUSE_DATABASE_PASSWORD or "
+                        + "storage.database_password_file, not in the URL");
+            }
+            databasePassword();
+        } else if (!blank(setting("storage.database_password")) || !blank(setting("storage.database_password_file"))) {
+            throw new IllegalArgumentException("storage.database_password(_file) is for a PostgreSQL storage.database (jdbc:postgresql://…)");
+        }
         if ((tlsCertificate == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("server.tls.certificate and server.tls.key must be given together");
         }
@@ -300,6 +317,55 @@ public record RegistryConfig(
         return duration(Map.of(key, setting(key)), key);
     }
 
+    /** SQLite unless storage.database is a {@code jdbc:postgresql:} URL. */
+    public Dialect databaseDialect() {
+        return database == null ? Dialect.POSTGRESQL : Dialect.SQLITE;
+    }
+
+    /** The JDBC URL of the metadata database. */
+    public String databaseUrl() {
+        return database == null ? setting("storage.database").strip() : "jdbc:sqlite:" + database.toAbsolutePath();
+    }
+
+    /** What the startup log says: the SQLite file, or the PostgreSQL URL without its parameters. */
+    public String databaseDescription() {
+        return database == null ? Dialect.redacted(databaseUrl()) : database.toAbsolutePath().normalize().toString();
+    }
+
+    /** storage.database_user, or null. */
+    public String databaseUser() {
+        String u = setting("storage.database_user");
+        return blank(u) ? null : u.strip();
+    }
+
+    /**
+     * The PostgreSQL password: storage.database_password (GATEHOUSE_DATABASE_PASSWORD), or the first line of
+     * storage.database_password_file; null when neither is set. Messages name the setting, never the value.
+     */
+    public String databasePassword() {
+        String inline = setting("storage.database_password");
+        String file = setting("storage.database_password_file");
+        if (!blank(inline) && !blank(file)) {
+            throw new IllegalArgumentException("storage.database_password and storage.database_password_file are both set: keep one");
+        }
+        if (!blank(inline)) return inline;
+        if (blank(file)) return null;
+        try (java.io.BufferedReader r = Files.newBufferedReader(Path.of(file.strip()))) {
+            String line = r.readLine();
+            if (line == null || line.isEmpty()) throw new IllegalArgumentException("storage.database_password_file: " + file.strip() + " is empty");
+            return line;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("storage.database_password_file: cannot read " + file.strip() + " ("
+                    + e.getClass().getSimpleName().replace("Exception", "") + ")");
+        }
+    }
+
+    /** Without the values: they may hold passwords (storage.database_password, auth.admin_password). */
+    @Override
+    public String toString() {
+        return "RegistryConfig[" + host + ":" + port + ", data " + dataDir + ", database " + databaseDescription() + "]";
+    }
+
     public boolean tlsEnabled() {
         return tlsCertificate != null && tlsKey != null;
     }
@@ -317,7 +383,7 @@ public record RegistryConfig(
                 intValue(v, "server.port", 0, 65535),
                 blank(v.get("server.public_url")) ? null : stripSlash(v.get("server.public_url")),
                 dataDir,
-                blank(db) ? dataDir.resolve("gatehouse.db") : Path.of(db),
+                blank(db) ? dataDir.resolve("gatehouse.db") : Dialect.of(db.strip()) == Dialect.POSTGRESQL ? null : Path.of(db),
                 intValue(v, "storage.database_pool_size", 1, 64),
                 bool(v, "storage.fsync"),
                 blank(cert) ? null : Path.of(cert),

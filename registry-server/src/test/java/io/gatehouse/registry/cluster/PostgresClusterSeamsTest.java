@@ -37,7 +37,7 @@ class PostgresClusterSeamsTest extends ClusterSeamsContract {
     static void start() throws Exception {
         pg = PostgresServer.start();
         // the tables these seams use, as the migrations create them (V60 scan jobs, V90 cluster coordination)
-        pg.execute(resource("db/migration/V60__scan.sql"), resource("db/migration/V90__cluster.sql"));
+        pg.execute(resource("db/migration/postgresql/V60__scan.sql"), resource("db/migration/common/V90__cluster.sql"));
         for (int i = 0; i < 2; i++) {
             pools[i] = pool(i);
             jdbis[i] = Jdbi.create(pools[i]);

@@ -13,12 +13,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * whenever the history differs from the shipped scripts it still runs and brings the schema up to date.
  */
 class MigrationsTest {
+    static final java.util.List<String> SQLITE = Dialect.SQLITE.migrationFolders();
+
     @TempDir
     Path dir;
 
     @Test
     void theShippedVersionsAreReadFromTheScriptNames() {
-        assertThat(Migrations.shippedVersions("db/migration")).contains("1", "20", "40", "80").doesNotContainNull();
+        assertThat(Migrations.shippedVersions("db/migration/sqlite")).contains("1", "20", "40", "80").doesNotContainNull();
+        assertThat(Migrations.shippedVersions(Dialect.COMMON_MIGRATIONS)).contains("82");
         assertThat(Migrations.shippedVersions("db/vulndb")).containsExactly("1");
         assertThat(Migrations.shippedVersions("db/no-such-folder")).isNull();
     }
@@ -26,8 +29,22 @@ class MigrationsTest {
     @Test
     void aNewDatabaseIsMigratedAndThenCountsAsCurrent() {
         try (Database db = Database.open(dir.resolve("a.db"), 2)) {
-            assertThat(Migrations.isCurrent(db.dataSource(), "db/migration")).isTrue();
+            assertThat(Migrations.isCurrent(db.dataSource(), SQLITE)).isTrue();
+            // the common scripts count: without them the history would not match
+            assertThat(Migrations.isCurrent(db.dataSource(), "db/migration/sqlite")).isFalse();
         }
+    }
+
+    /**
+     * Both dialects ship the same versions (a version is one change, written per dialect where SQL differs), and the
+     * SQLite scripts of versions released before PostgreSQL support are byte for byte what existing databases
+     * recorded (Flyway compares checksums when a new version arrives).
+     */
+    @Test
+    void theDialectsShipTheSameVersions() {
+        assertThat(Migrations.shippedVersions("db/migration/postgresql"))
+                .containsExactlyInAnyOrderElementsOf(Migrations.shippedVersions("db/migration/sqlite"));
+        assertThat(Migrations.shippedVersions("db/migration/sqlite")).doesNotContainAnyElementsOf(Migrations.shippedVersions(Dialect.COMMON_MIGRATIONS));
     }
 
     @Test
@@ -43,10 +60,10 @@ class MigrationsTest {
                 h.execute("ALTER TABLE scan_job DROP COLUMN lease_until");
                 h.execute("DELETE FROM flyway_schema_history WHERE version = '90'");
             });
-            assertThat(Migrations.isCurrent(db.dataSource(), "db/migration")).isFalse();
+            assertThat(Migrations.isCurrent(db.dataSource(), SQLITE)).isFalse();
         }
         try (Database db = Database.open(file, 2)) {
-            assertThat(Migrations.isCurrent(db.dataSource(), "db/migration")).isTrue();
+            assertThat(Migrations.isCurrent(db.dataSource(), SQLITE)).isTrue();
             int rows = db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM scan_job WHERE lease_until IS NOT NULL").mapTo(Integer.class).one());
             assertThat(rows).isZero(); // the column is back
             assertThat(db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM login_attempts").mapTo(Integer.class).one())).isZero();
@@ -57,7 +74,7 @@ class MigrationsTest {
     void aFailedMigrationInTheHistoryIsLeftToFlyway() {
         try (Database db = Database.open(dir.resolve("c.db"), 2)) {
             db.jdbi().useHandle(h -> h.execute("UPDATE flyway_schema_history SET success = 0 WHERE version = '80'"));
-            assertThat(Migrations.isCurrent(db.dataSource(), "db/migration")).isFalse();
+            assertThat(Migrations.isCurrent(db.dataSource(), SQLITE)).isFalse();
         }
     }
 }
