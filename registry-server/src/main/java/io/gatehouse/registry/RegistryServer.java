@@ -20,7 +20,8 @@ import io.gatehouse.registry.metadata.Database;
 import io.gatehouse.registry.metadata.MetadataStore;
 import io.gatehouse.registry.metrics.Metrics;
 import io.gatehouse.registry.storage.DigestLocks;
-import io.gatehouse.registry.storage.FileSystemBlobStore;
+import io.gatehouse.registry.storage.BlobStore;
+import io.gatehouse.registry.storage.BlobStores;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -177,7 +178,7 @@ public final class RegistryServer implements AutoCloseable {
             c = Cluster.forDatabase(database.dataSource());
             this.cluster = c;
             MetadataStore meta = database.metadataStore(clock);
-            FileSystemBlobStore store = new FileSystemBlobStore(config.dataDir(), config.fsync());
+            BlobStore store = BlobStores.open(config);
             this.events = new CompositeEvents(false);
             this.journal = new CompositeEvents(true);
             this.gate = new GateHolder();
@@ -395,7 +396,7 @@ public final class RegistryServer implements AutoCloseable {
         if (!started || closed) return false;
         try {
             return database.jdbi().withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1
-                    && Files.isWritable(config.dataDir());
+                    && Files.isWritable(config.dataDir()) && content.blobStore().available();
         } catch (RuntimeException e) {
             return false;
         }
@@ -421,6 +422,7 @@ public final class RegistryServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("error while stopping HTTP: {}", e.toString());
         }
+        content.blobStore().close();
         cluster.close();
         database.close();
         if (started) LOG.info("Gatehouse registry on port {} stopped", port());

@@ -78,7 +78,7 @@ public final class MigrateCommand implements Callable<Integer> {
              Database dest = RegistryServer.openDatabase(target)) {
             BlobStore sourceBlobs = new FileSystemBlobStore(from, false);
             // the target's blob storage as serve opens it (storage.data_dir; S3 when storage.driver says so)
-            BlobStore targetBlobs = new FileSystemBlobStore(target.dataDir(), target.fsync());
+            BlobStore targetBlobs = io.gatehouse.registry.storage.BlobStores.open(target);
             RegistryMigration.Report r = new RegistryMigration(source, sourceBlobs, dest, targetBlobs, line -> {
                 out.println(line);
                 out.flush();
@@ -87,7 +87,7 @@ public final class MigrateCommand implements Callable<Integer> {
                     + " already there; " + r.rowsTotal() + " rows copied; " + r.manifestsVerified() + " manifests verified; "
                     + "metadata now in " + target.databaseDescription());
             return 0;
-        } catch (RegistryMigration.MigrationException | IllegalStateException e) {
+        } catch (RegistryMigration.MigrationException | IllegalStateException | java.io.IOException e) {
             err.println("gatehouse migrate: " + CliErrors.describe(e));
             return 1;
         }

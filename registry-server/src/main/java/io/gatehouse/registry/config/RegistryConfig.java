@@ -93,6 +93,21 @@ public record RegistryConfig(
                     "file whose first line is the PostgreSQL password (a mounted secret, a systemd credential)"),
             new Setting("storage.database_pool_size", "GATEHOUSE_DATABASE_POOL_SIZE", "4", "database connections (per replica)"),
             new Setting("storage.fsync", "GATEHOUSE_STORAGE_FSYNC", "true", "fsync each blob before it becomes visible (false: survives a registry crash, not a power failure)"),
+            // blob storage in S3 (read by storage/S3Settings; docs/registry.md "S3 blob storage")
+            new Setting("storage.driver", "GATEHOUSE_STORAGE_DRIVER", "filesystem", "where blobs live: filesystem (under data_dir) or s3 (storage.s3.*)"),
+            new Setting("storage.s3.bucket", "GATEHOUSE_S3_BUCKET", "", "the bucket (required with storage.driver: s3)"),
+            new Setting("storage.s3.region", "GATEHOUSE_S3_REGION", "us-east-1", "the bucket's region"),
+            new Setting("storage.s3.endpoint", "GATEHOUSE_S3_ENDPOINT", "", "AWS", "URL of an S3-compatible service (MinIO, Ceph, S3Proxy…; default: AWS S3 of the region)"),
+            new Setting("storage.s3.path_style", "GATEHOUSE_S3_PATH_STYLE", "false", "address the bucket as <endpoint>/<bucket> rather than <bucket>.<endpoint> (most S3-compatible services want true)"),
+            new Setting("storage.s3.prefix", "GATEHOUSE_S3_PREFIX", "", "none", "key prefix for everything the registry stores in the bucket (several registries can share one)"),
+            new Setting("storage.s3.access_key", "GATEHOUSE_S3_ACCESS_KEY", "", "default chain",
+                    "access key id; unset: the AWS default credential chain (AWS_* variables, profile, container or instance role)"),
+            new Setting("storage.s3.secret_key", "GATEHOUSE_S3_SECRET_KEY", "", "the secret of access_key; prefer the variable or secret_key_file to the YAML file. Never logged"),
+            new Setting("storage.s3.secret_key_file", "GATEHOUSE_S3_SECRET_KEY_FILE", "", "a file holding the secret of access_key (instead of secret_key)"),
+            new Setting("storage.s3.redirect", "GATEHOUSE_S3_REDIRECT", "false", "answer blob GETs with 307 to a presigned S3 URL instead of streaming the bytes through the registry"),
+            new Setting("storage.s3.redirect_expiry", "GATEHOUSE_S3_REDIRECT_EXPIRY", "20m", "how long a presigned redirect URL stays valid (at most 7d)"),
+            new Setting("storage.s3.part_size", "GATEHOUSE_S3_PART_SIZE", "16777216",
+                    "bytes per multipart part (at least 5 MiB, S3's minimum); an upload holds at most one part on local disk under data_dir"),
             new Setting("uploads.expiry", "GATEHOUSE_UPLOAD_EXPIRY", "24h", "an upload session idle this long is discarded"),
             new Setting("manifests.max_bytes", "GATEHOUSE_MAX_MANIFEST_BYTES", "4194304", "larger manifests are refused with 413"),
             new Setting("deletes.enabled", "GATEHOUSE_DELETE_ENABLED", "true", "allow DELETE of manifests, tags and blobs"),
@@ -269,6 +284,11 @@ public record RegistryConfig(
         } else if (!blank(setting("storage.database_password")) || !blank(setting("storage.database_password_file"))) {
             throw new IllegalArgumentException("storage.database_password(_file) is for a PostgreSQL storage.database (jdbc:postgresql://…)");
         }
+        String driver = setting("storage.driver").strip();
+        if (!driver.equals("filesystem") && !driver.equals("s3")) {
+            throw new IllegalArgumentException("storage.driver: expected filesystem or s3, got '" + driver + "'");
+        }
+        if (driver.equals("s3")) io.gatehouse.registry.storage.S3Settings.from(this);
         if ((tlsCertificate == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("server.tls.certificate and server.tls.key must be given together");
         }

@@ -380,13 +380,27 @@ public final class ContentService {
 
     /** Opens a blob of {@code repository} for reading; BLOB_UNKNOWN when it does not hold it. */
     public SeekableByteChannel openBlobChannel(String repository, Digest digest) {
-        if (!blobExists(repository, digest)) throw OciError.blobUnknown(digest.toString()).exception();
+        OptionalLong size = blobSize(repository, digest);
+        if (size.isEmpty()) throw OciError.blobUnknown(digest.toString()).exception();
         try {
-            return store.open(digest);
+            return store.open(digest, size.getAsLong());
         } catch (NoSuchFileException e) {
             throw OciError.blobUnknown(digest.toString()).exception();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw Uploads.storageFailure(e);
+        }
+    }
+
+    /**
+     * Where a client may fetch a blob of {@code repository} straight from the storage (storage.s3.redirect), or
+     * empty to serve it; BLOB_UNKNOWN when the repository does not hold it.
+     */
+    public Optional<java.net.URI> blobRedirect(String repository, Digest digest) {
+        if (!blobExists(repository, digest)) throw OciError.blobUnknown(digest.toString()).exception();
+        try {
+            return store.redirect(digest);
+        } catch (IOException e) {
+            throw Uploads.storageFailure(e);
         }
     }
 

@@ -78,6 +78,20 @@ final class BlobHandler {
 
     /** Streams the blob (or the one range asked for) from its channel without holding a thread while the client reads. */
     private void serve(String name, Digest digest, Request request, Response response, Callback callback) throws IOException {
+        if (content.blobStore().redirects()) {
+            // storage.s3.redirect: the client fetches the bytes from the bucket with a presigned URL (as Distribution's
+            // "redirect" does); a Range header is sent again to the new location by the client.
+            java.util.Optional<java.net.URI> to = content.blobRedirect(name, digest);
+            if (to.isPresent()) {
+                var h = response.getHeaders();
+                h.put(HttpHeader.LOCATION, to.get().toString());
+                h.put(V2Support.CONTENT_DIGEST, digest.toString());
+                h.put(HttpHeader.CONTENT_LENGTH, 0L);
+                response.setStatus(307);
+                response.write(true, null, callback);
+                return;
+            }
+        }
         SeekableByteChannel ch = content.openBlobChannel(name, digest);
         boolean handedOver = false;
         try {

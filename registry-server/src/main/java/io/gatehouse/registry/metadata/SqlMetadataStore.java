@@ -316,22 +316,25 @@ public abstract sealed class SqlMetadataStore implements MetadataStore permits S
 
     // ---- uploads ----
 
-    public void createUpload(String id, String repository, String algorithm) {
+    public void createUpload(String id, String repository, String algorithm, String storeState) {
         long now = now();
-        useWrite(h -> h.createUpdate("INSERT INTO uploads (id, repository, algorithm, committed_offset, created_at, updated_at) "
-                + "VALUES (?, ?, ?, 0, ?, ?)").bind(0, id).bind(1, repository).bind(2, algorithm).bind(3, now).bind(4, now).execute());
+        useWrite(h -> h.createUpdate("INSERT INTO uploads (id, repository, algorithm, committed_offset, created_at, updated_at, store_state) "
+                + "VALUES (?, ?, ?, 0, ?, ?, ?)").bind(0, id).bind(1, repository).bind(2, algorithm).bind(3, now).bind(4, now)
+                .bind(5, storeState).execute());
     }
 
     public Optional<UploadRow> upload(String id) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT id, repository, algorithm, committed_offset, created_at, updated_at FROM uploads WHERE id = ?")
+        return jdbi.withHandle(h -> h.createQuery("SELECT id, repository, algorithm, committed_offset, created_at, updated_at, "
+                        + "hash_state, store_state FROM uploads WHERE id = ?")
                 .bind(0, id).map((rs, ctx) -> new UploadRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-                        rs.getLong(5), rs.getLong(6))).findOne());
+                        rs.getLong(5), rs.getLong(6), rs.getString(7), rs.getString(8))).findOne());
     }
 
-    public void updateUpload(String id, long offset) {
+    public boolean updateUpload(String id, long expectedOffset, long offset, String hashState, String storeState) {
         long now = now();
-        useWrite(h -> h.createUpdate("UPDATE uploads SET committed_offset = ?, updated_at = ? WHERE id = ?")
-                .bind(0, offset).bind(1, now).bind(2, id).execute());
+        return inWrite(h -> h.createUpdate("UPDATE uploads SET committed_offset = ?, updated_at = ?, hash_state = ?, store_state = ? "
+                        + "WHERE id = ? AND committed_offset = ?")
+                .bind(0, offset).bind(1, now).bind(2, hashState).bind(3, storeState).bind(4, id).bind(5, expectedOffset).execute() > 0);
     }
 
     public boolean deleteUpload(String id) {

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -138,19 +137,19 @@ public final class RegistryMigration {
     private void copyBlob(Digest digest, long size) {
         String upload = "migrate-" + UUID.randomUUID();
         try {
-            targetBlobs.createUpload(upload);
-            MessageDigest hasher = digest.newMessageDigest();
-            long n;
+            io.gatehouse.registry.storage.UploadCursor at = targetBlobs.createUpload(upload);
+            io.gatehouse.registry.storage.RunningDigest hasher = io.gatehouse.registry.storage.RunningDigest.fast(digest.algorithm());
             try (SeekableByteChannel ch = sourceBlobs.open(digest); InputStream in = Channels.newInputStream(ch)) {
-                n = targetBlobs.append(upload, 0, in, -1, hasher);
+                at = targetBlobs.append(at, in, -1, hasher);
             }
+            long n = at.length();
             Digest actual = Digest.fromBytes(digest.algorithm(), hasher.digest());
             if (!actual.equals(digest) || n != size) {
                 targetBlobs.deleteUpload(upload);
                 throw new MigrationException("blob " + digest + " in the source storage does not match its digest (read "
                         + n + " bytes hashing to " + actual + "): the source is damaged; nothing was written for it");
             }
-            targetBlobs.commit(upload, digest);
+            targetBlobs.commit(at, digest);
         } catch (IOException e) {
             try {
                 targetBlobs.deleteUpload(upload);
