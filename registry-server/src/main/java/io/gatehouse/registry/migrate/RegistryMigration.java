@@ -118,11 +118,11 @@ public final class RegistryMigration {
         for (String[] row : all) {
             Digest digest = Digest.parse(row[0]);
             long size = Long.parseLong(row[1]);
-            if (targetBlobs.stat(digest).orElse(-1) == size) {
+            if (stat(targetBlobs, digest).orElse(-1) == size) {
                 present++;
                 continue;
             }
-            if (sourceBlobs.stat(digest).isEmpty()) {
+            if (stat(sourceBlobs, digest).isEmpty()) {
                 throw new MigrationException("blob " + digest + " is recorded in the source database but missing from its storage");
             }
             copyBlob(digest, size);
@@ -132,6 +132,14 @@ public final class RegistryMigration {
         }
         progress.accept("blobs: " + copied + " copied (" + bytes + " bytes), " + present + " already there");
         return new BlobsDone(copied, present, bytes);
+    }
+
+    private static java.util.OptionalLong stat(BlobStore store, Digest digest) {
+        try {
+            return store.stat(digest);
+        } catch (IOException e) {
+            throw new MigrationException("cannot read blob " + digest + ": " + e.getMessage(), e);
+        }
     }
 
     private void copyBlob(Digest digest, long size) {

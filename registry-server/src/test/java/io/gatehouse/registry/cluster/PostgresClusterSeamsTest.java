@@ -35,7 +35,7 @@ class PostgresClusterSeamsTest extends ClusterSeamsContract {
 
     @BeforeAll
     static void start() throws Exception {
-        pg = PostgresServer.start();
+        pg = PostgresServer.launch();
         // the tables these seams use, as the migrations create them (V60 scan jobs, V90 cluster coordination)
         pg.execute(resource("db/migration/postgresql/V60__scan.sql"), resource("db/migration/common/V90__cluster.sql"));
         for (int i = 0; i < 2; i++) {

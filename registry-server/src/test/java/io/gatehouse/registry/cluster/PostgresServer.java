@@ -33,7 +33,7 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     /** initdb + start, in a new folder of the system's temporary directory (the postgres user must reach it). */
-    public static PostgresServer start() throws IOException, InterruptedException {
+    public static PostgresServer launch() throws IOException, InterruptedException {
         Path parent = Path.of(System.getProperty("java.io.tmpdir"));
         if (!Files.isExecutable(BIN.resolve("initdb")) || !Files.isExecutable(BIN.resolve("pg_ctl"))) {
             ExternalTools.require("postgresql-15 (" + BIN + "/initdb)");

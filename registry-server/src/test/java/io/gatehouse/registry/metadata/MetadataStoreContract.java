@@ -168,10 +168,13 @@ abstract class MetadataStoreContract {
 
     @Test
     void uploadSessionsAreKept() {
-        store.createUpload("u1", "team/a", "sha256");
-        store.updateUpload("u1", 6_000_000_000L);
+        store.createUpload("u1", "team/a", "sha256", null);
+        assertThat(store.updateUpload("u1", 0, 6_000_000_000L, "hash", "parts")).isTrue();
+        assertThat(store.updateUpload("u1", 0, 7_000_000_000L, null, null)).as("no longer at offset 0").isFalse();
         var row = store.upload("u1").orElseThrow();
         assertThat(row.offset()).isEqualTo(6_000_000_000L);
+        assertThat(row.hashState()).isEqualTo("hash");
+        assertThat(row.storeState()).isEqualTo("parts");
         assertThat(row.repository()).isEqualTo("team/a");
         assertThat(store.allUploadIds()).containsExactly("u1");
         assertThat(store.uploadsIdleSince(clock.millis() + 1)).containsExactly("u1");
