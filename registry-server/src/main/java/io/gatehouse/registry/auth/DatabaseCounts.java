@@ -32,8 +32,10 @@ public final class DatabaseCounts implements LoginThrottle.Counts {
             if (postgres) {
                 String first = accountKey.compareTo(addressKey) <= 0 ? accountKey : addressKey;
                 String second = first.equals(accountKey) ? addressKey : accountKey;
-                h.createQuery("SELECT pg_advisory_xact_lock(?), pg_advisory_xact_lock(?)")
-                        .bind(0, ClusterLocks.key("login:" + first)).bind(1, ClusterLocks.key("login:" + second)).mapToMap().one();
+                for (String key : new String[]{first, second}) {
+                    h.createQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(?)) locked")
+                            .bind(0, ClusterLocks.key("login:" + key)).mapTo(Integer.class).one();
+                }
             }
             // everything that left the window, of every key: the table holds only live counts
             h.createUpdate("DELETE FROM login_attempts WHERE at <= ?").bind(0, from).execute();

@@ -42,6 +42,6 @@ class ClusterExamplesTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
-        assertThat(cfg).contains("option httpchk GET /readyz").contains("balance roundrobin").doesNotContain("cookie").doesNotContain("stick");
+        assertThat(cfg).contains("option httpchk GET /readyz").contains("balance roundrobin").doesNotContain("cookie ").doesNotContain("stick-table").doesNotContain("stick on");
     }
 }

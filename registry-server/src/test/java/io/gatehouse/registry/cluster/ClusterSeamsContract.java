@@ -102,7 +102,7 @@ abstract class ClusterSeamsContract {
     @Test
     void parallelLoginAttemptsAreAdmittedUpToTheLimitAcrossNodes() throws Exception {
         String account = "u:" + UUID.randomUUID();
-        Instant now = Instant.now();
+        Instant now = Instant.ofEpochMilli(System.currentTimeMillis()); // what a database keeps
         Duration window = Duration.ofMinutes(5);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {

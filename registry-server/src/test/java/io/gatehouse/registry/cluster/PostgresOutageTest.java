@@ -14,7 +14,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 import java.net.http.HttpResponse;
@@ -39,7 +38,6 @@ import static org.awaitility.Awaitility.await;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PostgresOutageTest {
-    @TempDir
     Path dir;
     PostgresServer pg;
     RegistryServer server;
@@ -47,6 +45,7 @@ class PostgresOutageTest {
 
     @BeforeAll
     void start() throws Exception {
+        dir = java.nio.file.Files.createTempDirectory("gatehouse-outage-");
         pg = PostgresServer.launch();
         RegistryConfig config = RegistryConfig.forTesting(dir.resolve("data"))
                 .with("storage.database", pg.jdbcUrl())
@@ -59,6 +58,11 @@ class PostgresOutageTest {
     void stop() throws Exception {
         if (server != null) server.close();
         if (pg != null) pg.close();
+        if (dir != null) {
+            try (var all = java.nio.file.Files.walk(dir)) {
+                all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
     }
 
     @Test
