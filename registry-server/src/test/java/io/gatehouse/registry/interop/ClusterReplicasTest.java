@@ -182,7 +182,7 @@ class ClusterReplicasTest {
             Path out = dir.resolve("pulled-" + r.index);
             clients.skopeo("copy", "--src-tls-verify=false", "--src-creds", "admin:" + ADMIN_PW,
                     "docker://" + hp + "/cluster/chunked:1", "dir:" + out);
-            assertThat(TestImages.sha256(Files.readAllBytes(out.resolve(image.layers().get(0).hex())))).isEqualTo(image.layers().get(0).hex());
+            assertThat(TestImages.sha256(Files.readAllBytes(out.resolve(image.layers().get(0).hex())))).isEqualTo("sha256:" + image.layers().get(0).hex());
             clients.podman("pull", "--tls-verify=false", "--creds", "admin:" + ADMIN_PW, hp + "/cluster/chunked:1");
             clients.docker("login", "-u", "admin", "-p", ADMIN_PW, hp);
             assertThat(clients.docker("manifest", "inspect", "--insecure", hp + "/cluster/chunked:1")).contains(image.config().digest());
@@ -220,7 +220,7 @@ class ClusterReplicasTest {
     void gcOnOneReplicaWhileTheOthersTakePushesLosesNothing() throws Exception {
         // garbage: a blob no manifest will reference; replica 0 collects every second, after the grace period
         byte[] garbage = TestImages.randomBytes(1403, 4096);
-        String garbageDigest = "sha256:" + TestImages.sha256(garbage);
+        String garbageDigest = TestImages.sha256(garbage);
         pushSmallBlob("gc/garbage", garbage);
         List<String> pushed = pushConcurrently("gc/app", 4, 1500, replicas.subList(1, 3));
         await().atMost(GC_GRACE.plusSeconds(30)).untilAsserted(() ->
@@ -334,7 +334,7 @@ class ClusterReplicasTest {
                 for (Path f : files.toList()) {
                     String name = f.getFileName().toString();
                     if (name.matches("[0-9a-f]{64}")) {
-                        assertThat(TestImages.sha256(Files.readAllBytes(f))).as("blob " + name + " of " + nameTag).isEqualTo(name);
+                        assertThat(TestImages.sha256(Files.readAllBytes(f))).as("blob " + name + " of " + nameTag).isEqualTo("sha256:" + name);
                     }
                 }
             }
@@ -343,7 +343,7 @@ class ClusterReplicasTest {
     }
 
     void pushSmallBlob(String repo, byte[] bytes) throws Exception {
-        String digest = "sha256:" + TestImages.sha256(bytes);
+        String digest = TestImages.sha256(bytes);
         HttpResponse<String> r = send("POST", "http://" + lb + "/v2/" + repo + "/blobs/uploads/?digest=" + digest, bytes,
                 Map.of("Content-Type", "application/octet-stream"));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
