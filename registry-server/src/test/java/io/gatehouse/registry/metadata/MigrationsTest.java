@@ -51,20 +51,19 @@ class MigrationsTest {
     void aDatabaseMissingAMigrationIsNotCurrentAndIsMigratedOnTheNextOpen() {
         Path file = dir.resolve("b.db");
         try (Database db = Database.open(file, 2)) {
-            // as if the registry had last run before V81, the newest migration, existed: its index and column gone,
-            // its history row too (an upgrade; an older gap would be out of order, which Flyway refuses)
+            // as if the registry had last run before V82, the newest migration, existed: its table gone, its history
+            // row too (an upgrade; an older gap would be out of order, which Flyway refuses)
             Jdbi jdbi = db.jdbi();
             jdbi.useHandle(h -> {
-                h.execute("DROP INDEX audit_events_spool_id");
-                h.execute("ALTER TABLE audit_events DROP COLUMN spool_id");
-                h.execute("DELETE FROM flyway_schema_history WHERE version = '81'");
+                h.execute("DROP TABLE signing_keys");
+                h.execute("DELETE FROM flyway_schema_history WHERE version = '82'");
             });
             assertThat(Migrations.isCurrent(db.dataSource(), SQLITE)).isFalse();
         }
         try (Database db = Database.open(file, 2)) {
             assertThat(Migrations.isCurrent(db.dataSource(), SQLITE)).isTrue();
-            int rows = db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM audit_events WHERE spool_id IS NOT NULL").mapTo(Integer.class).one());
-            assertThat(rows).isZero(); // the column is back
+            int rows = db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM signing_keys").mapTo(Integer.class).one());
+            assertThat(rows).isZero(); // the table is back
         }
     }
 
