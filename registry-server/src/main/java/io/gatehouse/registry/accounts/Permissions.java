@@ -15,6 +15,12 @@ import static io.gatehouse.registry.accounts.AccountException.Reason.NOT_FOUND;
 /** Grants on organizations and repositories, repository visibility and the curators of restricted repositories. */
 public final class Permissions {
 
+    /**
+     * A repository name no grant can have (names never hold a space), for "the organization's role only". Not a NUL
+     * character: PostgreSQL refuses NUL in text, even as a query parameter.
+     */
+    public static final String NO_REPOSITORY = " no repository ";
+
     private final Jdbi jdbi;
     private final AccessChanges changes;
 

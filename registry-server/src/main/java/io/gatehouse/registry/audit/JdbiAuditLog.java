@@ -177,7 +177,9 @@ public final class JdbiAuditLog implements AuditLog {
         args.add(p);
     }
 
+    /** At most MAX_FIELD characters, and no NUL (PostgreSQL refuses it in text: the event would be lost). */
     private static String cap(String s) {
+        if (s.indexOf('\u0000') >= 0) s = s.replace('\u0000', '\uFFFD');
         return s.length() > MAX_FIELD ? s.substring(0, MAX_FIELD) + "…" : s;
     }
 }

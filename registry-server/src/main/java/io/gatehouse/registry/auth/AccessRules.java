@@ -175,7 +175,7 @@ public final class AccessRules {
                 return new RepoRights(role.actions(), false);
             }
             // Hidden: answer as for a repository that does not exist, where only organization grants count.
-            Role orgRole = permissions.strongestRole(p.name(), myTeams, org, "\u0000no-repository").orElse(null);
+            Role orgRole = permissions.strongestRole(p.name(), myTeams, org, Permissions.NO_REPOSITORY).orElse(null);
             return new RepoRights(orgRole == null ? Set.of() : orgRole.actions(), true);
         }
         Role role = permissions.strongestRole(p.name(), myTeams, org, repo).orElse(null);
@@ -196,7 +196,7 @@ public final class AccessRules {
         if (p.systemAdmin() || accounts.owners(org).contains(p.name())) return Set.of("read", Scope.ADMIN);
         List<String> myTeams = cached(teams, p.name(), accounts::teamsOf);
         boolean member = myTeams.stream().anyMatch(t -> t.startsWith(org + "/"))
-                || permissions.strongestRole(p.name(), myTeams, org, "\u0000no-repository").isPresent();
+                || permissions.strongestRole(p.name(), myTeams, org, Permissions.NO_REPOSITORY).isPresent();
         return member ? Set.of("read") : Set.of();
     }
 
