@@ -59,11 +59,12 @@ import java.util.Set;
  *   &lt;prefix&gt;uploads/&lt;id&gt;/data                        the multipart upload of a session, completed only to commit
  *   &lt;prefix&gt;uploads/&lt;id&gt;/tail-&lt;offset&gt;                 bytes after the last full part, until the next chunk
  * </pre>
- * <b>Uploads stream.</b> A chunk's bytes go straight from the request into an S3 UploadPart of exactly
- * {@code part_size} bytes, hashed on the way and copied into one local file of at most one part: when the body ends
- * before the part is full, that part's request is abandoned and the file's bytes become the tail object, which the
- * next chunk (on any replica) reads back and sends first. So a push holds at most one part on local disk and none in
- * the heap, and every part but the last is exactly {@code part_size} (S3 wants at least 5 MiB). The session's cursor
+ * <b>Uploads stream.</b> A chunk whose length is known goes straight from the request into S3 UploadParts of exactly
+ * {@code part_size} bytes, hashed on the way and copied into one local file of at most one part (so a part whose
+ * request fails can be sent again from there); a chunk of unknown length fills that file a part at a time and sends
+ * it from there. Bytes after the last full part become the tail object, which the next chunk (on any replica) reads
+ * back and sends first. So a push holds at most one part on local disk and none in the heap, and every part but the
+ * last is exactly {@code part_size} (S3 wants at least 5 MiB). The session's cursor
  * (multipart id, the parts' ETags, the tail's key) and the digest state go into the database row after each chunk.
  * <p>
  * <b>Visibility.</b> The multipart upload lives under the upload's key, not the blob's: the digest is only known at
@@ -226,7 +227,9 @@ public final class S3BlobStore implements BlobStore {
     private static IOException translate(String what, S3Exception e) {
         int status = e.statusCode();
         String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-        String text = "S3 " + what + ": " + (code == null ? "" : code + " ") + "(HTTP " + status + ")";
+        String detail = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
+        String text = "S3 " + what + ": " + (code == null ? "" : code + " ") + "(HTTP " + status + ")"
+                + (detail == null || detail.isBlank() ? "" : ": " + firstLine(detail));
         if (status >= 500 || status == 429 || status == 408) return new StorageUnavailableException(text, e);
         if (status == 404 && !"NoSuchBucket".equals(code) && !"NoSuchUpload".equals(code)) return new NoSuchFileException(text);
         return new IOException(text, e);
@@ -358,6 +361,14 @@ public final class S3BlobStore implements BlobStore {
                 if (maxBytes >= 0 && file.size() + (maxBytes - body.total()) < st.partSize()) {
                     body.drain(); // the rest of this chunk cannot fill a part: it all becomes the tail
                     break;
+                }
+                if (maxBytes < 0) {
+                    // A body of unknown length (chunked transfer encoding) may end anywhere: a part request started
+                    // on it could have to be abandoned half-sent, which some S3 implementations do not survive
+                    // (S3Proxy's filesystem store keeps the torn part and then refuses to complete the upload).
+                    // So the part is collected in the file first and sent from there.
+                    body.fill(st.partSize() - file.size());
+                    continue;
                 }
                 uploadId = uploadId != null ? uploadId : startMultipart(key);
                 long before = body.total();
@@ -700,6 +711,16 @@ public final class S3BlobStore implements BlobStore {
             while (w.hasRemaining()) file.write(w);
             total += n;
             return out;
+        }
+
+        /** Reads up to {@code max} more bytes of the body into the file (fewer at its end). */
+        void fill(long max) throws IOException {
+            long left = max;
+            while (left > 0) {
+                ByteBuffer bb = next((int) Math.min(left, Integer.MAX_VALUE));
+                if (bb == null) return;
+                left -= bb.remaining();
+            }
         }
 
         /** Reads the rest of the body into the file. */

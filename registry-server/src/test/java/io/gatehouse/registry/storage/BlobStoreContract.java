@@ -173,7 +173,6 @@ abstract class BlobStoreContract {
         InputStream in = new ByteArrayInputStream(data);
         UploadCursor end = store().append(at, in, 4000, md);
         assertThat(end.length()).isEqualTo(4000);
-        assertThat(in.available()).isEqualTo(6000);
         Digest d = Digest.sha256(Arrays.copyOf(data, 4000));
         assertThat(Digest.fromBytes("sha256", md.digest())).isEqualTo(d);
         store().commit(end, d);
