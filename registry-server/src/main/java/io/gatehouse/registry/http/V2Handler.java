@@ -63,12 +63,23 @@ public final class V2Handler extends Handler.Abstract {
         } catch (Exception e) {
             if (response.isCommitted()) {
                 callback.failed(e);
+            } else if (storageUnavailable(e)) {
+                LOG.warn("{} {}: blob storage unreachable: {}", request.getMethod(), path, e.getMessage());
+                Errors.send(request, response, callback, OciError.unavailable("blob storage is unreachable; try again later"));
             } else {
                 LOG.error("{} {} failed", request.getMethod(), path, e);
                 Errors.send(request, response, callback, new OciError(500, "UNKNOWN", "internal error; see the registry log"));
             }
         }
         return true;
+    }
+
+    /** Whether the blob storage could not be reached somewhere below (503, not 500: the client may retry). */
+    private static boolean storageUnavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof io.gatehouse.registry.storage.StorageUnavailableException) return true;
+        }
+        return false;
     }
 
     private void dispatch(Route route, Request request, Response response, Callback callback) throws IOException {
