@@ -63,9 +63,12 @@ class S3StorageTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws IOException {
         if (a != null) a.close();
         if (b != null) b.close();
+        // the other replica's log, for a look after a failure (the temporary folder goes with the test)
+        Path log = dir.resolve("replica-b.log");
+        if (Files.exists(log)) Files.copy(log, Path.of("target", "S3StorageTest-replica-b.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         if (s3proxy != null) s3proxy.close();
     }
 
@@ -125,7 +128,8 @@ class S3StorageTest {
             assertThat(Digest.sha256(c.get("/v2/" + repo + "/blobs/" + d).body())).isEqualTo(d);
         }
         assertThat(keys("blobs/")).contains("blobs/sha256/" + d.hex().substring(0, 2) + "/" + d.hex());
-        assertThat(keys("uploads/")).isEmpty(); // the multipart upload, tails and the completed upload object are gone
+        String id = location.substring(location.lastIndexOf('/') + 1);
+        assertThat(keys("uploads/" + id)).isEmpty(); // the multipart upload, tails and the completed upload object are gone
         HttpResponse<byte[]> part = cb.get("/v2/" + repo + "/blobs/" + d, "Range", "bytes=" + PART + "-" + (PART + 99));
         assertThat(part.statusCode()).isEqualTo(206);
         assertThat(part.body()).isEqualTo(Arrays.copyOfRange(data, PART, PART + 100));

@@ -1,5 +1,6 @@
 package io.gatehouse.registry.content;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.gatehouse.core.reference.Digest;
 import io.gatehouse.registry.metadata.MetadataStore;
 import io.gatehouse.registry.storage.BlobStore;
@@ -19,7 +20,7 @@ import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -69,7 +70,13 @@ final class Uploads {
     private final DigestLocks locks;
     private final Clock clock;
     private final Duration expiry;
-    private final ConcurrentHashMap<String, Session> live = new ConcurrentHashMap<>();
+    /**
+     * Sessions this process has seen. Entries idle for an hour go (a session finished on another replica would
+     * otherwise stay here for good); one that comes back is read from its row again, and on the filesystem its
+     * digest is rebuilt from the file.
+     */
+    private final ConcurrentMap<String, Session> live = Caffeine.newBuilder()
+            .expireAfterAccess(Duration.ofHours(1)).<String, Session>build().asMap();
 
     Uploads(MetadataStore meta, BlobStore store, DigestLocks locks, Clock clock, Duration expiry) {
         this.meta = meta;

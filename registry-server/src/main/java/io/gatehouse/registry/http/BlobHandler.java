@@ -115,6 +115,10 @@ final class BlobHandler {
                     h.put(HttpHeader.CONTENT_RANGE, "bytes " + r[0] + "-" + r[1] + "/" + size);
                 }
             }
+            // Positioned here, before anything is sent: a store that opens its stream here (S3) fails now, while the
+            // answer can still be a 503 rather than a cut-off 200. (Jetty, given an open channel and an offset, would
+            // read and drop the bytes before the offset instead of seeking.)
+            if (length > 0) ch.position(start);
             h.put(HttpHeader.CONTENT_LENGTH, length);
             response.setStatus(status);
             metrics.bytesOut(length);
@@ -123,7 +127,7 @@ final class BlobHandler {
                 return;
             }
             ByteBufferPool.Sized pool = new ByteBufferPool.Sized(request.getComponents().getByteBufferPool(), true, COPY_BUFFER);
-            Content.Source source = Content.Source.from(pool, ch, start, length);
+            Content.Source source = Content.Source.from(pool, ch, 0, length); // from the channel's position
             // From here the copy owns the channel and closes it when done, whichever way it ends.
             handedOver = true;
             Content.copy(source, response, Callback.from(() -> {

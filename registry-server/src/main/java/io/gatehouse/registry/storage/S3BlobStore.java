@@ -853,9 +853,15 @@ public final class S3BlobStore implements BlobStore {
             return position;
         }
 
+        /** Opens the ranged GET from there at once (not at the first read), so that a failure shows before a reply. */
         @Override
-        public SeekableByteChannel position(long newPosition) {
+        public SeekableByteChannel position(long newPosition) throws IOException {
             this.position = newPosition;
+            if ((in == null || inPosition != newPosition) && newPosition < size) {
+                closeStream();
+                in = get(key, newPosition);
+                inPosition = newPosition;
+            }
             return this;
         }
 

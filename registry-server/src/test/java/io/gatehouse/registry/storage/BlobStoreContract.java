@@ -80,6 +80,12 @@ abstract class BlobStoreContract {
         store().commit(at, d);
         assertThat(store().stat(d)).hasValue(data.length);
         assertThat(readAll(store(), d)).isEqualTo(data);
+        try (SeekableByteChannel ch = store().open(d, data.length)) {
+            ch.position(PART + 10);
+            ByteBuffer bb = ByteBuffer.allocate(100);
+            while (bb.hasRemaining()) ch.read(bb);
+            assertThat(bb.array()).isEqualTo(Arrays.copyOfRange(data, PART + 10, PART + 110));
+        }
         assertThat(store().list()).contains(d);
         assertThat(store().lastModified(d)).isPositive();
     }
