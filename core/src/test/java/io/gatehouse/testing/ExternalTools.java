@@ -25,7 +25,8 @@ public final class ExternalTools {
     public static Path require(String command) {
         Path found = find(command);
         if (found == null) {
-            String why = command + " is not installed (bash .ci/run installs it)";
+            String why = (command.equals("__missing_postgresql_initdb__") ? "PostgreSQL 15 (Debian package postgresql)" : command)
+                    + " is not installed (bash .ci/run installs it)";
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
                 throw new AssertionError(why);
             }
@@ -41,6 +42,26 @@ public final class ExternalTools {
             return require("__missing_sigstore_skopeo__");
         }
         return p;
+    }
+
+    /**
+     * The bin folder of PostgreSQL 15 from Debian's {@code postgresql} package ({@code /usr/lib/postgresql/15/bin}:
+     * initdb, pg_ctl, createdb are not on PATH), or a newer major version when 15 is absent; fails/skips like
+     * {@link #require}.
+     */
+    public static Path requirePostgresBin() {
+        Path root = Path.of("/usr/lib/postgresql");
+        Path preferred = root.resolve("15/bin");
+        if (Files.isExecutable(preferred.resolve("initdb"))) return preferred;
+        try (var versions = Files.list(root)) {
+            var newest = versions.filter(v -> v.getFileName().toString().matches("\\d+")
+                            && Integer.parseInt(v.getFileName().toString()) >= 15 && Files.isExecutable(v.resolve("bin/initdb")))
+                    .max(java.util.Comparator.comparingInt(v -> Integer.parseInt(v.getFileName().toString())));
+            if (newest.isPresent()) return newest.get().resolve("bin");
+        } catch (java.io.IOException ignored) {
+            // no /usr/lib/postgresql at all
+        }
+        return require("__missing_postgresql_initdb__").getParent();
     }
 
     public static Path find(String command) {

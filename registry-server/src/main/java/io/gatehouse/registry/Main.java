@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "gatehouse", mixinStandardHelpOptions = true, version = "gatehouse 0.1.0",
         description = "Gatehouse: a companion container registry and its tools.",
         subcommands = {ServeCommand.class, MirrorCommand.class, CopyCommand.class, VulnDbCommand.class, ScanCommand.class,
+                io.gatehouse.registry.cli.MigrateCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -4,6 +4,7 @@ import io.gatehouse.core.reference.Digest;
 import io.gatehouse.registry.auth.AccessController;
 import io.gatehouse.registry.auth.OpenAccess;
 import io.gatehouse.registry.auth.Principal;
+import io.gatehouse.registry.cluster.Cluster;
 import io.gatehouse.registry.config.RegistryConfig;
 import io.gatehouse.registry.content.ContentGate;
 import io.gatehouse.registry.content.ContentService;
@@ -19,7 +20,8 @@ import io.gatehouse.registry.metadata.Database;
 import io.gatehouse.registry.metadata.MetadataStore;
 import io.gatehouse.registry.metrics.Metrics;
 import io.gatehouse.registry.storage.DigestLocks;
-import io.gatehouse.registry.storage.FileSystemBlobStore;
+import io.gatehouse.registry.storage.BlobStore;
+import io.gatehouse.registry.storage.BlobStores;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -68,6 +70,7 @@ public final class RegistryServer implements AutoCloseable {
     private final RegistryConfig config;
     private final Clock clock;
     private final Database database;
+    private final Cluster cluster;
     private final ContentService content;
     private final Metrics metrics;
     private final GarbageCollector gc;
@@ -178,18 +181,24 @@ public final class RegistryServer implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create data directory " + config.dataDir() + ": " + e.getMessage(), e);
         }
-        this.database = Database.open(config.database(), config.databasePoolSize());
+        this.database = openDatabase(config);
+        Cluster c = null;
         try {
-            MetadataStore meta = new io.gatehouse.registry.metadata.SqliteMetadataStore(database.jdbi(), clock);
-            FileSystemBlobStore store = new FileSystemBlobStore(config.dataDir(), config.fsync());
+            // one node on SQLite, replicas on PostgreSQL: decided by the database, see Cluster
+            c = Cluster.forDatabase(database.dataSource());
+            this.cluster = c;
+            MetadataStore meta = database.metadataStore(clock);
+            BlobStore store = BlobStores.open(config);
             this.events = new CompositeEvents(false);
             this.journal = new CompositeEvents(true);
             this.gate = new GateHolder();
-            this.content = new ContentService(meta, store, new DigestLocks(), gate, journal, events, clock,
-                    config.maxManifestBytes(), config.uploadExpiry(), config.gcGracePeriod(), config.gcKeepOrphanReferrers());
+            DigestLocks locks = cluster.shared() ? new DigestLocks(cluster.locks()) : new DigestLocks();
+            this.content = new ContentService(meta, store, locks, gate, journal, events, clock,
+                    config.maxManifestBytes(), config.uploadExpiry(), config.gcGracePeriod(), config.gcKeepOrphanReferrers(),
+                    cluster.events(), cluster.shared());
             this.metrics = new Metrics();
             metrics.storageSize(meta::totalBlobBytes);
-            this.gc = new GarbageCollector(content, clock, config.gcGracePeriod(), config.gcDeleteUntagged());
+            this.gc = new GarbageCollector(content, clock, config.gcGracePeriod(), config.gcDeleteUntagged(), cluster.locks());
 
             this.accessController = b.access.apply(this);
             this.gate.target = b.gate.apply(this);
@@ -199,10 +208,19 @@ public final class RegistryServer implements AutoCloseable {
             for (var m : b.mounts.entrySet()) mounted.put(m.getKey(), m.getValue().apply(this));
             buildJetty(mounted, b.fallback.apply(this));
         } catch (IOException | RuntimeException e) {
+            if (c != null) c.close();
             database.close();
             if (e instanceof RuntimeException re) throw re;
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The metadata database of {@code storage.database}: a SQLite file, or PostgreSQL for a {@code jdbc:postgresql:} URL. */
+    public static Database openDatabase(RegistryConfig config) {
+        if (config.databaseDialect() == io.gatehouse.registry.metadata.Dialect.POSTGRESQL) {
+            return Database.openPostgres(config.databaseUrl(), config.databaseUser(), config.databasePassword(), config.databasePoolSize());
+        }
+        return Database.open(config.database(), config.databasePoolSize());
     }
 
     private void buildJetty(Map<String, Handler> mounted, Handler fallback) {
@@ -298,14 +316,18 @@ public final class RegistryServer implements AutoCloseable {
             long every = config.gcInterval().toMillis();
             scheduler.scheduleWithFixedDelay(() -> {
                 try {
-                    gc.run();
+                    gc.runIfIdle(); // with replicas: the one that takes the cluster's GC lock collects, the others skip
                 } catch (RuntimeException e) {
-                    LOG.warn("scheduled GC failed: {}", e.toString(), e);
+                    if (io.gatehouse.registry.cluster.Faults.unavailable(e)) {
+                        LOG.warn("scheduled GC skipped, the database or storage is unavailable: {}", io.gatehouse.registry.cluster.Faults.describe(e));
+                    } else {
+                        LOG.warn("scheduled GC failed: {}", e.toString(), e);
+                    }
                 }
             }, every, every, TimeUnit.MILLISECONDS);
         }
         LOG.info("Gatehouse registry listening on {} (data in {}, database {})", baseUrl(),
-                config.dataDir().toAbsolutePath().normalize(), config.database().toAbsolutePath().normalize());
+                config.dataDir().toAbsolutePath().normalize(), config.databaseDescription());
         return this;
     }
 
@@ -345,6 +367,11 @@ public final class RegistryServer implements AutoCloseable {
         return database;
     }
 
+    /** How this process coordinates with the other replicas of its database (a single node on SQLite). */
+    public Cluster cluster() {
+        return cluster;
+    }
+
     public Path dataDir() {
         return config.dataDir();
     }
@@ -371,11 +398,15 @@ public final class RegistryServer implements AutoCloseable {
         return gc.run();
     }
 
+    /**
+     * Ready: started, the database answers, the blob storage is reachable. A load balancer checking /readyz takes a
+     * replica that lost either out of rotation, and puts it back when they answer again.
+     */
     private boolean ready() {
         if (!started || closed) return false;
         try {
             return database.jdbi().withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1
-                    && Files.isWritable(config.dataDir());
+                    && Files.isWritable(config.dataDir()) && content.blobStore().available();
         } catch (RuntimeException e) {
             return false;
         }
@@ -401,6 +432,8 @@ public final class RegistryServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("error while stopping HTTP: {}", e.toString());
         }
+        content.blobStore().close();
+        cluster.close();
         database.close();
         if (started) LOG.info("Gatehouse registry on port {} stopped", port());
     }

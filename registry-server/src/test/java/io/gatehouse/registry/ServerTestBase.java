@@ -18,7 +18,7 @@ abstract class ServerTestBase {
 
     @BeforeAll
     static void startServer() {
-        server = RegistryServer.builder(RegistryConfig.forTesting(dataDir)).build().start();
+        server = RegistryServer.builder(TestDatabase.forTesting(dataDir)).build().start();
         client = new RegistryClient(server.baseUrl());
     }
 

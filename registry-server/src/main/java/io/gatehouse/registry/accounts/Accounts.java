@@ -100,7 +100,7 @@ public final class Accounts {
 
     /** Taking the flag away also ends the user's tokens (they may carry system-admin access). */
     public void setSystemAdmin(String name, boolean admin) {
-        update("UPDATE auth_users SET system_admin = ?, generation = CASE WHEN ? THEN generation ELSE ? END WHERE name = ?",
+        update("UPDATE auth_users SET system_admin = ?, generation = CASE WHEN ? = 1 THEN generation ELSE ? END WHERE name = ?",
                 admin ? 1 : 0, admin ? 1 : 0, newGeneration(), name);
     }
 
@@ -188,8 +188,11 @@ public final class Accounts {
     public void deleteOrg(String name) {
         write(h -> {
             h.createUpdate("DELETE FROM auth_team_members WHERE org = ?").bind(0, name).execute();
-            h.createUpdate("DELETE FROM auth_grants WHERE grantee_kind = 'team' AND grantee LIKE ? ESCAPE '\\'").bind(0, likePrefix(name + "/")).execute();
-            h.createUpdate("DELETE FROM auth_curators WHERE grantee_kind = 'team' AND grantee LIKE ? ESCAPE '\\'").bind(0, likePrefix(name + "/")).execute();
+            // a prefix compared with substr, not LIKE: SQLite's LIKE ignores ASCII case, PostgreSQL's does not
+            String prefix = name + "/";
+            int length = prefix.codePointCount(0, prefix.length());
+            h.createUpdate("DELETE FROM auth_grants WHERE grantee_kind = 'team' AND substr(grantee, 1, ?) = ?").bind(0, length).bind(1, prefix).execute();
+            h.createUpdate("DELETE FROM auth_curators WHERE grantee_kind = 'team' AND substr(grantee, 1, ?) = ?").bind(0, length).bind(1, prefix).execute();
             h.createUpdate("DELETE FROM auth_teams WHERE org = ?").bind(0, name).execute();
             h.createUpdate("DELETE FROM auth_org_owners WHERE org = ?").bind(0, name).execute();
             h.createUpdate("DELETE FROM auth_grants WHERE target_kind = 'org' AND target = ?").bind(0, name).execute();
@@ -203,7 +206,7 @@ public final class Accounts {
         write(h -> {
             requireOrg(h, org);
             requirePrincipal(h, principal);
-            h.createUpdate("INSERT OR IGNORE INTO auth_org_owners(org, principal) VALUES (?, ?)").bind(0, org).bind(1, principal).execute();
+            h.createUpdate("INSERT INTO auth_org_owners(org, principal) VALUES (?, ?) ON CONFLICT DO NOTHING").bind(0, org).bind(1, principal).execute();
         });
     }
 
@@ -261,7 +264,7 @@ public final class Accounts {
                 throw new AccountException(NOT_FOUND, "no such team");
             }
             requirePrincipal(h, principal);
-            h.createUpdate("INSERT OR IGNORE INTO auth_team_members(org, team, principal) VALUES (?, ?, ?)")
+            h.createUpdate("INSERT INTO auth_team_members(org, team, principal) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
                     .bind(0, org).bind(1, team).bind(2, principal).execute();
         });
     }
@@ -334,10 +337,6 @@ public final class Accounts {
         h.createUpdate("DELETE FROM auth_curators WHERE grantee_kind = 'principal' AND grantee = ?").bind(0, name).execute();
     }
 
-    static String likePrefix(String s) {
-        return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-    }
-
     private void update(String sql, Object... args) {
         write(h -> {
             var u = h.createUpdate(sql);
@@ -350,7 +349,7 @@ public final class Accounts {
         try {
             jdbi.useTransaction(body::accept);
         } catch (UnableToExecuteStatementException e) {
-            if (String.valueOf(e.getMessage()).contains("UNIQUE")) throw new AccountException(CONFLICT, "already exists");
+            if (io.gatehouse.registry.metadata.Dialect.isUniqueViolation(e)) throw new AccountException(CONFLICT, "already exists");
             throw e;
         } finally {
             changes.fire();

@@ -15,6 +15,12 @@ import static io.gatehouse.registry.accounts.AccountException.Reason.NOT_FOUND;
 /** Grants on organizations and repositories, repository visibility and the curators of restricted repositories. */
 public final class Permissions {
 
+    /**
+     * A repository name no grant can have (names never hold a space), for "the organization's role only". Not a NUL
+     * character: PostgreSQL refuses NUL in text, even as a query parameter.
+     */
+    public static final String NO_REPOSITORY = " no repository ";
+
     private final Jdbi jdbi;
     private final AccessChanges changes;
 
@@ -28,7 +34,8 @@ public final class Permissions {
         validateTarget(g.targetKind(), g.target());
         write(h -> {
             requireGrantee(h, g.granteeKind(), g.grantee());
-            h.createUpdate("INSERT OR REPLACE INTO auth_grants(target_kind, target, grantee_kind, grantee, role) VALUES (?,?,?,?,?)")
+            h.createUpdate("INSERT INTO auth_grants(target_kind, target, grantee_kind, grantee, role) VALUES (?,?,?,?,?) "
+                            + "ON CONFLICT (target_kind, target, grantee_kind, grantee) DO UPDATE SET role = excluded.role")
                     .bind(0, kind(g.targetKind())).bind(1, g.target()).bind(2, g.granteeKind().wireName()).bind(3, g.grantee())
                     .bind(4, g.role().wireName()).execute();
         });
@@ -71,7 +78,8 @@ public final class Permissions {
 
     public void setVisibility(String repo, Visibility v) {
         validateTarget(Grant.TargetKind.REPO, repo);
-        write(h -> h.createUpdate("INSERT OR REPLACE INTO auth_repo_settings(name, visibility) VALUES (?, ?)")
+        write(h -> h.createUpdate("INSERT INTO auth_repo_settings(name, visibility) VALUES (?, ?) "
+                + "ON CONFLICT (name) DO UPDATE SET visibility = excluded.visibility")
                 .bind(0, repo).bind(1, v.wireName()).execute());
     }
 
@@ -95,7 +103,7 @@ public final class Permissions {
         validateTarget(Grant.TargetKind.REPO, repo);
         write(h -> {
             requireGrantee(h, kind, grantee);
-            h.createUpdate("INSERT OR IGNORE INTO auth_curators(repo, grantee_kind, grantee) VALUES (?,?,?)")
+            h.createUpdate("INSERT INTO auth_curators(repo, grantee_kind, grantee) VALUES (?,?,?) ON CONFLICT DO NOTHING")
                     .bind(0, repo).bind(1, kind.wireName()).bind(2, grantee).execute();
         });
     }

@@ -182,6 +182,12 @@ public final class ApiRouter extends Handler.Abstract {
         } catch (IllegalArgumentException e) {
             HttpReplies.error(response, callback, 400, "INVALID_REQUEST", String.valueOf(e.getMessage()), Map.of());
         } catch (Exception e) {
+            if (io.gatehouse.registry.cluster.Faults.unavailable(e)) {
+                LOG.warn("management API {} {} answered 503: {}", method, found.route().path(), io.gatehouse.registry.cluster.Faults.describe(e));
+                HttpReplies.error(response, callback, 503, "UNAVAILABLE", "the registry's database or storage is unavailable for a moment; retry later",
+                        Map.of("Retry-After", Long.toString(io.gatehouse.registry.cluster.Faults.RETRY_AFTER.toSeconds())));
+                return true;
+            }
             LOG.error("management API {} {} failed", method, found.route().path(), e);
             HttpReplies.error(response, callback, 500, "UNKNOWN", "internal error", Map.of());
         }

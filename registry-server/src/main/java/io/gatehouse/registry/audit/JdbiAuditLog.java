@@ -146,11 +146,11 @@ public final class JdbiAuditLog implements AuditLog {
         List<Object> args = new ArrayList<>();
         if (q.actor() != null) { sql.append(" AND actor = ?"); args.add(q.actor()); }
         if (q.action() != null) {
-            if (q.action().endsWith("*")) { sql.append(" AND action LIKE ? ESCAPE '\\'"); args.add(like(q.action())); }
+            if (q.action().endsWith("*")) { prefix(sql, args, "action", q.action()); }
             else { sql.append(" AND action = ?"); args.add(q.action()); }
         }
         if (q.target() != null) {
-            if (q.target().endsWith("*")) { sql.append(" AND target LIKE ? ESCAPE '\\'"); args.add(like(q.target())); }
+            if (q.target().endsWith("*")) { prefix(sql, args, "target", q.target()); }
             else { sql.append(" AND target = ?"); args.add(q.target()); }
         }
         if (q.since() != null) { sql.append(" AND at >= ?"); args.add(q.since().toEpochMilli()); }
@@ -166,12 +166,20 @@ public final class JdbiAuditLog implements AuditLog {
         });
     }
 
-    private static String like(String prefixStar) {
+    /**
+     * {@code column} starts with {@code prefixStar} less its star, case-sensitively in both databases (SQLite's LIKE
+     * ignores ASCII case, PostgreSQL's does not; substr counts characters in both).
+     */
+    private static void prefix(StringBuilder sql, List<Object> args, String column, String prefixStar) {
         String p = prefixStar.substring(0, prefixStar.length() - 1);
-        return p.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        sql.append(" AND substr(").append(column).append(", 1, ?) = ?");
+        args.add(p.codePointCount(0, p.length()));
+        args.add(p);
     }
 
+    /** At most MAX_FIELD characters, and no NUL (PostgreSQL refuses it in text: the event would be lost). */
     private static String cap(String s) {
+        if (s.indexOf('\u0000') >= 0) s = s.replace('\u0000', '\uFFFD');
         return s.length() > MAX_FIELD ? s.substring(0, MAX_FIELD) + "…" : s;
     }
 }

@@ -75,8 +75,22 @@ public final class AccessRules {
         return anonymousPull;
     }
 
-    /** Drops every cached answer; called on any change to accounts or permissions. */
+    /**
+     * Bumped by every {@link #invalidate()}: a load that was reading the database while a change arrived does not keep
+     * its answer (it may predate the change, and invalidateAll cannot remove an entry still being computed).
+     */
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+
+    private <K, V> V cached(Cache<K, V> cache, K key, java.util.function.Function<? super K, ? extends V> load) {
+        long g = generation.get();
+        V v = cache.get(key, load);
+        if (generation.get() != g) cache.invalidate(key);
+        return v;
+    }
+
+    /** Drops every cached answer; called on any change to accounts or permissions (on this replica or another). */
     public void invalidate() {
+        generation.incrementAndGet();
         repoRights.invalidateAll();
         principals.invalidateAll();
         teams.invalidateAll();
@@ -90,7 +104,7 @@ public final class AccessRules {
      */
     public Optional<Principal> activePrincipal(String name) {
         if (name == null || name.isEmpty()) return Optional.of(Principal.ANONYMOUS);
-        Optional<Active> a = principals.get(name, this::loadPrincipal);
+        Optional<Active> a = cached(principals, name, this::loadPrincipal);
         return a.filter(x -> x.expiresAt() == null || clock.instant().isBefore(x.expiresAt())).map(Active::principal);
     }
 
@@ -141,11 +155,11 @@ public final class AccessRules {
 
     public RepoRights repository(Principal p, String repo) {
         if (!RepositoryName.isValid(repo)) return new RepoRights(Set.of(), false);
-        return repoRights.get(new RepoKey(p.isAnonymous() ? "" : p.name(), repo), k -> computeRepository(p, repo));
+        return cached(repoRights, new RepoKey(p.isAnonymous() ? "" : p.name(), repo), k -> computeRepository(p, repo));
     }
 
     private RepoRights computeRepository(Principal p, String repo) {
-        Visibility vis = visibility.get(repo, permissions::visibility);
+        Visibility vis = cached(visibility, repo, permissions::visibility);
         if (p.isAnonymous()) {
             boolean pull = anonymousPull && vis == Visibility.PUBLIC;
             return new RepoRights(pull ? Role.READ.actions() : Set.of(), false);
@@ -154,14 +168,14 @@ public final class AccessRules {
         if (p.systemAdmin() || accounts.owners(org).contains(p.name())) {
             return new RepoRights(Role.ADMIN.actions(), false);
         }
-        List<String> myTeams = teams.get(p.name(), accounts::teamsOf);
+        List<String> myTeams = cached(teams, p.name(), accounts::teamsOf);
         if (vis == Visibility.RESTRICTED) {
             if (permissions.isCurator(repo, p.name(), myTeams)) {
                 Role role = Role.max(Role.READ, permissions.strongestRole(p.name(), myTeams, org, repo).orElse(null));
                 return new RepoRights(role.actions(), false);
             }
             // Hidden: answer as for a repository that does not exist, where only organization grants count.
-            Role orgRole = permissions.strongestRole(p.name(), myTeams, org, "\u0000no-repository").orElse(null);
+            Role orgRole = permissions.strongestRole(p.name(), myTeams, org, Permissions.NO_REPOSITORY).orElse(null);
             return new RepoRights(orgRole == null ? Set.of() : orgRole.actions(), true);
         }
         Role role = permissions.strongestRole(p.name(), myTeams, org, repo).orElse(null);
@@ -180,9 +194,9 @@ public final class AccessRules {
     private Set<String> org(Principal p, String org) {
         if (p.isAnonymous()) return Set.of();
         if (p.systemAdmin() || accounts.owners(org).contains(p.name())) return Set.of("read", Scope.ADMIN);
-        List<String> myTeams = teams.get(p.name(), accounts::teamsOf);
+        List<String> myTeams = cached(teams, p.name(), accounts::teamsOf);
         boolean member = myTeams.stream().anyMatch(t -> t.startsWith(org + "/"))
-                || permissions.strongestRole(p.name(), myTeams, org, "\u0000no-repository").isPresent();
+                || permissions.strongestRole(p.name(), myTeams, org, Permissions.NO_REPOSITORY).isPresent();
         return member ? Set.of("read") : Set.of();
     }
 

@@ -12,6 +12,8 @@ import io.gatehouse.registry.audit.AuditLog;
 import io.gatehouse.registry.audit.AuditSpool;
 import io.gatehouse.registry.audit.DenialAudit;
 import io.gatehouse.registry.audit.JdbiAuditLog;
+import io.gatehouse.registry.cluster.ClusterEvents;
+import io.gatehouse.registry.cluster.LocalClusterEvents;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,8 +51,8 @@ public final class AuthModule {
     private final Challenges challenges;
 
     private AuthModule(Jdbi jdbi, TokenKeys keys, AuditSpool auditSpool, AuthConfig config, Clock clock, PasswordHasher hasher,
-                       LoginThrottle throttle, Predicate<String> repositoryExists) {
-        this.changes = new AccessChanges();
+                       LoginThrottle throttle, Predicate<String> repositoryExists, ClusterEvents cluster) {
+        this.changes = new AccessChanges(cluster);
         this.accounts = new Accounts(jdbi, hasher, clock, changes);
         this.permissions = new Permissions(jdbi, changes);
         this.auditSpool = auditSpool;
@@ -70,12 +72,12 @@ public final class AuthModule {
 
     /**
      * @param jdbi             the registry database, migrated (V20–V22 create the tables used here)
-     * @param dataDir          where the token signing key is kept ({@code auth/token-signing-key.json}) and the audit
-     *                         spool ({@code audit/spool.jsonl})
+     * @param dataDir          where the audit spool is kept ({@code audit/spool.jsonl}) and, before V82, the token
+     *                         signing key was ({@code auth/token-signing-key.json}, moved into the database)
      * @param repositoryExists whether the registry holds a repository (its metadata); used by the management API
      */
     public static AuthModule create(Jdbi jdbi, Path dataDir, AuthConfig config, Predicate<String> repositoryExists) {
-        return create(jdbi, TokenKeys.loadOrCreate(dataDir), AuditSpool.in(dataDir), config, Clock.systemUTC(), PasswordHasher.defaults(),
+        return create(jdbi, TokenKeys.loadOrCreate(jdbi, dataDir), AuditSpool.in(dataDir), config, Clock.systemUTC(), PasswordHasher.defaults(),
                 LoginThrottle.defaults(Clock.systemUTC()), repositoryExists);
     }
 
@@ -88,7 +90,16 @@ public final class AuthModule {
     /** @param auditSpool where audit events refused by the database outside a transaction are kept ({@code null}: none) */
     public static AuthModule create(Jdbi jdbi, TokenKeys keys, AuditSpool auditSpool, AuthConfig config, Clock clock, PasswordHasher hasher,
                                     LoginThrottle throttle, Predicate<String> repositoryExists) {
-        AuthModule m = new AuthModule(jdbi, keys, auditSpool, config, clock, hasher, throttle, repositoryExists);
+        return create(jdbi, keys, auditSpool, config, clock, hasher, throttle, repositoryExists, new LocalClusterEvents());
+    }
+
+    /**
+     * @param cluster where changes to accounts and grants are told to the other replicas (and theirs to this one),
+     *                so that every replica's caches drop what changed
+     */
+    public static AuthModule create(Jdbi jdbi, TokenKeys keys, AuditSpool auditSpool, AuthConfig config, Clock clock, PasswordHasher hasher,
+                                    LoginThrottle throttle, Predicate<String> repositoryExists, ClusterEvents cluster) {
+        AuthModule m = new AuthModule(jdbi, keys, auditSpool, config, clock, hasher, throttle, repositoryExists, cluster);
         m.bootstrapAdmin(config);
         return m;
     }

@@ -1,6 +1,7 @@
 package io.gatehouse.registry.auth;
 
 import io.gatehouse.registry.RegistryServer;
+import io.gatehouse.registry.accounts.PasswordHasher;
 import io.gatehouse.registry.audit.AuditEvents;
 import io.gatehouse.registry.audit.AuditSpool;
 import io.gatehouse.registry.audit.DenialAudit;
@@ -8,6 +9,7 @@ import io.gatehouse.registry.config.RegistryConfig;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Function;
 
@@ -29,7 +31,16 @@ public final class AuthWiring {
 
     /** Wires auth into {@code b} with settings from {@code config}; returns a handle to the module once built. */
     public static AuthWiring install(RegistryServer.Builder b, RegistryConfig config) {
-        return install(b, s -> AuthModule.create(s.jdbi(), s.dataDir(), authConfig(config, s), name -> s.content().repositoryExists(name)));
+        return install(b, s -> {
+            if (!s.cluster().shared()) {
+                return AuthModule.create(s.jdbi(), s.dataDir(), authConfig(config, s), name -> s.content().repositoryExists(name));
+            }
+            // replicas: login counts in the database, changes to grants told to every replica
+            Clock clock = Clock.systemUTC();
+            return AuthModule.create(s.jdbi(), TokenKeys.loadOrCreate(s.jdbi(), s.dataDir()), AuditSpool.in(s.dataDir()), authConfig(config, s),
+                    clock, PasswordHasher.defaults(), LoginThrottle.defaults(new DatabaseCounts(s.jdbi(), true), clock),
+                    name -> s.content().repositoryExists(name), s.cluster().events());
+        });
     }
 
     /** Wires a module built by {@code factory} (tests pass a clock, cheap hashing, a custom throttle). */

@@ -71,8 +71,18 @@ public final class TokenEndpoint extends Handler.Abstract {
             }
         } catch (IllegalArgumentException e) {
             HttpReplies.error(response, callback, 400, "INVALID_REQUEST", e.getMessage(), Map.of());
+        } catch (RuntimeException e) {
+            if (!io.gatehouse.registry.cluster.Faults.unavailable(e)) throw e;
+            unavailable(response, callback, e);
         }
         return true;
+    }
+
+    /** The database did not answer (accounts, grants, throttling counts live there): 503, retry later. */
+    private static void unavailable(Response response, Callback callback, RuntimeException e) {
+        org.slf4j.LoggerFactory.getLogger(TokenEndpoint.class).warn("token request answered 503: {}", io.gatehouse.registry.cluster.Faults.describe(e));
+        HttpReplies.error(response, callback, 503, "UNAVAILABLE", "the registry's database is unavailable for a moment; retry later",
+                Map.of("Retry-After", Long.toString(io.gatehouse.registry.cluster.Faults.RETRY_AFTER.toSeconds())));
     }
 
     /**
@@ -93,7 +103,11 @@ public final class TokenEndpoint extends Handler.Abstract {
             } catch (IllegalArgumentException e) {
                 HttpReplies.error(response, callback, 400, "INVALID_REQUEST", e.getMessage(), Map.of());
             } catch (RuntimeException e) {
-                callback.failed(e);
+                if (io.gatehouse.registry.cluster.Faults.unavailable(e)) {
+                    unavailable(response, callback, e);
+                } else {
+                    callback.failed(e);
+                }
             }
         }, request.getComponents().getExecutor());
     }

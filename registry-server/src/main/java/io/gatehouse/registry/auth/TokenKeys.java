@@ -17,7 +17,8 @@ import java.security.NoSuchAlgorithmException;
 import java.text.ParseException;
 
 /**
- * The registry's ES256 token-signing key: generated on first start and kept as a JWK file in the data directory
+ * The registry's ES256 token-signing key: generated on first start and kept as a JWK in the database (shared by
+ * replicas, {@link #loadOrCreate(org.jdbi.v3.core.Jdbi, Path)}), or for tools and tests in a file of the data directory
  * ({@code auth/token-signing-key.json}, owner-only permissions), so tokens survive restarts.
  *
  * <p>The key id is computed like docker's libtrust does (the first 240 bits of the SHA-256 of the DER public key,
@@ -52,6 +53,21 @@ public final class TokenKeys {
             throw new UncheckedIOException("cannot read or create the token signing key in " + file.getParent(), e);
         } catch (ParseException e) {
             throw new IllegalStateException("the token signing key file " + file + " is not a valid JWK", e);
+        }
+    }
+
+    /**
+     * The key shared by every replica, in the database ({@code signing_keys}, name {@code token}); a registry that
+     * kept it in {@code <dataDir>/auth/token-signing-key.json} before moves it there, so its tokens stay valid.
+     */
+    public static TokenKeys loadOrCreate(org.jdbi.v3.core.Jdbi jdbi, Path dataDir) {
+        Path legacy = dataDir.resolve("auth").resolve("token-signing-key.json");
+        String jwk = io.gatehouse.registry.metadata.SigningKeys.loadOrCreate(jdbi, "token", legacy,
+                () -> generate().toJSONString(), java.time.Clock.systemUTC());
+        try {
+            return new TokenKeys(ECKey.parse(jwk));
+        } catch (ParseException e) {
+            throw new IllegalStateException("the token signing key in the database is not a valid JWK", e);
         }
     }
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import io.gatehouse.registry.metadata.Dialect;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -82,9 +84,30 @@ public record RegistryConfig(
             new Setting("server.max_connections_per_address", "GATEHOUSE_MAX_CONNECTIONS_PER_ADDRESS", "512",
                     "open connections one client address may hold; more are closed at once (0 = no limit; trusted proxies are exempt)"),
             new Setting("storage.data_dir", "GATEHOUSE_DATA_DIR", "./data", "blobs, uploads and (by default) the database live here"),
-            new Setting("storage.database", "GATEHOUSE_DATABASE", "", "<data_dir>/gatehouse.db", "SQLite metadata file (default: <data_dir>/gatehouse.db)"),
-            new Setting("storage.database_pool_size", "GATEHOUSE_DATABASE_POOL_SIZE", "4", "database connections"),
+            new Setting("storage.database", "GATEHOUSE_DATABASE", "", "<data_dir>/gatehouse.db",
+                    "metadata database: a SQLite file, or a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/gatehouse) that replicas share (default: <data_dir>/gatehouse.db)"),
+            new Setting("storage.database_user", "GATEHOUSE_DATABASE_USER", "", "PostgreSQL user (default: the URL's user= or the driver's)"),
+            new Setting("storage.database_password", "GATEHOUSE_DATABASE_PASSWORD", "",
+                    "PostgreSQL password; prefer the variable or storage.database_password_file to the YAML file, never in the URL. Never logged"),
+            new Setting("storage.database_password_file", "GATEHOUSE_DATABASE_PASSWORD_FILE", "",
+                    "file whose first line is the PostgreSQL password (a mounted secret, a systemd credential)"),
+            new Setting("storage.database_pool_size", "GATEHOUSE_DATABASE_POOL_SIZE", "4", "database connections (per replica)"),
             new Setting("storage.fsync", "GATEHOUSE_STORAGE_FSYNC", "true", "fsync each blob before it becomes visible (false: survives a registry crash, not a power failure)"),
+            // blob storage in S3 (read by storage/S3Settings; docs/registry.md "S3 blob storage")
+            new Setting("storage.driver", "GATEHOUSE_STORAGE_DRIVER", "filesystem", "where blobs live: filesystem (under data_dir) or s3 (storage.s3.*)"),
+            new Setting("storage.s3.bucket", "GATEHOUSE_S3_BUCKET", "", "the bucket (required with storage.driver: s3)"),
+            new Setting("storage.s3.region", "GATEHOUSE_S3_REGION", "us-east-1", "the bucket's region"),
+            new Setting("storage.s3.endpoint", "GATEHOUSE_S3_ENDPOINT", "", "AWS", "URL of an S3-compatible service (MinIO, Ceph, S3Proxy…; default: AWS S3 of the region)"),
+            new Setting("storage.s3.path_style", "GATEHOUSE_S3_PATH_STYLE", "false", "address the bucket as <endpoint>/<bucket> rather than <bucket>.<endpoint> (most S3-compatible services want true)"),
+            new Setting("storage.s3.prefix", "GATEHOUSE_S3_PREFIX", "", "none", "key prefix for everything the registry stores in the bucket (several registries can share one)"),
+            new Setting("storage.s3.access_key", "GATEHOUSE_S3_ACCESS_KEY", "", "default chain",
+                    "access key id; unset: the AWS default credential chain (AWS_* variables, profile, container or instance role)"),
+            new Setting("storage.s3.secret_key", "GATEHOUSE_S3_SECRET_KEY", "", "the secret of access_key; prefer the variable or secret_key_file to the YAML file. Never logged"),
+            new Setting("storage.s3.secret_key_file", "GATEHOUSE_S3_SECRET_KEY_FILE", "", "a file holding the secret of access_key (instead of secret_key)"),
+            new Setting("storage.s3.redirect", "GATEHOUSE_S3_REDIRECT", "false", "answer blob GETs with 307 to a presigned S3 URL instead of streaming the bytes through the registry"),
+            new Setting("storage.s3.redirect_expiry", "GATEHOUSE_S3_REDIRECT_EXPIRY", "20m", "how long a presigned redirect URL stays valid (at most 7d)"),
+            new Setting("storage.s3.part_size", "GATEHOUSE_S3_PART_SIZE", "16777216",
+                    "bytes per multipart part (at least 5 MiB, S3's minimum); an upload holds at most one part on local disk under data_dir"),
             new Setting("uploads.expiry", "GATEHOUSE_UPLOAD_EXPIRY", "24h", "an upload session idle this long is discarded"),
             new Setting("manifests.max_bytes", "GATEHOUSE_MAX_MANIFEST_BYTES", "4194304", "larger manifests are refused with 413"),
             new Setting("deletes.enabled", "GATEHOUSE_DELETE_ENABLED", "true", "allow DELETE of manifests, tags and blobs"),
@@ -105,7 +128,9 @@ public record RegistryConfig(
             new Setting("scan.workers", "GATEHOUSE_SCAN_WORKERS", "1", "images scanned at the same time (scans are CPU-bound)"),
             new Setting("scan.on_push", "GATEHOUSE_SCAN_ON_PUSH", "true", "scan every pushed image (per-repository override in the API)"),
             new Setting("scan.rescan_interval", "GATEHOUSE_SCAN_RESCAN_INTERVAL", "5s",
-                    "how often to look for a new vulnerability database build and rescan (0: only when a scan starts)"));
+                    "how often to look for a new vulnerability database build and rescan (0: only when a scan starts)"),
+            new Setting("scan.lease", "GATEHOUSE_SCAN_LEASE", "60s",
+                    "replicas: a running scan's claim lasts this long unless renewed (every third of it); a killed replica's scans are taken over after it"));
 
     /**
      * GATEHOUSE_* variables that are not settings (no YAML key): known, so they draw no "unknown variable" warning.
@@ -249,6 +274,21 @@ public record RegistryConfig(
         intSetting("scan.workers", 1, 64);
         booleanSetting("scan.on_push");
         durationSetting("scan.rescan_interval");
+        if (durationSetting("scan.lease").toMillis() < 1000) throw new IllegalArgumentException("scan.lease: at least 1s");
+        if (databaseDialect() == Dialect.POSTGRESQL) {
+            if (databaseUrl().toLowerCase(Locale.ROOT).matches(".*[?&]password=.*")) {
+                throw new IllegalArgumentException("storage.database: put the password in GATEHOUSE_DATABASE_PASSWORD or "
+                        + "storage.database_password_file, not in the URL");
+            }
+            databasePassword();
+        } else if (!blank(setting("storage.database_password")) || !blank(setting("storage.database_password_file"))) {
+            throw new IllegalArgumentException("storage.database_password(_file) is for a PostgreSQL storage.database (jdbc:postgresql://…)");
+        }
+        String driver = setting("storage.driver").strip();
+        if (!driver.equals("filesystem") && !driver.equals("s3")) {
+            throw new IllegalArgumentException("storage.driver: expected filesystem or s3, got '" + driver + "'");
+        }
+        if (driver.equals("s3")) io.gatehouse.registry.storage.S3Settings.from(this);
         if ((tlsCertificate == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("server.tls.certificate and server.tls.key must be given together");
         }
@@ -297,6 +337,55 @@ public record RegistryConfig(
         return duration(Map.of(key, setting(key)), key);
     }
 
+    /** SQLite unless storage.database is a {@code jdbc:postgresql:} URL. */
+    public Dialect databaseDialect() {
+        return database == null ? Dialect.POSTGRESQL : Dialect.SQLITE;
+    }
+
+    /** The JDBC URL of the metadata database. */
+    public String databaseUrl() {
+        return database == null ? setting("storage.database").strip() : "jdbc:sqlite:" + database.toAbsolutePath();
+    }
+
+    /** What the startup log says: the SQLite file, or the PostgreSQL URL without its parameters. */
+    public String databaseDescription() {
+        return database == null ? Dialect.redacted(databaseUrl()) : database.toAbsolutePath().normalize().toString();
+    }
+
+    /** storage.database_user, or null. */
+    public String databaseUser() {
+        String u = setting("storage.database_user");
+        return blank(u) ? null : u.strip();
+    }
+
+    /**
+     * The PostgreSQL password: storage.database_password (GATEHOUSE_DATABASE_PASSWORD), or the first line of
+     * storage.database_password_file; null when neither is set. Messages name the setting, never the value.
+     */
+    public String databasePassword() {
+        String inline = setting("storage.database_password");
+        String file = setting("storage.database_password_file");
+        if (!blank(inline) && !blank(file)) {
+            throw new IllegalArgumentException("storage.database_password and storage.database_password_file are both set: keep one");
+        }
+        if (!blank(inline)) return inline;
+        if (blank(file)) return null;
+        try (java.io.BufferedReader r = Files.newBufferedReader(Path.of(file.strip()))) {
+            String line = r.readLine();
+            if (line == null || line.isEmpty()) throw new IllegalArgumentException("storage.database_password_file: " + file.strip() + " is empty");
+            return line;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("storage.database_password_file: cannot read " + file.strip() + " ("
+                    + e.getClass().getSimpleName().replace("Exception", "") + ")");
+        }
+    }
+
+    /** Without the values: they may hold passwords (storage.database_password, auth.admin_password). */
+    @Override
+    public String toString() {
+        return "RegistryConfig[" + host + ":" + port + ", data " + dataDir + ", database " + databaseDescription() + "]";
+    }
+
     public boolean tlsEnabled() {
         return tlsCertificate != null && tlsKey != null;
     }
@@ -314,7 +403,7 @@ public record RegistryConfig(
                 intValue(v, "server.port", 0, 65535),
                 blank(v.get("server.public_url")) ? null : stripSlash(v.get("server.public_url")),
                 dataDir,
-                blank(db) ? dataDir.resolve("gatehouse.db") : Path.of(db),
+                blank(db) ? dataDir.resolve("gatehouse.db") : Dialect.of(db.strip()) == Dialect.POSTGRESQL ? null : Path.of(db),
                 intValue(v, "storage.database_pool_size", 1, 64),
                 bool(v, "storage.fsync"),
                 blank(cert) ? null : Path.of(cert),

@@ -7,6 +7,8 @@ import io.gatehouse.core.reference.Digest;
 import io.gatehouse.core.reference.InvalidDigestException;
 import io.gatehouse.core.reference.RepositoryName;
 import io.gatehouse.registry.auth.Principal;
+import io.gatehouse.registry.cluster.ClusterEvents;
+import io.gatehouse.registry.cluster.LocalClusterEvents;
 import io.gatehouse.registry.metadata.MetadataStore;
 import io.gatehouse.registry.storage.BlobStore;
 import io.gatehouse.registry.storage.DigestLocks;
@@ -58,6 +60,11 @@ public final class ContentService {
     private final Cache<String, StoredManifest> manifestCache;
     private final Cache<String, String> tagCache;
     private final Cache<String, Boolean> recentlyTouched;
+    private final ClusterEvents cluster;
+    private final boolean cacheTags;
+
+    /** The cluster topic of a deleted manifest ({@code repository@digest}): every replica drops it from its cache. */
+    static final String MANIFEST_DELETED = "manifest-deleted";
 
     /**
      * @param journal told of each change inside its transaction; when it throws (a {@link RegistryException} for
@@ -68,6 +75,22 @@ public final class ContentService {
     public ContentService(MetadataStore meta, BlobStore store, DigestLocks locks, ContentGate gate, RegistryEvents journal,
                           RegistryEvents events, Clock clock, int maxManifestBytes, Duration uploadExpiry, Duration gcGrace,
                           boolean keepOrphanReferrers) {
+        this(meta, store, locks, gate, journal, events, clock, maxManifestBytes, uploadExpiry, gcGrace, keepOrphanReferrers,
+                new LocalClusterEvents(), false);
+    }
+
+    /**
+     * @param cluster tells the other replicas of deleted manifests, and this one of theirs
+     * @param shared  other replicas write the same database: tags are not cached. A tag's digest cached here could be
+     *                older than one another replica has acknowledged a push of, and a client pulling right after its
+     *                push must get what it pushed; one indexed query per tag lookup is the price. Manifests stay cached
+     *                by digest (their bytes never change; a deletion reaches every replica within the cluster's bound).
+     */
+    public ContentService(MetadataStore meta, BlobStore store, DigestLocks locks, ContentGate gate, RegistryEvents journal,
+                          RegistryEvents events, Clock clock, int maxManifestBytes, Duration uploadExpiry, Duration gcGrace,
+                          boolean keepOrphanReferrers, ClusterEvents cluster, boolean shared) {
+        this.cluster = cluster;
+        this.cacheTags = !shared;
         this.keepOrphanReferrers = keepOrphanReferrers;
         this.meta = meta;
         this.store = store;
@@ -88,6 +111,13 @@ public final class ContentService {
         this.tagCache = Caffeine.newBuilder().maximumSize(100_000).build();
         this.recentlyTouched = Caffeine.newBuilder().maximumSize(100_000)
                 .expireAfterWrite(gcGrace.isZero() ? Duration.ofSeconds(1) : gcGrace.dividedBy(4)).build();
+        cluster.subscribe(MANIFEST_DELETED, key -> {
+            if (key.isEmpty()) {
+                manifestCache.invalidateAll(); // a reset: deletions may have been missed
+            } else {
+                manifestCache.invalidate(key);
+            }
+        });
     }
 
     public ContentGate gate() {
@@ -134,6 +164,7 @@ public final class ContentService {
             Digest d = parseDigest(reference);
             return getManifest(repository, d).map(StoredManifest::digest);
         }
+        if (!cacheTags) return meta.resolveTag(repository, reference).map(Digest::parse);
         String cached = tagCache.get(repository + ":" + reference, k -> meta.resolveTag(repository, reference).orElse(null));
         return Optional.ofNullable(cached).map(Digest::parse);
     }
@@ -261,6 +292,7 @@ public final class ContentService {
         for (MetadataStore.DeletedManifest m : removed) {
             Digest d = Digest.parse(m.digest());
             manifestCache.invalidate(repository + "@" + d);
+            cluster.publish(MANIFEST_DELETED, repository + "@" + d);
             for (String t : m.tags()) tagCache.invalidate(repository + ":" + t);
             for (String t : m.tags()) fire(l -> l.tagDeleted(repository, t, principal));
             fire(l -> l.manifestDeleted(repository, d, principal));
@@ -273,6 +305,7 @@ public final class ContentService {
             return false;
         }
         manifestCache.invalidate(repository + "@" + digest);
+        cluster.publish(MANIFEST_DELETED, repository + "@" + digest);
         fire(l -> l.manifestDeleted(repository, digest, principal));
         return true;
     }
@@ -347,13 +380,27 @@ public final class ContentService {
 
     /** Opens a blob of {@code repository} for reading; BLOB_UNKNOWN when it does not hold it. */
     public SeekableByteChannel openBlobChannel(String repository, Digest digest) {
-        if (!blobExists(repository, digest)) throw OciError.blobUnknown(digest.toString()).exception();
+        OptionalLong size = blobSize(repository, digest);
+        if (size.isEmpty()) throw OciError.blobUnknown(digest.toString()).exception();
         try {
-            return store.open(digest);
+            return store.open(digest, size.getAsLong());
         } catch (NoSuchFileException e) {
             throw OciError.blobUnknown(digest.toString()).exception();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw Uploads.storageFailure(e);
+        }
+    }
+
+    /**
+     * Where a client may fetch a blob of {@code repository} straight from the storage (storage.s3.redirect), or
+     * empty to serve it; BLOB_UNKNOWN when the repository does not hold it.
+     */
+    public Optional<java.net.URI> blobRedirect(String repository, Digest digest) {
+        if (!blobExists(repository, digest)) throw OciError.blobUnknown(digest.toString()).exception();
+        try {
+            return store.redirect(digest);
+        } catch (IOException e) {
+            throw Uploads.storageFailure(e);
         }
     }
 

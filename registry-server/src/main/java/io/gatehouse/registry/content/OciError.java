@@ -54,6 +54,11 @@ public record OciError(int status, String code, String message, Object detail) {
         return new OciError(status, "UNSUPPORTED", message);
     }
 
+    /** 503: a backing service (blob storage, database) cannot be reached; the client should retry (Retry-After). */
+    public static OciError unavailable(String message) {
+        return new OciError(503, "UNAVAILABLE", message);
+    }
+
     public static OciError denied(String message) {
         return new OciError(403, "DENIED", message);
     }

@@ -78,6 +78,20 @@ final class BlobHandler {
 
     /** Streams the blob (or the one range asked for) from its channel without holding a thread while the client reads. */
     private void serve(String name, Digest digest, Request request, Response response, Callback callback) throws IOException {
+        if (content.blobStore().redirects()) {
+            // storage.s3.redirect: the client fetches the bytes from the bucket with a presigned URL (as Distribution's
+            // "redirect" does); a Range header is sent again to the new location by the client.
+            java.util.Optional<java.net.URI> to = content.blobRedirect(name, digest);
+            if (to.isPresent()) {
+                var h = response.getHeaders();
+                h.put(HttpHeader.LOCATION, to.get().toString());
+                h.put(V2Support.CONTENT_DIGEST, digest.toString());
+                h.put(HttpHeader.CONTENT_LENGTH, 0L);
+                response.setStatus(307);
+                response.write(true, null, callback);
+                return;
+            }
+        }
         SeekableByteChannel ch = content.openBlobChannel(name, digest);
         boolean handedOver = false;
         try {
@@ -101,6 +115,10 @@ final class BlobHandler {
                     h.put(HttpHeader.CONTENT_RANGE, "bytes " + r[0] + "-" + r[1] + "/" + size);
                 }
             }
+            // Positioned here, before anything is sent: a store that opens its stream here (S3) fails now, while the
+            // answer can still be a 503 rather than a cut-off 200. (Jetty, given an open channel and an offset, would
+            // read and drop the bytes before the offset instead of seeking.)
+            if (length > 0) ch.position(start);
             h.put(HttpHeader.CONTENT_LENGTH, length);
             response.setStatus(status);
             metrics.bytesOut(length);
@@ -109,7 +127,7 @@ final class BlobHandler {
                 return;
             }
             ByteBufferPool.Sized pool = new ByteBufferPool.Sized(request.getComponents().getByteBufferPool(), true, COPY_BUFFER);
-            Content.Source source = Content.Source.from(pool, ch, start, length);
+            Content.Source source = Content.Source.from(pool, ch, 0, length); // from the channel's position
             // From here the copy owns the channel and closes it when done, whichever way it ends.
             handedOver = true;
             Content.copy(source, response, Callback.from(() -> {

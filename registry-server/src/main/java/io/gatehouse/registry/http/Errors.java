@@ -57,8 +57,14 @@ public final class Errors {
         }
     }
 
+    /** Seconds a client is asked to wait before retrying a 503 (storage or database unreachable). */
+    static final String RETRY_AFTER_SECONDS = "5";
+
     private static void write(Request request, Response response, Callback callback, OciError error) {
         response.setStatus(error.status());
+        if (error.status() == 503 && !response.getHeaders().contains(HttpHeader.RETRY_AFTER)) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        }
         if (HttpMethod.HEAD.is(request.getMethod())) {
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0L);
             response.write(true, null, callback);

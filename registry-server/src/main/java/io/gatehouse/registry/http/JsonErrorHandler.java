@@ -37,7 +37,16 @@ public final class JsonErrorHandler extends ErrorHandler {
     @Override
     protected void generateResponse(Request request, Response response, int status, String message, Throwable cause,
                                     Callback callback) {
-        String reason = cause instanceof HttpException he && he.getReason() != null ? he.getReason() : HttpStatus.getMessage(status);
+        if (status >= 500 && cause != null && io.gatehouse.registry.cluster.Faults.unavailable(cause)) {
+            // a handler (the token endpoint, a mounted API) let an outage of the database or storage escape: that is
+            // 503 and "retry later", not 500
+            status = 503;
+            message = "the registry's database or storage is unavailable for a moment; retry later";
+            response.getHeaders().put("Retry-After", Long.toString(io.gatehouse.registry.cluster.Faults.RETRY_AFTER.toSeconds()));
+            cause = null;
+        }
+        String reason = cause instanceof HttpException he && he.getReason() != null ? he.getReason()
+                : status == 503 && message != null ? message : HttpStatus.getMessage(status);
         HttpURI uri = uriOf(request);
         String path = uri == null ? null : uri.getPath();
         // A 400 Jetty gave for the path itself: a violation it recorded, or an encoding it could not decode (%00).

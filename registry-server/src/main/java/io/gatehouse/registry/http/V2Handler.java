@@ -3,6 +3,7 @@ package io.gatehouse.registry.http;
 import io.gatehouse.registry.auth.AccessController;
 import io.gatehouse.registry.auth.Principal;
 import io.gatehouse.registry.auth.Scope;
+import io.gatehouse.registry.cluster.Faults;
 import io.gatehouse.registry.content.ContentService;
 import io.gatehouse.registry.content.OciError;
 import io.gatehouse.registry.content.RegistryException;
@@ -54,7 +55,7 @@ public final class V2Handler extends Handler.Abstract {
         request.setAttribute(ROUTE_ATTRIBUTE, route.kind());
         response.getHeaders().put(API_VERSION, "registry/2.0");
         try {
-            dispatch(route, request, response, callback);
+            dispatchRetryingReads(route, request, response, callback);
         } catch (UploadRangeException e) {
             UploadHandler.uploadHeaders(response, e.state());
             Errors.send(request, response, callback, e.error());
@@ -63,6 +64,11 @@ public final class V2Handler extends Handler.Abstract {
         } catch (Exception e) {
             if (response.isCommitted()) {
                 callback.failed(e);
+            } else if (Faults.unavailable(e)) {
+                // the database or the object store is away: the client may retry (clients do, on 503), nothing was
+                // half done (a push commits in one transaction), and the log gets one line rather than a trace a minute
+                LOG.warn("{} {} answered 503: {}", request.getMethod(), path, Faults.describe(e));
+                unavailable(request, response, callback);
             } else {
                 LOG.error("{} {} failed", request.getMethod(), path, e);
                 Errors.send(request, response, callback, new OciError(500, "UNKNOWN", "internal error; see the registry log"));
@@ -70,6 +76,39 @@ public final class V2Handler extends Handler.Abstract {
         }
         return true;
     }
+
+    /** 503 UNAVAILABLE with Retry-After, the distribution-spec body. */
+    static void unavailable(Request request, Response response, Callback callback) {
+        response.getHeaders().put("Retry-After", Long.toString(Faults.RETRY_AFTER.toSeconds()));
+        Errors.send(request, response, callback, new OciError(503, "UNAVAILABLE",
+                "the registry's database or storage is unavailable for a moment; retry later"));
+    }
+
+    /**
+     * Reads (GET, HEAD) that fail because the database or storage did not answer are tried once more after a pause,
+     * while nothing has been sent: a failover or a restarted database then costs the client a slower answer, not an
+     * error. Writes are not retried here: the client retries them (an upload resumes at its offset, a manifest PUT is
+     * idempotent).
+     */
+    private void dispatchRetryingReads(Route route, Request request, Response response, Callback callback) throws IOException {
+        boolean read = "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod());
+        try {
+            dispatch(route, request, response, callback);
+        } catch (RuntimeException e) {
+            if (!read || response.isCommitted() || !Faults.unavailable(e)) throw e;
+            try {
+                Thread.sleep(READ_RETRY_PAUSE.toMillis());
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw e;
+            }
+            response.reset();
+            response.getHeaders().put(API_VERSION, "registry/2.0");
+            dispatch(route, request, response, callback);
+        }
+    }
+
+    private static final java.time.Duration READ_RETRY_PAUSE = java.time.Duration.ofSeconds(1);
 
     private void dispatch(Route route, Request request, Response response, Callback callback) throws IOException {
         switch (route.kind()) {

@@ -37,7 +37,13 @@ public interface MetadataStore {
     public record DeletedManifest(String digest, List<String> tags) {
     }
 
-    public record UploadRow(String id, String repository, String algorithm, long offset, long createdAt, long updatedAt) {
+    /**
+     * An upload session. {@code hashState} (base64, or null) is the running digest of the first {@code offset} bytes;
+     * {@code storeState} (or null) is the blob store's note for continuing the upload: both are saved with the offset
+     * in one update, so any replica continues the session from exactly there.
+     */
+    public record UploadRow(String id, String repository, String algorithm, long offset, long createdAt, long updatedAt,
+                            String hashState, String storeState) {
     }
 
     /** Thrown inside {@link #putManifest} when a referenced blob or child manifest is missing; nothing was written. */
@@ -169,11 +175,15 @@ public interface MetadataStore {
 
     List<ReferrerRow> referrers(String repository, String subject, String artifactType);
 
-    void createUpload(String id, String repository, String algorithm);
+    void createUpload(String id, String repository, String algorithm, String storeState);
 
     Optional<UploadRow> upload(String id);
 
-    void updateUpload(String id, long offset);
+    /**
+     * Moves a session from {@code expectedOffset} to {@code offset}; false (nothing changed) when it is no longer at
+     * {@code expectedOffset} or gone: another request, possibly on another replica, got there first.
+     */
+    boolean updateUpload(String id, long expectedOffset, long offset, String hashState, String storeState);
 
     boolean deleteUpload(String id);
 

@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Enumeration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -24,7 +25,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Brings a SQLite database's schema up to the migrations shipped in a classpath folder, with Flyway — but only when
+ * Brings a database's schema up to the migrations shipped in a classpath folder, with Flyway — but only when
  * there is something to do. Starting Flyway costs about a second and a half of CPU (some 1,500 classes, a scan of the
  * whole jar, a parse of every script) on every start of the registry, for nothing once the schema is current, which
  * it is on every restart but the first after an upgrade. So the versions recorded as applied in Flyway's history
@@ -42,16 +43,31 @@ public final class Migrations {
     private Migrations() {
     }
 
-    /** Migrates {@code ds} to the scripts under classpath folder {@code folder} (e.g. {@code db/migration}). */
+    /** Migrates {@code ds} to the scripts under classpath folder {@code folder} (e.g. {@code db/vulndb}). */
     public static void migrate(DataSource ds, String folder) {
-        if (isCurrent(ds, folder)) return;
-        Flyway.configure().dataSource(ds).locations("classpath:" + folder).load().migrate();
+        migrate(ds, List.of(folder));
+    }
+
+    /** Migrates {@code ds} to the scripts of all {@code folders} together (one history, e.g. the common and a dialect's). */
+    public static void migrate(DataSource ds, List<String> folders) {
+        if (isCurrent(ds, folders)) return;
+        Flyway.configure().dataSource(ds).locations(folders.stream().map(f -> "classpath:" + f).toArray(String[]::new))
+                .load().migrate();
+    }
+
+    static boolean isCurrent(DataSource ds, String folder) {
+        return isCurrent(ds, List.of(folder));
     }
 
     /** True when the history table records exactly the shipped versions, all applied successfully. */
-    static boolean isCurrent(DataSource ds, String folder) {
-        Set<String> shipped = shippedVersions(folder);
-        if (shipped == null || shipped.isEmpty()) return false;
+    static boolean isCurrent(DataSource ds, List<String> folders) {
+        Set<String> shipped = new HashSet<>();
+        for (String folder : folders) {
+            Set<String> some = shippedVersions(folder);
+            if (some == null) return false;
+            shipped.addAll(some);
+        }
+        if (shipped.isEmpty()) return false;
         Set<String> applied = new HashSet<>();
         try (Connection c = ds.getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT version, success FROM flyway_schema_history WHERE version IS NOT NULL")) {

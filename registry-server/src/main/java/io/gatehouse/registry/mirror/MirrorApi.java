@@ -17,6 +17,8 @@ import io.gatehouse.registry.audit.AuditEvent;
 import io.gatehouse.registry.audit.AuditLog;
 import io.gatehouse.registry.auth.Principal;
 import io.gatehouse.registry.auth.Scope;
+import io.gatehouse.registry.cluster.ClusterLocks;
+import io.gatehouse.registry.cluster.LocalClusterLocks;
 import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
@@ -41,6 +43,7 @@ public final class MirrorApi {
     private final Function<Principal, RegistryClient> localTarget;
     private final TargetTags localTags;
     private final AuditLog audit;
+    private final ClusterLocks locks;
     /**
      * One connection pool and dispatcher for every run's upstream client (each run adds its own credentials). The
      * pool keeps as many idle connections as planning uses at once, so a scheduled rerun reuses them all instead of
@@ -64,6 +67,16 @@ public final class MirrorApi {
      * @param audit       where runs are recorded as {@code mirror.run} events, or null
      */
     public MirrorApi(MirrorRuns runs, Function<Principal, RegistryClient> localTarget, TargetTags localTags, AuditLog audit) {
+        this(runs, localTarget, localTags, audit, new LocalClusterLocks());
+    }
+
+    /**
+     * @param locks where a run takes {@code mirror:<target>}: one run per target repository at a time, across every
+     *              replica (two runs writing the same tags would race each other's plans)
+     */
+    public MirrorApi(MirrorRuns runs, Function<Principal, RegistryClient> localTarget, TargetTags localTags, AuditLog audit,
+                     ClusterLocks locks) {
+        this.locks = locks;
         this.runs = runs;
         this.localTarget = localTarget;
         this.localTags = localTags;
@@ -95,6 +108,16 @@ public final class MirrorApi {
             throw ApiException.badRequest("bad target repository: " + e.getMessage());
         }
         MirrorRequest req = MirrorRequest.parse(body);
+        java.util.Optional<ClusterLocks.Held> held = locks.tryLock("mirror:" + target);
+        if (held.isEmpty()) {
+            throw new ApiException(409, "MIRROR_RUNNING", "a mirror run into " + target + " is already under way; try again when it has finished");
+        }
+        try (ClusterLocks.Held h = held.get()) {
+            return runLocked(target, targetRepo, req, who, address);
+        }
+    }
+
+    private Object runLocked(String target, RepositoryName targetRepo, MirrorRequest req, Principal who, String address) {
         long id = runs.start(who.name(), req.upstreamRepository(), target, req.filter().toString(), req.dryRun());
         RegistryClientBuilder ub = RegistryClient.builder(req.upstream().registryHost()).httpClient(upstreamHttp());
         if (req.username() != null) ub.credentials(Credentials.basic(req.username(), req.password()));

@@ -41,7 +41,8 @@ public final class Mirrors {
                     return Optional.of(s.content().listTags(repository.toString()));
                 }
             };
-            new MirrorApi(runs, localClient(s, tokens.apply(s)), localTags, audit == null ? null : audit.apply(s)).register(api.apply(s));
+            new MirrorApi(runs, localClient(s, tokens.apply(s)), localTags, audit == null ? null : audit.apply(s), s.cluster().locks())
+                    .register(api.apply(s));
             return new io.gatehouse.registry.content.RegistryEvents() {
             };
         });

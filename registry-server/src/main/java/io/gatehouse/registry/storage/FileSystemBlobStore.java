@@ -15,7 +15,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -116,7 +115,7 @@ public final class FileSystemBlobStore implements BlobStore {
     }
 
     @Override
-    public void createUpload(String id) throws IOException {
+    public UploadCursor createUpload(String id) throws IOException {
         Path dir = uploadDir(id);
         Files.createDirectories(dir);
         try {
@@ -124,20 +123,24 @@ public final class FileSystemBlobStore implements BlobStore {
         } catch (FileAlreadyExistsException ignored) {
             // an idempotent retry
         }
+        return new UploadCursor(id, 0, null);
     }
 
     @Override
-    public boolean uploadExists(String id) {
-        return Files.isRegularFile(uploadData(id));
+    public boolean uploadExists(UploadCursor at) {
+        // After a crash the file may hold bytes of a chunk that was never acknowledged (append cuts them off), but
+        // never fewer than the session recorded.
+        try {
+            return Files.size(uploadData(at.id())) >= at.length();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Override
-    public long uploadSize(String id) throws IOException {
-        return Files.size(uploadData(id));
-    }
-
-    @Override
-    public long append(String id, long offset, InputStream in, long maxBytes, MessageDigest hasher) throws IOException {
+    public UploadCursor append(UploadCursor at, InputStream in, long maxBytes, RunningDigest hasher) throws IOException {
+        String id = at.id();
+        long offset = at.length();
         Path file = uploadData(id);
         BufferSource source = BufferSource.of(in, BUFFER);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
@@ -166,12 +169,14 @@ public final class FileSystemBlobStore implements BlobStore {
                 ch.truncate(offset);
                 throw e;
             }
-            return total;
+            return new UploadCursor(id, offset + total, null);
         }
     }
 
     @Override
-    public void hashUpload(String id, long length, MessageDigest hasher) throws IOException {
+    public UploadCursor hashUpload(UploadCursor at, RunningDigest hasher) throws IOException {
+        String id = at.id();
+        long length = at.length();
         try (FileChannel ch = FileChannel.open(uploadData(id), StandardOpenOption.READ)) {
             ByteBuffer bb = ByteBuffer.allocate(BUFFER);
             long left = length;
@@ -184,18 +189,16 @@ public final class FileSystemBlobStore implements BlobStore {
                 left -= n;
             }
         }
+        return at;
     }
 
     @Override
-    public void truncateUpload(String id, long length) throws IOException {
-        try (FileChannel ch = FileChannel.open(uploadData(id), StandardOpenOption.WRITE)) {
-            if (ch.size() > length) ch.truncate(length);
-        }
-    }
-
-    @Override
-    public void commit(String id, Digest digest) throws IOException {
+    public void commit(UploadCursor at, Digest digest) throws IOException {
+        String id = at.id();
         Path source = uploadData(id);
+        try (FileChannel ch = FileChannel.open(source, StandardOpenOption.WRITE)) {
+            if (ch.size() > at.length()) ch.truncate(at.length()); // bytes of a chunk never acknowledged
+        }
         Path target = blobPath(digest);
         if (Files.exists(target)) {
             deleteUpload(id); // deduplicated: the same bytes are already there
@@ -255,5 +258,10 @@ public final class FileSystemBlobStore implements BlobStore {
         } catch (IOException e) {
             return 0;
         }
+    }
+
+    @Override
+    public boolean available() {
+        return Files.isWritable(blobs) && Files.isWritable(uploads);
     }
 }

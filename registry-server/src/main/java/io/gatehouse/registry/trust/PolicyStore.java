@@ -64,7 +64,7 @@ public final class PolicyStore {
         RepositoryName.of(repository);
         StoredPolicy p = latest(policyName).orElseThrow(() -> new IllegalArgumentException("no policy named " + policyName));
         if (p.policy().promotion() == null) throw new IllegalArgumentException("policy " + policyName + " has no promotion section");
-        jdbi.useHandle(h -> h.createUpdate("INSERT OR IGNORE INTO auto_promotions (repository, policy_name, created_at, created_by) VALUES (:r, :p, :now, :a)")
+        jdbi.useHandle(h -> h.createUpdate("INSERT INTO auto_promotions (repository, policy_name, created_at, created_by) VALUES (:r, :p, :now, :a) ON CONFLICT DO NOTHING")
                 .bind("r", repository).bind("p", policyName).bind("now", clock.millis()).bind("a", actor).execute());
     }
 

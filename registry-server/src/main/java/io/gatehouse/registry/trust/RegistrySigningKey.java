@@ -18,6 +18,27 @@ public final class RegistrySigningKey {
     private RegistrySigningKey() {
     }
 
+    /**
+     * The key shared by every replica, in the database ({@code signing_keys}, name {@code registry}); a registry that
+     * kept it in {@code trust/signing.key} before moves it there. The public half is (re)written to
+     * {@code trust/signing.pub} of this replica's data directory, where users' policy.json files point.
+     */
+    public static SigningKey loadOrCreate(org.jdbi.v3.core.Jdbi jdbi, Path dataDir) {
+        Path dir = dataDir.resolve("trust");
+        String pem = io.gatehouse.registry.metadata.SigningKeys.loadOrCreate(jdbi, "registry", dir.resolve("signing.key"),
+                () -> Keys.toPkcs8Pem(Keys.generate()), java.time.Clock.systemUTC());
+        SigningKey k = Keys.readPrivateKey(pem, null);
+        try {
+            Files.createDirectories(dir);
+            Path pub = dir.resolve("signing.pub");
+            String publicPem = k.publicKey().toPem();
+            if (!Files.exists(pub) || !Files.readString(pub).equals(publicPem)) Files.writeString(pub, publicPem);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the registry's public key to " + dir, e);
+        }
+        return k;
+    }
+
     public static SigningKey loadOrCreate(Path dataDir) {
         Path dir = dataDir.resolve("trust");
         Path key = dir.resolve("signing.key");

@@ -27,10 +27,10 @@ public final class Trust {
         var content = server.content();
         this.serverContent = content;
         this.keys = new TrustedKeys(server.jdbi(), server.clock());
-        this.gates = new RepositoryGates(server.jdbi(), server.clock());
+        this.gates = new RepositoryGates(server.jdbi(), server.clock(), server.cluster().events());
         ImageSigner signer = new ImageSigner(new ContentSignatureStore(content, SYSTEM));
         this.signatures = new SignatureService(signer, keys);
-        this.registryKey = signPromotions ? RegistrySigningKey.loadOrCreate(server.dataDir()) : null;
+        this.registryKey = signPromotions ? RegistrySigningKey.loadOrCreate(server.jdbi(), server.dataDir()) : null;
         this.promoter = new Promoter(content, signatures, reports, gates, signer, registryKey, server::registryHost, server.clock());
         this.gate = new TrustGate(gates, content, signatures, reports, server.clock());
         this.policies = new PolicyStore(server.jdbi(), server.clock());

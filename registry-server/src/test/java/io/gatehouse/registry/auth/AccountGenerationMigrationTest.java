@@ -21,7 +21,7 @@ class AccountGenerationMigrationTest {
     void existingAccountsGetDistinctGenerationsAndStillLogIn() {
         SQLiteDataSource ds = new SQLiteDataSource();
         ds.setUrl("jdbc:sqlite:" + dir.resolve("registry.db"));
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration").target("22").load().migrate();
+        Flyway.configure().dataSource(ds).locations("classpath:db/migration/common", "classpath:db/migration/sqlite").target("22").load().migrate();
         Jdbi old = Jdbi.create(ds);
         String hash = AuthFixture.FAST_HASHER.hash("password-123".toCharArray());
         for (String name : new String[]{"admin", "olduser"}) {

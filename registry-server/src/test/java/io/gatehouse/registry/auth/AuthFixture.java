@@ -7,7 +7,6 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
-import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
@@ -21,7 +20,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A migrated SQLite database, an {@link AuthModule} on it, and (optionally) a plain Jetty server with the token
+ * A migrated SQLite database (PostgreSQL under {@link io.gatehouse.registry.TestDatabase.OnPostgres}), an {@link AuthModule} on it, and (optionally) a plain Jetty server with the token
  * endpoint at {@code /auth/token}, the management API at {@code /api/v1}, and a stand-in for the registry's
  * {@code /v2/} routes that asks the access controller exactly as the registry does — so auth is tested over HTTP
  * before (and independently of) the registry server.
@@ -33,6 +32,7 @@ public final class AuthFixture implements AutoCloseable {
     public static final String ADMIN_PASSWORD = "admin-password-1";
 
     public final Jdbi jdbi;
+    private final io.gatehouse.registry.metadata.Database database; // on PostgreSQL (TestDatabase.OnPostgres), else null
     public final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T06:00:00Z"));
     public final AuthModule auth;
     public final AtomicReference<String> realm = new AtomicReference<>("http://127.0.0.1:0/auth/token");
@@ -49,7 +49,14 @@ public final class AuthFixture implements AutoCloseable {
 
     /** With {@code hasher}: a slower one makes concurrent password checks overlap, as in production. */
     public AuthFixture(Path dir, boolean anonymousPull, TokenKeys keys, PasswordHasher hasher) {
-        this.jdbi = migratedDatabase(dir.resolve("registry.db"));
+        if (io.gatehouse.registry.TestDatabase.onPostgres()) {
+            var pg = io.gatehouse.testing.PostgresCluster.shared();
+            this.database = io.gatehouse.registry.metadata.Database.openPostgres(pg.createDatabase(), pg.user(), pg.password(), 4);
+            this.jdbi = database.jdbi();
+        } else {
+            this.database = null;
+            this.jdbi = migratedDatabase(dir.resolve("registry.db"));
+        }
         AuthConfig config = AuthConfig.defaults(realm::get).withAnonymousPull(anonymousPull)
                 .withEnv(Map.of(AuthConfig.ADMIN_PASSWORD_ENV, ADMIN_PASSWORD)::get);
         this.auth = AuthModule.create(jdbi, keys, config, clock, hasher,
@@ -64,7 +71,7 @@ public final class AuthFixture implements AutoCloseable {
         cfg.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         SQLiteDataSource ds = new SQLiteDataSource(cfg);
         ds.setUrl("jdbc:sqlite:" + file);
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        io.gatehouse.registry.metadata.Migrations.migrate(ds, io.gatehouse.registry.metadata.Dialect.SQLITE.migrationFolders());
         return Jdbi.create(ds);
     }
 
@@ -98,6 +105,7 @@ public final class AuthFixture implements AutoCloseable {
     @Override
     public void close() throws Exception {
         if (server != null) server.stop();
+        if (database != null) database.close();
     }
 
     /** A clock the tests move by hand (token expiry, throttling windows, service-account expiry). */

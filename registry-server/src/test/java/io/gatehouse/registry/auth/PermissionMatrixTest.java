@@ -70,6 +70,10 @@ class PermissionMatrixTest {
 
     @BeforeAll
     static void setUp() {
+        // static state is shared with subclasses (PermissionMatrixOnPostgresTest): start from nothing
+        ROWS.clear();
+        v2Auth.clear();
+        apiAuth.clear();
         reg = new SecuredRegistry(dir, false);
         AuthModule auth = reg.auth();
         Accounts a = auth.accounts();

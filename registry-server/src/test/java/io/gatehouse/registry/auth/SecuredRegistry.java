@@ -38,7 +38,7 @@ public final class SecuredRegistry implements AutoCloseable {
      * @param maxFailsPerAddress the login throttle's limit per client address (5 per account, as always)
      */
     public SecuredRegistry(Path dir, boolean anonymousPull, UnaryOperator<RegistryConfig> settings, int maxFailsPerAddress) {
-        RegistryConfig config = settings.apply(RegistryConfig.forTesting(dir));
+        RegistryConfig config = settings.apply(io.gatehouse.registry.TestDatabase.forTesting(dir));
         RegistryServer.Builder b = RegistryServer.builder(config);
         this.wiring = installAuth(b, config, clock, c -> c.withAnonymousPull(anonymousPull),
                 new LoginThrottle(clock, 5, maxFailsPerAddress, Duration.ofMinutes(5)));
@@ -64,7 +64,7 @@ public final class SecuredRegistry implements AutoCloseable {
 
     private static AuthWiring installAuth(RegistryServer.Builder b, RegistryConfig config, Clock clock, UnaryOperator<AuthConfig> settings,
                                           LoginThrottle throttle) {
-        return AuthWiring.install(b, s -> AuthModule.create(s.jdbi(), TokenKeys.loadOrCreate(s.dataDir()), AuditSpool.in(s.dataDir()),
+        return AuthWiring.install(b, s -> AuthModule.create(s.jdbi(), TokenKeys.loadOrCreate(s.jdbi(), s.dataDir()), AuditSpool.in(s.dataDir()),
                 settings.apply(AuthWiring.authConfig(config, s)).withEnv(Map.of(AuthConfig.ADMIN_PASSWORD_ENV, AuthFixture.ADMIN_PASSWORD)::get),
                 clock, AuthFixture.FAST_HASHER, throttle,
                 name -> s.content().repositoryExists(name)));

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 class GatehouseRealClientsTest extends RealClientsContract {
     @Override
     protected Target startRegistry(Path dir) {
-        RegistryServer server = RegistryServer.builder(RegistryConfig.forTesting(dir))
+        RegistryServer server = RegistryServer.builder(io.gatehouse.registry.TestDatabase.forTesting(dir))
                 .accessController(new OpenAccess()).build().start();
         return new Target() {
             @Override

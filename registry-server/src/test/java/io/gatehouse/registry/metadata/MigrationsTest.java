@@ -13,12 +13,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * whenever the history differs from the shipped scripts it still runs and brings the schema up to date.
  */
 class MigrationsTest {
+    static final java.util.List<String> SQLITE = Dialect.SQLITE.migrationFolders();
+
     @TempDir
     Path dir;
 
     @Test
     void theShippedVersionsAreReadFromTheScriptNames() {
-        assertThat(Migrations.shippedVersions("db/migration")).contains("1", "20", "40", "80").doesNotContainNull();
+        assertThat(Migrations.shippedVersions("db/migration/sqlite")).contains("1", "20", "40", "80").doesNotContainNull();
+        assertThat(Migrations.shippedVersions(Dialect.COMMON_MIGRATIONS)).contains("82");
         assertThat(Migrations.shippedVersions("db/vulndb")).containsExactly("1");
         assertThat(Migrations.shippedVersions("db/no-such-folder")).isNull();
     }
@@ -26,28 +29,45 @@ class MigrationsTest {
     @Test
     void aNewDatabaseIsMigratedAndThenCountsAsCurrent() {
         try (Database db = Database.open(dir.resolve("a.db"), 2)) {
-            assertThat(Migrations.isCurrent(db.dataSource(), "db/migration")).isTrue();
+            assertThat(Migrations.isCurrent(db.dataSource(), SQLITE)).isTrue();
+            // the common scripts count: without them the history would not match
+            assertThat(Migrations.isCurrent(db.dataSource(), "db/migration/sqlite")).isFalse();
         }
+    }
+
+    /**
+     * Both dialects ship the same versions (a version is one change, written per dialect where SQL differs), and the
+     * SQLite scripts of versions released before PostgreSQL support are byte for byte what existing databases
+     * recorded (Flyway compares checksums when a new version arrives).
+     */
+    @Test
+    void theDialectsShipTheSameVersions() {
+        assertThat(Migrations.shippedVersions("db/migration/postgresql"))
+                .containsExactlyInAnyOrderElementsOf(Migrations.shippedVersions("db/migration/sqlite"));
+        assertThat(Migrations.shippedVersions("db/migration/sqlite")).doesNotContainAnyElementsOf(Migrations.shippedVersions(Dialect.COMMON_MIGRATIONS));
     }
 
     @Test
     void aDatabaseMissingAMigrationIsNotCurrentAndIsMigratedOnTheNextOpen() {
         Path file = dir.resolve("b.db");
         try (Database db = Database.open(file, 2)) {
-            // as if the registry had last run before V81, the newest migration, existed: its index and column gone,
+            // as if the registry had last run before V90, the newest migration, existed: its tables and columns gone,
             // its history row too (an upgrade; an older gap would be out of order, which Flyway refuses)
             Jdbi jdbi = db.jdbi();
             jdbi.useHandle(h -> {
-                h.execute("DROP INDEX audit_events_spool_id");
-                h.execute("ALTER TABLE audit_events DROP COLUMN spool_id");
-                h.execute("DELETE FROM flyway_schema_history WHERE version = '81'");
+                h.execute("DROP TABLE login_attempts");
+                h.execute("ALTER TABLE scan_job DROP COLUMN claimed_by");
+                h.execute("ALTER TABLE scan_job DROP COLUMN lease_until");
+                h.execute("DELETE FROM flyway_schema_history WHERE version = '90'");
             });
-            assertThat(Migrations.isCurrent(db.dataSource(), "db/migration")).isFalse();
+            assertThat(Migrations.isCurrent(db.dataSource(), SQLITE)).isFalse();
         }
         try (Database db = Database.open(file, 2)) {
-            assertThat(Migrations.isCurrent(db.dataSource(), "db/migration")).isTrue();
-            int rows = db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM audit_events WHERE spool_id IS NOT NULL").mapTo(Integer.class).one());
+            assertThat(Migrations.isCurrent(db.dataSource(), SQLITE)).isTrue();
+            int rows = db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM scan_job WHERE lease_until IS NOT NULL").mapTo(Integer.class).one());
             assertThat(rows).isZero(); // the column is back
+            int attempts = db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM login_attempts").mapTo(Integer.class).one());
+            assertThat(attempts).isZero();
         }
     }
 
@@ -55,7 +75,7 @@ class MigrationsTest {
     void aFailedMigrationInTheHistoryIsLeftToFlyway() {
         try (Database db = Database.open(dir.resolve("c.db"), 2)) {
             db.jdbi().useHandle(h -> h.execute("UPDATE flyway_schema_history SET success = 0 WHERE version = '80'"));
-            assertThat(Migrations.isCurrent(db.dataSource(), "db/migration")).isFalse();
+            assertThat(Migrations.isCurrent(db.dataSource(), SQLITE)).isFalse();
         }
     }
 }

@@ -53,7 +53,7 @@ class MirrorApiHttpTest {
             ModelTestImages.image("linux/amd64", shared, ModelTestImages.randomLayer(5_000)).push(upstreamClient, RepositoryName.of("library/app"), tag);
         }
 
-        RegistryConfig config = RegistryConfig.forTesting(Files.createDirectories(dir.resolve("ours")));
+        RegistryConfig config = io.gatehouse.registry.TestDatabase.forTesting(Files.createDirectories(dir.resolve("ours")));
         RegistryServer.Builder b = RegistryServer.builder(config);
         AuthFixture.MutableClock clock = new AuthFixture.MutableClock(java.time.Instant.now());
         AuthWiring w = SecuredRegistry.installAuth(b, config, clock, UnaryOperator.identity());

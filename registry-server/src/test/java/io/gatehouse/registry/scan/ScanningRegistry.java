@@ -28,7 +28,7 @@ final class ScanningRegistry implements AutoCloseable {
     final RegistryClient client;
 
     ScanningRegistry(Path dir, VulnDb db, ScanLimits limits) {
-        server = RegistryServer.builder(RegistryConfig.forTesting(dir)).build().start();
+        server = RegistryServer.builder(io.gatehouse.registry.TestDatabase.forTesting(dir)).build().start();
         scans = new ScanService(server.content(), new ScanIndex(server.jdbi()),
                 new ScanEngine(db, limits, Clock.systemUTC()), Clock.systemUTC(), 2, true, Duration.ZERO);
         server.addListener(scans);

@@ -53,7 +53,7 @@ class PromotionAndGatesTest {
     @BeforeAll
     static void start() {
         AtomicReference<Trust> ref = new AtomicReference<>();
-        server = RegistryServer.builder(RegistryConfig.forTesting(dir.resolve("data")))
+        server = RegistryServer.builder(io.gatehouse.registry.TestDatabase.forTesting(dir.resolve("data")))
                 .contentGate(s -> {
                     Trust t = Trust.create(s, new ReferrerScanReports(s.content()), true);
                     ref.set(t);

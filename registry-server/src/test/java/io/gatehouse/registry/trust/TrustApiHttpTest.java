@@ -30,7 +30,7 @@ class TrustApiHttpTest {
 
     @BeforeAll
     static void start() {
-        RegistryConfig config = RegistryConfig.forTesting(dir);
+        RegistryConfig config = io.gatehouse.registry.TestDatabase.forTesting(dir);
         RegistryServer.Builder b = RegistryServer.builder(config);
         AuthFixture.MutableClock clock = new AuthFixture.MutableClock(java.time.Instant.now());
         AuthWiring w = SecuredRegistry.installAuth(b, config, clock, UnaryOperator.identity());

@@ -11,12 +11,66 @@ import java.util.Optional;
 /**
  * The scan tables of the registry database (migration V60): job status, per-repository settings, and the index of
  * stored reports (summary per image, findings per image) for queries such as "images with a fixable CRITICAL".
+ *
+ * <p>Jobs are durable rows, claimed by one replica's worker under a lease (V90: {@code claimed_by},
+ * {@code lease_until}): on PostgreSQL with {@code FOR UPDATE SKIP LOCKED}, so that workers of all replicas take
+ * different jobs without waiting for each other; on SQLite (one process) in one exclusive transaction. A job whose
+ * lease ran out (its replica died, or hangs) is claimed again by whoever asks next.
  */
 public final class ScanIndex {
     private final Jdbi jdbi;
+    private final boolean postgres;
 
     public ScanIndex(Jdbi jdbi) {
+        this(jdbi, false);
+    }
+
+    /** @param postgres claim with {@code FOR UPDATE SKIP LOCKED} (replicas on PostgreSQL) */
+    public ScanIndex(Jdbi jdbi, boolean postgres) {
         this.jdbi = jdbi;
+        this.postgres = postgres;
+    }
+
+    /** A claimed job: the image to scan. */
+    public record Claim(String repository, String digest) {
+    }
+
+    /**
+     * Claims the oldest job that is queued, or running under a lease that ended before {@code now}, for {@code node}
+     * until {@code leaseUntil}: it becomes RUNNING, claimed by node. Empty when there is nothing to do.
+     */
+    public Optional<Claim> claimNext(String node, long now, long leaseUntil) {
+        if (postgres) {
+            return jdbi.withHandle(h -> h.createQuery("UPDATE scan_job SET status = 'RUNNING', claimed_by = :node, lease_until = :until, "
+                            + "started_at = :now WHERE (repository, manifest_digest) = (SELECT repository, manifest_digest FROM scan_job "
+                            + "WHERE status = 'QUEUED' OR (status = 'RUNNING' AND (lease_until IS NULL OR lease_until < :now)) "
+                            + "ORDER BY queued_at LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING repository, manifest_digest")
+                    .bind("node", node).bind("until", leaseUntil).bind("now", now)
+                    .map((rs, c) -> new Claim(rs.getString(1), rs.getString(2))).findOne());
+        }
+        return jdbi.inTransaction(h -> {
+            Optional<Claim> next = h.createQuery("SELECT repository, manifest_digest FROM scan_job WHERE status = 'QUEUED' "
+                            + "OR (status = 'RUNNING' AND (lease_until IS NULL OR lease_until < :now)) ORDER BY queued_at LIMIT 1")
+                    .bind("now", now).map((rs, c) -> new Claim(rs.getString(1), rs.getString(2))).findOne();
+            next.ifPresent(c -> h.createUpdate("UPDATE scan_job SET status = 'RUNNING', claimed_by = :node, lease_until = :until, "
+                            + "started_at = :now WHERE repository = :r AND manifest_digest = :d")
+                    .bind("node", node).bind("until", leaseUntil).bind("now", now).bind("r", c.repository()).bind("d", c.digest()).execute());
+            return next;
+        });
+    }
+
+    /** Extends {@code node}'s lease on a job it still holds; false when it lost it (another replica took it over). */
+    public boolean renew(String node, String repository, String digest, long leaseUntil) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE scan_job SET lease_until = ? WHERE repository = ? AND manifest_digest = ? "
+                + "AND status = 'RUNNING' AND claimed_by = ?").bind(0, leaseUntil).bind(1, repository).bind(2, digest).bind(3, node).execute()) == 1;
+    }
+
+    /**
+     * A single node starting: the jobs a previous process of it left running are claimable at once (no replica can be
+     * running them). Never called with replicas, where they wait for their lease to end.
+     */
+    public void releaseClaims() {
+        jdbi.useHandle(h -> h.execute("UPDATE scan_job SET lease_until = NULL WHERE status = 'RUNNING'"));
     }
 
     /** A row of the report index. */
@@ -46,7 +100,7 @@ public final class ScanIndex {
             h.execute("INSERT INTO scan_job(repository, manifest_digest, status, reason, requested_by, queued_at) "
                             + "VALUES (?, ?, 'QUEUED', NULL, ?, ?) ON CONFLICT(repository, manifest_digest) DO UPDATE SET "
                             + "status = 'QUEUED', reason = NULL, requested_by = excluded.requested_by, "
-                            + "queued_at = excluded.queued_at, started_at = NULL, finished_at = NULL",
+                            + "queued_at = excluded.queued_at, started_at = NULL, finished_at = NULL, claimed_by = NULL, lease_until = NULL",
                     repository, digest, requestedBy, now);
             return true;
         });
@@ -58,8 +112,17 @@ public final class ScanIndex {
     }
 
     public void finished(String repository, String digest, ScanStatus.State state, String reason, long now) {
-        jdbi.useHandle(h -> h.execute("UPDATE scan_job SET status = ?, reason = ?, finished_at = ? WHERE repository = ? "
+        jdbi.useHandle(h -> h.execute("UPDATE scan_job SET status = ?, reason = ?, finished_at = ?, lease_until = NULL WHERE repository = ? "
                 + "AND manifest_digest = ?", state.name(), reason, now, repository, digest));
+    }
+
+    /**
+     * As {@link #finished(String, String, ScanStatus.State, String, long)}, only while {@code node} still holds the
+     * job: a replica that lost its lease (another took the job over) does not overwrite the newer outcome.
+     */
+    public void finished(String node, String repository, String digest, ScanStatus.State state, String reason, long now) {
+        jdbi.useHandle(h -> h.execute("UPDATE scan_job SET status = ?, reason = ?, finished_at = ?, lease_until = NULL WHERE repository = ? "
+                + "AND manifest_digest = ? AND status = 'RUNNING' AND claimed_by = ?", state.name(), reason, now, repository, digest, node));
     }
 
     /** Jobs a previous process left queued or running (it stopped or crashed): they run again. */

@@ -68,24 +68,125 @@ public final class ScanService implements RegistryEvents, AutoCloseable {
     private final ExecutorService workers;
     private final ScheduledExecutorService scheduler;
     private volatile String lastRescanVersion;
+    private final boolean shared;
+    private final String node;
+    private final Duration lease;
+    private final java.util.concurrent.Semaphore wake = new java.util.concurrent.Semaphore(0);
+    private final java.util.Set<ScanIndex.Claim> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+    private volatile boolean claimFailing;
 
     public ScanService(ContentService content, ScanIndex index, ScanEngine engine, Clock clock, int workerCount,
                        boolean scanOnPushDefault, Duration rescanCheckInterval) {
+        this(content, index, engine, clock, workerCount, scanOnPushDefault, rescanCheckInterval, null, DEFAULT_LEASE);
+    }
+
+    /**
+     * @param node  this replica's id among several sharing the database (they all take jobs from it, each under a
+     *              lease it renews while scanning), or null for a single node
+     * @param lease how long a claim on a job lasts without renewal: a replica killed in the middle of a scan leaves
+     *              its job to another one after this long
+     */
+    public ScanService(ContentService content, ScanIndex index, ScanEngine engine, Clock clock, int workerCount,
+                       boolean scanOnPushDefault, Duration rescanCheckInterval, String node, Duration lease) {
         this.content = content;
         this.index = index;
         this.engine = engine;
         this.clock = clock;
         this.scanOnPushDefault = scanOnPushDefault;
-        this.workers = Executors.newFixedThreadPool(Math.max(1, workerCount), daemon("gatehouse-scan"));
+        this.shared = node != null;
+        this.node = node != null ? node : "local";
+        this.lease = lease;
+        int n = Math.max(1, workerCount);
+        this.workers = Executors.newFixedThreadPool(n, daemon("gatehouse-scan"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("gatehouse-rescan"));
         // null: the first check also catches a database changed while the registry was down
         this.lastRescanVersion = null;
-        for (String[] job : index.unfinishedJobs()) {
-            workers.execute(() -> run(job[0], job[1])); // a previous process stopped with these queued or running
-        }
+        if (!shared) index.releaseClaims(); // what a previous process of this single node left running runs again now
+        for (int i = 0; i < n; i++) workers.execute(this::work);
+        long renewEvery = Math.max(100, lease.toMillis() / 3);
+        scheduler.scheduleWithFixedDelay(this::renewLeases, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
         if (rescanCheckInterval != null && !rescanCheckInterval.isZero()) {
             long ms = rescanCheckInterval.toMillis();
             scheduler.scheduleWithFixedDelay(this::rescanIfDatabaseChanged, ms, ms, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The default {@code scan.lease}. */
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(60);
+
+    /**
+     * One worker: claims the oldest job (of this replica or any other), scans it, and again; with nothing to do it
+     * waits to be woken by a scan requested here, or (replicas) looks again after {@link #POLL} for jobs queued by
+     * the others. An Error that ends the worker (out of memory) starts a new one in its place.
+     */
+    private void work() {
+        boolean ended = false;
+        try {
+            while (!closed) {
+                Optional<ScanIndex.Claim> job;
+                try {
+                    long now = clock.millis();
+                    job = index.claimNext(node, now, now + lease.toMillis());
+                    claimFailing = false;
+                } catch (RuntimeException e) {
+                    // the database is away: say so once, and look again after a pause
+                    if (!claimFailing) LOG.warn("could not claim a scan job: {}", io.gatehouse.registry.cluster.Faults.describe(e));
+                    claimFailing = true;
+                    Thread.sleep(POLL.toMillis());
+                    continue;
+                }
+                if (job.isPresent()) {
+                    ScanIndex.Claim c = job.get();
+                    running.add(c);
+                    try {
+                        run(c.repository(), c.digest());
+                    } catch (RuntimeException e) {
+                        // the outcome could not be recorded (the database went away): the lease runs out and the job
+                        // is claimed again, here or on another replica
+                        LOG.warn("the scan of {}@{} could not be recorded: {}", c.repository(), c.digest(),
+                                io.gatehouse.registry.cluster.Faults.describe(e));
+                    } finally {
+                        running.remove(c);
+                    }
+                } else if (!wake.tryAcquire(shared ? POLL.toMillis() : IDLE.toMillis(), TimeUnit.MILLISECONDS)) {
+                    continue;
+                }
+            }
+            ended = true;
+        } catch (InterruptedException e) {
+            ended = true; // closing
+        } finally {
+            if (!ended && !closed) {
+                try {
+                    workers.execute(this::work);
+                } catch (java.util.concurrent.RejectedExecutionException closing) {
+                    // shutting down
+                }
+            }
+        }
+    }
+
+    /** How often an idle worker of a replica looks for jobs queued by the others. */
+    static final Duration POLL = Duration.ofSeconds(1);
+    /** A single node's idle workers are woken by every request; this is only a safety net. */
+    private static final Duration IDLE = Duration.ofSeconds(60);
+
+    private void wake() {
+        wake.release();
+    }
+
+    private void renewLeases() {
+        long until = clock.millis() + lease.toMillis();
+        for (ScanIndex.Claim c : running) {
+            try {
+                if (!index.renew(node, c.repository(), c.digest(), until)) {
+                    LOG.warn("lost the claim on the scan of {}@{} (another replica took it over)", c.repository(), c.digest());
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("could not renew the claim on the scan of {}@{}: {}", c.repository(), c.digest(),
+                        io.gatehouse.registry.cluster.Faults.describe(e));
+            }
         }
     }
 
@@ -102,11 +203,13 @@ public final class ScanService implements RegistryEvents, AutoCloseable {
         int workers = config.intSetting("scan.workers", 1, 64);
         boolean onPush = config.booleanSetting("scan.on_push");
         Duration interval = config.durationSetting("scan.rescan_interval");
+        Duration lease = config.durationSetting("scan.lease");
         // Opened on first use (a scan, the first rescan check a few seconds after start, GET /vulndb), not here:
         // opening it (and checking its schema) is work the registry's first answers do not need.
         ScanEngine engine = new ScanEngine(new OpenOnce(dbFile), ScanLimits.defaults(), server.clock());
-        return new ScanService(server.content(), new ScanIndex(server.jdbi()), engine, server.clock(), workers,
-                onPush, interval);
+        var cluster = server.cluster();
+        return new ScanService(server.content(), new ScanIndex(server.jdbi(), cluster.shared()), engine, server.clock(), workers,
+                onPush, interval, cluster.shared() ? cluster.node() : null, lease);
     }
 
     /**
@@ -184,7 +287,7 @@ public final class ScanService implements RegistryEvents, AutoCloseable {
             }
         }
         if (index.queue(repository, digest, who == null ? null : who.name(), clock.millis())) {
-            workers.execute(() -> run(repository, digest));
+            wake();
         }
         return index.status(repository, digest).orElseThrow();
     }
@@ -296,7 +399,7 @@ public final class ScanService implements RegistryEvents, AutoCloseable {
         int n = 0;
         for (String[] img : images) {
             if (index.queue(img[0], img[1], SCANNER.name(), clock.millis())) {
-                workers.execute(() -> run(img[0], img[1]));
+                wake();
                 n++;
             }
         }
@@ -342,12 +445,12 @@ public final class ScanService implements RegistryEvents, AutoCloseable {
 
     // ---- the work ---------------------------------------------------------------------------------------------
 
+    /** Scans one image whose job this worker claimed (RUNNING, claimed by this node). */
     void run(String repository, String digest) {
-        index.running(repository, digest, clock.millis());
         try {
             Optional<StoredManifest> m = content.getManifest(repository, Digest.parse(digest));
             if (m.isEmpty()) {
-                index.finished(repository, digest, ScanStatus.State.FAILED, "the manifest no longer exists",
+                index.finished(node, repository, digest, ScanStatus.State.FAILED, "the manifest no longer exists",
                         clock.millis());
                 return;
             }
@@ -361,7 +464,7 @@ public final class ScanService implements RegistryEvents, AutoCloseable {
                         n++;
                     }
                 }
-                index.finished(repository, digest, ScanStatus.State.DONE, n + " platform images scanned separately",
+                index.finished(node, repository, digest, ScanStatus.State.DONE, n + " platform images scanned separately",
                         clock.millis());
                 return;
             }
@@ -375,22 +478,22 @@ public final class ScanService implements RegistryEvents, AutoCloseable {
             }
             ScanEngine.Result result = engine.scan(digest, repository, layers);
             store(repository, m.get(), result);
-            index.finished(repository, digest, ScanStatus.State.DONE, null, clock.millis());
+            index.finished(node, repository, digest, ScanStatus.State.DONE, null, clock.millis());
             LOG.info("scanned {}@{}: {} packages, {} findings ({} critical), database {}", repository, digest,
                     result.sbom().packages().size(), result.report().summary().total(),
                     result.report().summary().count(Severity.CRITICAL), result.report().databaseVersion());
         } catch (ScanFailedException e) {
             LOG.info("scan of {}@{} failed: {}", repository, digest, e.getMessage());
-            index.finished(repository, digest, ScanStatus.State.FAILED, e.getMessage(), clock.millis());
+            index.finished(node, repository, digest, ScanStatus.State.FAILED, e.getMessage(), clock.millis());
         } catch (Exception e) {
             LOG.warn("scan of {}@{} failed", repository, digest, e);
-            index.finished(repository, digest, ScanStatus.State.FAILED, "internal error: " + e, clock.millis());
+            index.finished(node, repository, digest, ScanStatus.State.FAILED, "internal error: " + e, clock.millis());
         } catch (Error e) {
             // Out of memory, a stack overflow, a broken class path: not a verdict on this image, and no state to carry
             // on in as if nothing happened. Record the scan as failed if that still works, then let the error end this
             // worker (the pool starts a new one; the thread's handler logs it) instead of swallowing it.
             try {
-                index.finished(repository, digest, ScanStatus.State.FAILED, "internal error: " + e, clock.millis());
+                index.finished(node, repository, digest, ScanStatus.State.FAILED, "internal error: " + e, clock.millis());
             } catch (Throwable recording) {
                 e.addSuppressed(recording);
             }
@@ -457,6 +560,7 @@ public final class ScanService implements RegistryEvents, AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         scheduler.shutdownNow();
         workers.shutdownNow();
         try {

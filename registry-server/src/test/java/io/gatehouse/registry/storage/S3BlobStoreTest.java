@@ -1,0 +1,116 @@
+package io.gatehouse.registry.storage;
+
+import io.gatehouse.core.reference.Digest;
+import io.gatehouse.testing.S3ProxyServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The blob store contract on S3 (S3Proxy, a real S3 API over a temp folder), plus what only S3 has. */
+class S3BlobStoreTest extends BlobStoreContract {
+    @TempDir
+    static Path dir;
+    static S3ProxyServer s3proxy;
+    static S3BlobStore store;
+    static S3BlobStore replica;
+
+    static S3Settings settings(boolean redirect) {
+        return new S3Settings("contract", S3ProxyServer.REGION, URI.create(s3proxy.endpoint()), true, "gh/",
+                S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY, redirect, Duration.ofMinutes(5), PART);
+    }
+
+    @BeforeAll
+    static void start() throws IOException {
+        s3proxy = S3ProxyServer.start(dir.resolve("s3"));
+        s3proxy.createBucket("contract");
+        store = new S3BlobStore(settings(true), dir.resolve("replica1"));
+        replica = new S3BlobStore(settings(false), dir.resolve("replica2"));
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        if (Boolean.getBoolean("s3proxy.keep")) {
+            java.nio.file.Files.copy(dir.resolve("s3").resolve("s3proxy.log"), Path.of("target/s3proxy-contract.log"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (store != null) store.close();
+        if (replica != null) replica.close();
+        if (s3proxy != null) s3proxy.close();
+    }
+
+    @Override
+    BlobStore store() {
+        return store;
+    }
+
+    @Override
+    BlobStore otherReplica() {
+        return replica;
+    }
+
+    @Test
+    void anUnfinishedUploadLeavesNothingUnderBlobsAndAtMostOnePartOnLocalDisk() throws IOException {
+        byte[] data = random(2 * PART + 1, 20);
+        Digest d = Digest.sha256(data);
+        UploadCursor at = store.append(store.createUpload(newId()), new ByteArrayInputStream(data), -1, null);
+        assertThat(at.length()).isEqualTo(data.length);
+        assertThat(store.stat(d)).isEmpty();
+        try (Stream<Path> files = Files.walk(s3proxy.baseDir().resolve("contract"))) {
+            assertThat(files.filter(Files::isRegularFile).map(p -> s3proxy.baseDir().resolve("contract").relativize(p).toString()))
+                    .noneMatch(k -> k.endsWith(d.hex()));
+        }
+        try (Stream<Path> left = Files.list(dir.resolve("replica1").resolve("s3-buffers"))) {
+            assertThat(left).isEmpty(); // the part buffer is gone with the request
+        }
+    }
+
+    @Test
+    void aPresignedRedirectServesTheBlob() throws Exception {
+        byte[] data = random(70_000, 21);
+        Digest d = Digest.sha256(data);
+        store.commit(store.append(store.createUpload(newId()), new ByteArrayInputStream(data), -1, null), d);
+        assertThat(store.redirects()).isTrue();
+        URI url = store.redirect(d).orElseThrow();
+        HttpResponse<byte[]> got = HttpClient.newHttpClient().send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(got.statusCode()).isEqualTo(200);
+        assertThat(got.body()).isEqualTo(data);
+        assertThat(replica.redirects()).isFalse();
+        assertThat(replica.redirect(d)).isEmpty();
+    }
+
+    @Test
+    void anUnreachableS3IsReportedAsUnavailable() throws IOException {
+        S3Settings nowhere = new S3Settings("contract", S3ProxyServer.REGION, URI.create("http://127.0.0.1:" + io.gatehouse.testing.FreePort.pick()),
+                true, "", S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY, false, Duration.ofMinutes(5), PART);
+        S3BlobStore down = new S3BlobStore(nowhere, dir.resolve("down"));
+        try {
+            byte[] data = random(1000, 22);
+            assertThatThrownBy(() -> down.append(down.createUpload(newId()), new ByteArrayInputStream(data), -1, null))
+                    .isInstanceOf(StorageUnavailableException.class);
+            assertThatThrownBy(() -> down.stat(Digest.sha256(data))).isInstanceOf(StorageUnavailableException.class);
+            assertThat(down.available()).isFalse();
+        } finally {
+            down.close();
+        }
+    }
+
+    @Test
+    void theSecretIsNotInTheSettingsText() {
+        assertThat(settings(false).toString()).doesNotContain(S3ProxyServer.SECRET_KEY).contains("***");
+    }
+}
