@@ -113,7 +113,10 @@ storage:
 http:
   addr: 127.0.0.1:$DIST_PORT
 YML
-/usr/bin/docker-registry serve "$WORK/dist/config.yml" > "$WORK/dist/log" 2>&1 &
+# AWS_CA_BUNDLE (set on some machines for an HTTPS proxy) makes its SDK panic on a plain-HTTP endpoint; AWS_* from the
+# environment would also override the keys above.
+env -u AWS_CA_BUNDLE -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE \
+  /usr/bin/docker-registry serve "$WORK/dist/config.yml" > "$WORK/dist/log" 2>&1 &
 DIST_PID=$!; PIDS+=("$DIST_PID")
 DIST=http://127.0.0.1:$DIST_PORT
 wait_http "$DIST/v2/" "Distribution" "$DIST_PID" || { tail -20 "$WORK/dist/log" >&2; exit 1; }
