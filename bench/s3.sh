@@ -240,7 +240,7 @@ for RUN in $(seq 1 "$RUNS"); do
   if [ $((RUN % 2)) = 1 ]; then ORDER="dist ours"; else ORDER="ours dist"; fi
   for who in $ORDER; do measure "$who"; done
   load_sample
-  log "run $RUN: push dist $(echo "${T[push:dist]}" | tail -2 | head -1)s ours $(echo "${T[push:ours]}" | tail -2 | head -1)s"
+  log "run $RUN: push dist $(echo "${T[push:dist]:-}" | tail -2 | head -1)s ours $(echo "${T[push:ours]:-}" | tail -2 | head -1)s"
 done
 rm -f "$LAYER"
 
