@@ -105,9 +105,26 @@ public final class PostgresCluster implements AutoCloseable {
 
     /** A new, empty database; its JDBC URL. */
     public String createDatabase() {
+        return createDatabase(null);
+    }
+
+    /**
+     * A new database copied from {@code template} (a database of this cluster nobody is connected to; null: the
+     * empty default), e.g. one whose schema is already migrated, which copies in a fraction of a migration's time.
+     */
+    public String createDatabase(String template) {
         String name = "gatehouse_test_" + DATABASES.incrementAndGet();
-        run(60, "createdb", "-h", dir.toString(), "-p", Integer.toString(port), "-U", USER, name);
+        if (template == null) {
+            run(60, "createdb", "-h", dir.toString(), "-p", Integer.toString(port), "-U", USER, name);
+        } else {
+            run(60, "createdb", "-h", dir.toString(), "-p", Integer.toString(port), "-U", USER, "-T", template, name);
+        }
         return url(name);
+    }
+
+    /** The database name of a URL made by {@link #createDatabase}. */
+    public static String databaseName(String url) {
+        return url.substring(url.lastIndexOf('/') + 1);
     }
 
     public String url(String database) {

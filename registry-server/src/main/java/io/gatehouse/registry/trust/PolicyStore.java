@@ -32,6 +32,17 @@ public final class PolicyStore {
     public StoredPolicy save(String document, String actor) {
         Policy p = PolicyDocuments.parse(document);
         long now = clock.millis();
+        // two saves of one name at once (two replicas) both compute the same next version; the loser tries again
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return saveOnce(p, document, actor, now);
+            } catch (RuntimeException e) {
+                if (attempt >= 5 || !io.gatehouse.registry.metadata.Dialect.isUniqueViolation(e)) throw e;
+            }
+        }
+    }
+
+    private StoredPolicy saveOnce(Policy p, String document, String actor, long now) {
         return jdbi.inTransaction(h -> {
             int next = h.createQuery("SELECT COALESCE(MAX(version), 0) + 1 FROM policies WHERE name = :n").bind("n", p.name()).mapTo(Integer.class).one();
             h.createUpdate("INSERT INTO policies (name, version, document, created_at, created_by) VALUES (:n, :v, :d, :now, :a)")

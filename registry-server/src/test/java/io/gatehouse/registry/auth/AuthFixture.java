@@ -51,7 +51,8 @@ public final class AuthFixture implements AutoCloseable {
     public AuthFixture(Path dir, boolean anonymousPull, TokenKeys keys, PasswordHasher hasher) {
         if (io.gatehouse.registry.TestDatabase.onPostgres()) {
             var pg = io.gatehouse.testing.PostgresCluster.shared();
-            this.database = io.gatehouse.registry.metadata.Database.openPostgres(pg.createDatabase(), pg.user(), pg.password(), 4);
+            this.database = io.gatehouse.registry.metadata.Database.openPostgres(io.gatehouse.registry.TestDatabase.migratedDatabase(),
+                    pg.user(), pg.password(), 4);
             this.jdbi = database.jdbi();
         } else {
             this.database = null;

@@ -38,7 +38,7 @@ class HelpTextTest {
     @Test
     void everyCommandListsItsExitCodes() {
         for (List<String> cmd : List.of(List.of("serve"), List.of("mirror"), List.of("copy"), List.of("scan"),
-                List.of("vulndb", "import"), List.of("vulndb", "info"))) {
+                List.of("vulndb", "import"), List.of("vulndb", "info"), List.of("migrate"))) {
             String[] args = new String[cmd.size() + 1];
             cmd.toArray(args);
             args[cmd.size()] = "--help";
