@@ -117,7 +117,7 @@ class GatehouseConfigurationTest {
         assertThatThrownBy(() -> c.configure(req, json)).isInstanceOf(hudson.model.Descriptor.FormException.class)
                 .hasMessageContaining("policies[1] 'release': the name 'release' is used twice")
                 .hasMessageContaining("policies[2] 'broken': $.").hasMessageContaining("critical");
-        verify(req, never()).bindJSON(any(), any());
+        verify(req, never()).bindJSON(any(Object.class), any(net.sf.json.JSONObject.class));
         assertThat(c.getPolicies()).extracting(NamedPolicy::getName).containsExactly("release");
     }
 
@@ -170,7 +170,7 @@ class GatehouseConfigurationTest {
             c.doFillCredentialsIdItems("current-id");
             StandardListBoxModel m = models.constructed().get(0);
             verify(m).includeCurrentValue("current-id");
-            verify(m, never()).includeAs(any(), any(ItemGroup.class), any());
+            verify(m, never()).includeAs(any(org.springframework.security.core.Authentication.class), any(ItemGroup.class), any());
             verify(m, never()).includeEmptyValue();
         }
         when(jenkins.hasPermission(Jenkins.ADMINISTER)).thenReturn(true);
