@@ -191,8 +191,18 @@ public final class E2E implements BeforeAllCallback {
                     jenkins.close();
                 }
             } finally {
-                if (registry != null) {
-                    registry.close();
+                try {
+                    if (registry != null) {
+                        registry.close();
+                    }
+                } finally {
+                    // jenkins.war and the plugins are ~200 MB per run: do not leave them in /tmp
+                    // (-Dgatehouse.e2e.keep=true keeps the folder, with jenkins.log, for a post-mortem)
+                    if (!Boolean.getBoolean("gatehouse.e2e.keep")) {
+                        try (var paths = Files.walk(dir)) {
+                            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                        }
+                    }
                 }
             }
         }
