@@ -84,6 +84,52 @@ class GatehouseConfigurationTest {
         assertThat(c.isPublishPolicies()).isTrue();
     }
 
+    static final String RELEASE = "{\"schemaVersion\": 1, \"name\": \"release\", \"conditions\": {\"vulnerabilities\": {\"maxCounts\": {\"critical\": 0}}}}";
+
+    @Test
+    void saveClearsThePoliciesBeforeBindingSoTheLastOneCanBeDeleted() throws Exception {
+        when(jenkins.hasPermission(Jenkins.ADMINISTER)).thenReturn(true);
+        GatehouseConfiguration c = TestConfigurations.unsaved();
+        c.setPolicies(List.of(new NamedPolicy("release", RELEASE)));
+        org.kohsuke.stapler.StaplerRequest2 req = mock(org.kohsuke.stapler.StaplerRequest2.class);
+        net.sf.json.JSONObject json = mock(net.sf.json.JSONObject.class);
+        // the form with no policy left sends no "policies" key: binding it binds no list at all
+        when(req.bindJSONToList(NamedPolicy.class, null)).thenReturn(List.of());
+
+        assertThat(c.configure(req, json)).isTrue();
+
+        assertThat(c.getPolicies()).isEmpty();
+        verify(req).bindJSON(c, json);
+    }
+
+    @Test
+    void saveRefusesInvalidDocumentsAndDuplicateNamesWithTheirPathsAndChangesNothing() throws Exception {
+        when(jenkins.hasPermission(Jenkins.ADMINISTER)).thenReturn(true);
+        GatehouseConfiguration c = TestConfigurations.unsaved();
+        c.setPolicies(List.of(new NamedPolicy("release", RELEASE)));
+        org.kohsuke.stapler.StaplerRequest2 req = mock(org.kohsuke.stapler.StaplerRequest2.class);
+        net.sf.json.JSONObject json = mock(net.sf.json.JSONObject.class);
+        when(json.opt("policies")).thenReturn("submitted");
+        when(req.bindJSONToList(NamedPolicy.class, "submitted")).thenReturn(List.of(new NamedPolicy("release", RELEASE),
+                new NamedPolicy("release", RELEASE), new NamedPolicy("broken", RELEASE.replace("\"critical\": 0", "\"critical\": -1")
+                        .replace("\"release\"", "\"broken\""))));
+
+        assertThatThrownBy(() -> c.configure(req, json)).isInstanceOf(hudson.model.Descriptor.FormException.class)
+                .hasMessageContaining("policies[1] 'release': the name 'release' is used twice")
+                .hasMessageContaining("policies[2] 'broken': $.").hasMessageContaining("critical");
+        verify(req, never()).bindJSON(any(Object.class), any(net.sf.json.JSONObject.class));
+        assertThat(c.getPolicies()).extracting(NamedPolicy::getName).containsExactly("release");
+    }
+
+    @Test
+    void aDocumentNamedOtherwiseThanItsEntryIsAnError() {
+        var check = io.gatehouse.jenkins.service.ConfigChecks.policyDocument(RELEASE, "prod-release");
+        assertThat(check.kind()).isEqualTo(io.gatehouse.jenkins.service.Check.Kind.ERROR);
+        assertThat(check.message()).contains("$.name", "'release'", "'prod-release'");
+        assertThat(io.gatehouse.jenkins.service.ConfigChecks.policyDocument(RELEASE, "release").kind())
+                .isEqualTo(io.gatehouse.jenkins.service.Check.Kind.OK);
+    }
+
     @Test
     void stepsGetAClearErrorUntilTheRegistryIsConfigured() throws Exception {
         GatehouseConfiguration c = TestConfigurations.unsaved();
@@ -124,7 +170,7 @@ class GatehouseConfigurationTest {
             c.doFillCredentialsIdItems("current-id");
             StandardListBoxModel m = models.constructed().get(0);
             verify(m).includeCurrentValue("current-id");
-            verify(m, never()).includeAs(any(), any(ItemGroup.class), any());
+            verify(m, never()).includeAs(any(org.springframework.security.core.Authentication.class), any(ItemGroup.class), any());
             verify(m, never()).includeEmptyValue();
         }
         when(jenkins.hasPermission(Jenkins.ADMINISTER)).thenReturn(true);
@@ -143,9 +189,9 @@ class GatehouseConfigurationTest {
         var d = new NamedPolicy.DescriptorImpl();
         assertThat(d.doCheckName("no-critical")).isSameAs(ok);
         assertThat(d.doCheckName("No Critical!")).isSameAs(error);
-        assertThat(d.doCheckDocument("{\"schemaVersion\": 1, \"name\": \"no-critical\", \"conditions\": {\"vulnerabilities\": {\"maxCounts\": {\"critical\": 0}}}}")).isSameAs(ok);
-        assertThat(d.doCheckDocument("{\"schemaVersion\": 1, \"name\": \"x\", \"conditons\": {}}")).isSameAs(error);
-        assertThat(d.doCheckDocument("{\"maxSeverity\": ")).isSameAs(error);
+        assertThat(d.doCheckDocument("{\"schemaVersion\": 1, \"name\": \"no-critical\", \"conditions\": {\"vulnerabilities\": {\"maxCounts\": {\"critical\": 0}}}}", "no-critical")).isSameAs(ok);
+        assertThat(d.doCheckDocument("{\"schemaVersion\": 1, \"name\": \"x\", \"conditons\": {}}", null)).isSameAs(error);
+        assertThat(d.doCheckDocument("{\"maxSeverity\": ", "")).isSameAs(error);
         forms.verify(() -> FormValidation.error(org.mockito.ArgumentMatchers.contains("line 1")));
         verify(jenkins, org.mockito.Mockito.times(5)).checkPermission(Jenkins.ADMINISTER);
     }

@@ -11,6 +11,7 @@ import io.gatehouse.jenkins.Forms;
 import io.gatehouse.jenkins.scan.ScanReportAction;
 import io.gatehouse.jenkins.service.ConfigChecks;
 import io.gatehouse.jenkins.service.Durations;
+import io.gatehouse.jenkins.service.FailOn;
 import io.gatehouse.jenkins.service.Finding;
 import io.gatehouse.jenkins.service.ImageArgument;
 import io.gatehouse.jenkins.service.PolicyVerdict;
@@ -82,7 +83,7 @@ public class ScanImageStep extends Step {
         protected Map<String, Object> execute(Call call) throws Exception {
             ImageArgument image = call.image(step.image);
             Duration wait = step.wait == null ? call.config().scanTimeoutDuration() : Durations.parse(step.wait);
-            Severity threshold = step.failOn == null ? null : Severity.parse(step.failOn);
+            FailOn failOn = FailOn.parse(step.failOn);
             call.log().printf("Scanning %s (waiting up to %s)%s%n", image, wait, step.policy == null ? "" : " against policy " + step.policy);
 
             String policyDocument = null;
@@ -113,8 +114,8 @@ public class ScanImageStep extends Step {
             call.run().addAction(new ScanReportAction(summary, summary.reportJson() == null ? null : artifact));
 
             List<String> problems = new ArrayList<>();
-            if (threshold != null && summary.hasAtLeast(threshold)) {
-                problems.add("findings at or above " + threshold);
+            if (failOn != null) {
+                problems.addAll(failOn.reasons(summary));
             }
             PolicyVerdict verdict = summary.verdict();
             if (verdict != null) {

@@ -79,7 +79,7 @@ class MirrorOnAgentTest {
         h = harness;
         if (inNode) {
             FilePath workspace = mock(FilePath.class);
-            when(workspace.act(any())).thenAnswer(inv -> {
+            when(workspace.act(any(FilePath.FileCallable.class))).thenAnswer(inv -> {
                 byte[] bytes = serialize(inv.getArgument(0));
                 sentToAgent.add(bytes);
                 FilePath.FileCallable<?> onTheAgent = (FilePath.FileCallable<?>) deserialize(bytes, classesSentToAgent);
