@@ -121,19 +121,20 @@ class GatehouseConfigurationTest {
         GatehouseConfiguration c = TestConfigurations.unsaved();
         when(jenkins.hasPermission(Jenkins.ADMINISTER)).thenReturn(false);
         try (MockedConstruction<StandardListBoxModel> models = mockConstruction(StandardListBoxModel.class, withSettings().defaultAnswer(RETURNS_SELF))) {
-            c.doFillCredentialsIdItems("current-id");
+            c.doFillCredentialsIdItems("current-id", null);
             StandardListBoxModel m = models.constructed().get(0);
             verify(m).includeCurrentValue("current-id");
-            verify(m, never()).includeAs(any(), any(ItemGroup.class), any());
+            verify(m, never()).includeAs(any(), any(ItemGroup.class), any(), any());
             verify(m, never()).includeEmptyValue();
         }
         when(jenkins.hasPermission(Jenkins.ADMINISTER)).thenReturn(true);
         try (MockedConstruction<StandardListBoxModel> models = mockConstruction(StandardListBoxModel.class, withSettings().defaultAnswer(RETURNS_SELF))) {
-            c.doFillCredentialsIdItems("current-id");
+            c.doFillCredentialsIdItems("current-id", null);
             StandardListBoxModel m = models.constructed().get(0);
             verify(m).includeEmptyValue();
-            verify(m).includeAs(ACL.SYSTEM2, (ItemGroup) jenkins, StandardUsernamePasswordCredentials.class);
-            verify(m).includeAs(ACL.SYSTEM2, (ItemGroup) jenkins, StringCredentials.class);
+            // as SYSTEM on Jenkins itself: what builds and Test connection resolve (no registry URL yet: no domain filter)
+            verify(m).includeAs(ACL.SYSTEM2, (ItemGroup) jenkins, StandardUsernamePasswordCredentials.class, java.util.List.of());
+            verify(m).includeAs(ACL.SYSTEM2, (ItemGroup) jenkins, StringCredentials.class, java.util.List.of());
             verify(m).includeCurrentValue("current-id");
         }
     }

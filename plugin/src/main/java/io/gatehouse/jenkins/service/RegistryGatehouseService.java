@@ -438,6 +438,40 @@ public final class RegistryGatehouseService implements GatehouseService {
         return new SignatureOutcome(digest, artifacts.manifestDigest().toString(), signingKey.keyId());
     }
 
+    /**
+     * Asks the registry's token service (found from the Bearer challenge of {@code GET /v2/}, e.g.
+     * {@code /auth/token}) for a token limited to {@code scopes}, authenticating with our username and password
+     * (a Gatehouse service account's name and token). The token service grants at most what the account holds and
+     * the token lives {@code auth.token_ttl} (5 minutes by default). A secret-text credential is a bearer token
+     * already, and our registry never lets a token buy another, so that combination is refused rather than handing
+     * the secret itself to the agent.
+     */
+    @Override
+    public AgentCredential agentCredential(List<String> scopes) throws IOException {
+        if (!auth.isAnonymous() && auth.username() == null) {
+            throw new IOException("work on an agent needs a username/password registry credential (a service account's name and"
+                    + " token), from which the controller obtains a token limited to " + String.join(" ", scopes)
+                    + "; a secret-text credential would have to be sent to the agent as it is, which the plugin does not do");
+        }
+        io.gatehouse.core.remote.Credentials credentials = auth.isAnonymous() ? null
+                : io.gatehouse.core.remote.Credentials.basic(auth.username(), new String(auth.secret()));
+        RegistryClient client = RegistryClient.builder(settings.registryHost())
+                .plainHttp("http".equals(settings.registryUrl().getScheme()))
+                .timeouts(settings.connectTimeout(), settings.connectTimeout().multipliedBy(4))
+                .httpClient(http)
+                .credentials(credentials)
+                .build();
+        try {
+            var token = client.scopedToken(scopes);
+            if (token.isEmpty()) {
+                return AgentCredential.anonymous(scopes);
+            }
+            return new AgentCredential(new RegistryAuth(null, token.get().value().toCharArray()), token.get().expiresAt(), scopes);
+        } catch (io.gatehouse.core.remote.RegistryException e) {
+            throw new IOException("no scoped registry token for the agent: " + e.getMessage(), e);
+        }
+    }
+
     /** The OCI store signing uses; also what verification in tests reads. */
     public io.gatehouse.core.sign.SignatureStore signatureStore() {
         return new RegistrySignatureStore(registryClient());

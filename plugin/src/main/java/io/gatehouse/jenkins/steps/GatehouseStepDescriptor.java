@@ -4,6 +4,8 @@ import hudson.model.Item;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import io.gatehouse.jenkins.GatehouseConfiguration;
 import io.gatehouse.jenkins.Forms;
 import io.gatehouse.jenkins.service.ConfigChecks;
 import java.util.Set;
@@ -22,6 +24,12 @@ public abstract class GatehouseStepDescriptor extends StepDescriptor {
     @Override
     public Set<? extends Class<?>> getRequiredContext() {
         return Set.of(Run.class, TaskListener.class);
+    }
+
+    /** The step's registry credential: what a build of this job could resolve for the configured registry. */
+    @POST
+    public ListBoxModel doFillRegistryCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String registryCredentialsId) {
+        return CredentialLists.usernamePasswordOrToken(item, registryCredentialsId, GatehouseConfiguration.get().getRegistryUrl());
     }
 
     @POST

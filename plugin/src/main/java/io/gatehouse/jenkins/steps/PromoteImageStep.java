@@ -34,7 +34,7 @@ import org.kohsuke.stapler.verb.POST;
  * "publish policies" on, a named policy of the global configuration is published first. Returns the promoted
  * reference with digest.
  */
-public class PromoteImageStep extends Step {
+public class PromoteImageStep extends GatehouseStep {
     private final String image;
     private final String target;
     private String policy;
@@ -61,7 +61,7 @@ public class PromoteImageStep extends Step {
         private final transient PromoteImageStep step;
 
         Execution(PromoteImageStep step, StepContext context, StepEnvironment environment) {
-            super(context, environment);
+            super(step, context, environment);
             this.step = step;
         }
 

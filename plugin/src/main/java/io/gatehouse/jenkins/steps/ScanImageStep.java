@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.workflow.actions.WarningAction;
+import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
@@ -39,7 +41,7 @@ import org.kohsuke.stapler.verb.POST;
  * build (summary on the build page, JSON artifact), and fails the build, or marks it UNSTABLE with
  * {@code unstable: true}, when a finding reaches {@code failOn} or the policy does not hold. Returns the summary map.
  */
-public class ScanImageStep extends Step {
+public class ScanImageStep extends GatehouseStep {
     static final int WORST_SHOWN = 10;
 
     private final String image;
@@ -74,7 +76,7 @@ public class ScanImageStep extends Step {
         private final transient ScanImageStep step;
 
         Execution(ScanImageStep step, StepContext context, StepEnvironment environment) {
-            super(context, environment);
+            super(step, context, environment);
             this.step = step;
         }
 
@@ -129,6 +131,12 @@ public class ScanImageStep extends Step {
                 String message = "scanImage: " + image + ": " + String.join("; ", problems);
                 if (step.unstable) {
                     call.log().println(message + " — marking the build UNSTABLE");
+                    // As workflow-basic-steps' `unstable` step does: the WarningAction on this step's FlowNode is what
+                    // stage views read to show which stage went unstable and why; the run's result alone does not say.
+                    FlowNode node = call.context().get(FlowNode.class);
+                    if (node != null) {
+                        node.addOrReplaceAction(new WarningAction(Result.UNSTABLE).withMessage(message));
+                    }
                     call.run().setResult(Result.UNSTABLE);
                 } else {
                     throw new AbortException(message);

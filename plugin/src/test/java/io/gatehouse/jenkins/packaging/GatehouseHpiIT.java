@@ -49,16 +49,18 @@ public class GatehouseHpiIT {
     static {
         // The versions of the tags the stubs were checked against (jenkins-api-stubs/README.md).
         EXPECTED_DEPENDENCIES.put("workflow-step-api", "710.v3e456cc85233");
+        EXPECTED_DEPENDENCIES.put("workflow-api", "1358.vfb_5780da_64cb_");
         EXPECTED_DEPENDENCIES.put("credentials", "1453.v9b_a_29777a_b_fd");
         EXPECTED_DEPENDENCIES.put("plain-credentials", "199.v9f8e1f741799");
         EXPECTED_DEPENDENCIES.put("structs", "362.va_b_695ef4fdf9");
+        EXPECTED_DEPENDENCIES.put("bouncycastle-api", "2.30.1.80-256.vf98926042a_9b_");
     }
 
     static final Set<String> STEPS = Set.of("mirrorImage", "scanImage", "promoteImage", "signImage");
     /** Packages that must come from Jenkins at run time: a class from them in WEB-INF/lib would shadow or clash. */
     static final List<String> JENKINS_PROVIDED = List.of("hudson/", "jenkins/", "org/kohsuke/stapler/", "org/jenkinsci/plugins/",
             "org/jenkinsci/Symbol", "com/cloudbees/plugins/credentials/", "net/java/sezpoz/", "org/jvnet/hudson/annotation_indexer/",
-            "org/springframework/", "org/slf4j/", "io/gatehouse/jenkins/build/");
+            "org/springframework/", "org/slf4j/", "io/gatehouse/jenkins/build/", "org/bouncycastle/");
 
     static Path hpi;
     static Path work;
@@ -144,7 +146,7 @@ public class GatehouseHpiIT {
         assertThat(jars).noneMatch(n -> n.startsWith("jenkins-api-stubs") || n.startsWith("plugin-symbol-indexer")
                 || n.startsWith("sezpoz") || n.startsWith("slf4j-api") || n.startsWith("jenkins-core")
                 || n.startsWith("junit") || n.startsWith("mockito") || n.startsWith("assertj") || n.startsWith("gatehouse-registry-server")
-                || n.startsWith("jetty-"));
+                || n.startsWith("jetty-") || n.startsWith("bcprov") || n.startsWith("bcpkix") || n.startsWith("bcutil"));
         // Stronger than names: no class of a Jenkins-provided package in any packaged jar.
         for (String name : jars) {
             try (ZipFile z = new ZipFile(work.resolve(name).toFile())) {
