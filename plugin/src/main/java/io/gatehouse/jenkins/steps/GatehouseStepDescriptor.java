@@ -6,6 +6,8 @@ import hudson.model.TaskListener;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.gatehouse.jenkins.GatehouseConfiguration;
+import io.gatehouse.jenkins.RegistryProbes;
+import io.gatehouse.jenkins.service.Check;
 import io.gatehouse.jenkins.Forms;
 import io.gatehouse.jenkins.service.ConfigChecks;
 import java.util.Set;
@@ -35,6 +37,8 @@ public abstract class GatehouseStepDescriptor extends StepDescriptor {
     @POST
     public FormValidation doCheckImage(@AncestorInPath Item item, @QueryParameter String value) {
         Forms.checkConfigure(item);
-        return Forms.toFormValidation(ConfigChecks.image(value));
+        Check syntax = ConfigChecks.image(value);
+        // only a well-formed name is worth a round trip to the registry
+        return Forms.toFormValidation(syntax.kind() == Check.Kind.OK ? RegistryProbes.image(value) : syntax);
     }
 }

@@ -112,7 +112,8 @@ public class ScanImageStep extends GatehouseStep {
             if (summary.reportJson() != null) {
                 call.environment().archiver().archive(call.run(), call.listener(), artifact, summary.reportJson());
             }
-            call.run().addAction(new ScanReportAction(summary, summary.reportJson() == null ? null : artifact));
+            call.run().addAction(new ScanReportAction(summary, summary.reportJson() == null ? null : artifact,
+                    call.settings().registryUrl().toString(), image.repository()));
 
             List<String> problems = new ArrayList<>();
             if (threshold != null && summary.hasAtLeast(threshold)) {
@@ -181,6 +182,12 @@ public class ScanImageStep extends GatehouseStep {
         }
 
 
+
+        @POST
+        public FormValidation doCheckPolicy(@AncestorInPath Item item, @QueryParameter String value) {
+            Forms.checkConfigure(item);
+            return Forms.toFormValidation(io.gatehouse.jenkins.RegistryProbes.scanPolicy(value));
+        }
 
         @POST
         public FormValidation doCheckFailOn(@AncestorInPath Item item, @QueryParameter String value) {
