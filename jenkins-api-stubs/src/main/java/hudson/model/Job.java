@@ -6,6 +6,10 @@ public abstract class Job<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, R
     private Job() {
     }
 
+    public ItemGroup getParent() {
+        throw new UnsupportedOperationException("compile-only stub");
+    }
+
     public RunT getLastBuild() {
         throw new UnsupportedOperationException("compile-only stub");
     }

@@ -8,6 +8,7 @@ import com.cloudbees.plugins.credentials.domains.URIRequirementBuilder;
 import hudson.AbortException;
 import hudson.model.Run;
 import hudson.security.ACL;
+import io.gatehouse.jenkins.folder.FolderCredentials;
 import io.gatehouse.jenkins.service.RegistryAuth;
 import io.gatehouse.jenkins.service.SigningKey;
 import java.io.IOException;
@@ -24,9 +25,10 @@ import org.jenkinsci.plugins.plaincredentials.StringCredentials;
  * <p><b>Which registry credential a step uses, and where it is looked up</b> (one rule for builds and for the forms):
  * <ol>
  *   <li>the step's own {@code registryCredentialsId}, else</li>
+ *   <li>the {@link io.gatehouse.jenkins.folder.GatehouseFolderProperty} of the nearest folder above the job that sets one, else</li>
  *   <li>the global one of Manage Jenkins → System → Gatehouse.</li>
  * </ol>
- * A step's credential belongs to the pipeline author, so it is resolved in the <em>job's</em> context with the run's
+ * A step's or a folder's credential belongs to the pipeline's or the folder's owners, so it is resolved in the <em>job's</em> context with the run's
  * authentication ({@code CredentialsProvider.findCredentialById(id, type, run, requirements)}, credentials 1405
  * {@code CredentialsProvider.java} L894-940): Global-scoped credentials of Jenkins and of the folders above the job
  * (a folder's wins over Jenkins' for the same id), never System-scoped ones ({@code SystemCredentialsProvider}
@@ -47,6 +49,10 @@ public final class StepCredentials {
         String url = config.getRegistryUrl();
         if (stepCredentialsId != null && !stepCredentialsId.isBlank()) {
             return runCredential(stepCredentialsId, run, url, "registryCredentialsId");
+        }
+        String folderCredentialsId = FolderCredentials.nearest(run.getParent());
+        if (folderCredentialsId != null) {
+            return runCredential(folderCredentialsId, run, url, "the folder's Gatehouse registry credential");
         }
         return globalRegistryAuth(config.getCredentialsId(), url);
     }

@@ -54,13 +54,14 @@ public class GatehouseHpiIT {
         EXPECTED_DEPENDENCIES.put("plain-credentials", "199.v9f8e1f741799");
         EXPECTED_DEPENDENCIES.put("structs", "362.va_b_695ef4fdf9");
         EXPECTED_DEPENDENCIES.put("bouncycastle-api", "2.30.1.80-256.vf98926042a_9b_");
+        EXPECTED_DEPENDENCIES.put("cloudbees-folder", "6.955.v81e2a_35c08d3"); // ;resolution:=optional
     }
 
     static final Set<String> STEPS = Set.of("mirrorImage", "scanImage", "promoteImage", "signImage");
     /** Packages that must come from Jenkins at run time: a class from them in WEB-INF/lib would shadow or clash. */
     static final List<String> JENKINS_PROVIDED = List.of("hudson/", "jenkins/", "org/kohsuke/stapler/", "org/jenkinsci/plugins/",
             "org/jenkinsci/Symbol", "com/cloudbees/plugins/credentials/", "net/java/sezpoz/", "org/jvnet/hudson/annotation_indexer/",
-            "org/springframework/", "org/slf4j/", "io/gatehouse/jenkins/build/", "org/bouncycastle/");
+            "org/springframework/", "org/slf4j/", "io/gatehouse/jenkins/build/", "org/bouncycastle/", "com/cloudbees/hudson/plugins/folder/");
 
     static Path hpi;
     static Path work;

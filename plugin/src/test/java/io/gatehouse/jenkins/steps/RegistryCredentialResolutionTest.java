@@ -87,4 +87,38 @@ class RegistryCredentialResolutionTest {
         assertThatThrownBy(() -> new ScanImageStep.Execution(new ScanImageStep("mirror/alpine:3.20"), h.context, h.environment()).run())
                 .isInstanceOf(AbortException.class).hasMessageContaining("'gatehouse-robot'").hasMessageContaining("Manage Jenkins");
     }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static com.cloudbees.hudson.plugins.folder.AbstractFolder<?> folder(hudson.model.ItemGroup parent, String credentialsId) {
+        var folder = org.mockito.Mockito.mock(com.cloudbees.hudson.plugins.folder.AbstractFolder.class);
+        hudson.util.DescribableList props = org.mockito.Mockito.mock(hudson.util.DescribableList.class);
+        when(folder.getParent()).thenReturn(parent);
+        when(folder.getProperties()).thenReturn(props);
+        if (credentialsId != null) {
+            var p = new io.gatehouse.jenkins.folder.GatehouseFolderProperty();
+            p.setRegistryCredentialsId(credentialsId);
+            when(props.get(io.gatehouse.jenkins.folder.GatehouseFolderProperty.class)).thenReturn(p);
+        }
+        return folder;
+    }
+
+    /** team-a (sets a credential) / apps (sets none) / the job: the nearest folder that sets one wins over the global. */
+    @Test
+    void theNearestFolderWithAGatehouseCredentialOverridesTheGlobalOneAndAStepOverridesIt() throws Exception {
+        h.systemScoped("gatehouse-robot", "jenkins", "global-token");
+        h.inAFolder("team-a-registry", "team-a-ci", "team-a-token");
+        h.inAFolder("release-registry", "release-ci", "release-token");
+        var teamA = folder(h.jenkins, "team-a-registry");
+        var apps = folder(teamA, null);
+        hudson.model.Job<?, ?> job = org.mockito.Mockito.mock(hudson.model.Job.class);
+        when(job.getParent()).thenReturn(apps);
+        when(h.run.getParent()).thenAnswer(i -> job);
+
+        assertThat(openedWith(new ScanImageStep("team-a/app:1.0")).username()).isEqualTo("team-a-ci");
+
+        h.openedWith.clear();
+        ScanImageStep own = new ScanImageStep("team-a/app:1.0");
+        own.setRegistryCredentialsId("release-registry");
+        assertThat(openedWith(own).username()).isEqualTo("release-ci");
+    }
 }
