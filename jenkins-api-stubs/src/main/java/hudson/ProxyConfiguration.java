@@ -10,9 +10,9 @@ public final class ProxyConfiguration {
     public final String name;
     public final int port;
 
-    public ProxyConfiguration(String name, int port, String userName, String password, String noProxyHost) {
-        this.name = name;
-        this.port = port;
+    private ProxyConfiguration() {
+        this.name = null;
+        this.port = 0;
     }
 
     public String getUserName() {

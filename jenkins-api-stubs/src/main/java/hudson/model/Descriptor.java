@@ -21,4 +21,11 @@ public abstract class Descriptor<T extends Describable<T>> {
     public synchronized void load() {
         throw new UnsupportedOperationException("compile-only stub");
     }
+
+    // The real class also implements org.kohsuke.stapler.HttpResponse (how Jenkins shows it); we only throw it.
+    public static final class FormException extends Exception {
+        public FormException(String message, String formField) {
+            super(message);
+        }
+    }
 }

@@ -24,10 +24,12 @@ import java.util.ArrayList;
 import java.util.List;
 import jenkins.model.GlobalConfiguration;
 import jenkins.model.Jenkins;
+import net.sf.json.JSONObject;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.StaplerRequest2;
 import org.kohsuke.stapler.verb.POST;
 
 /**
@@ -149,6 +151,32 @@ public class GatehouseConfiguration extends GlobalConfiguration {
     public void setPublishPolicies(boolean publishPolicies) {
         this.publishPolicies = publishPolicies;
         save();
+    }
+
+    /**
+     * The form's Save: validates the named policies as a whole and refuses the submission (nothing changed) with every
+     * problem and where it is; then clears the list before binding. An empty repeatable sends no {@code policies} key
+     * and {@code bindJSON} (what {@code GlobalConfiguration.configure} does) binds only the keys present, so without the
+     * clear, deleting the last policy kept it. Same pattern as pipeline-groovy-lib's
+     * {@code AbstractGlobalLibraries.configure} ("allow last library to be deleted").
+     * A {@link FormException} makes {@code Jenkins.doConfigSubmit} show its message and keep the old configuration
+     * (jenkinsci/jenkins 2.479.3, {@code Descriptor.FormException#generateResponse}).
+     */
+    @Override
+    public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
+        if (!Forms.canConfigure(null)) {
+            return true;
+        }
+        List<NamedPolicy> submitted = req.bindJSONToList(NamedPolicy.class, json.opt("policies"));
+        Check check = ConfigChecks.namedPolicies(submitted.stream()
+                .map(p -> new ConfigChecks.PolicyEntry(p.getName(), p.getDocument())).toList());
+        if (check.kind() == Check.Kind.ERROR) {
+            throw new FormException("Gatehouse: named policies not saved: " + check.message(), "policies");
+        }
+        this.policies = new ArrayList<>();
+        req.bindJSON(this, json);
+        save();
+        return true;
     }
 
     /** The named policy, or null. */

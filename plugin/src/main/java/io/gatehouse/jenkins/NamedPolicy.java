@@ -46,10 +46,11 @@ public class NamedPolicy extends AbstractDescribableImpl<NamedPolicy> {
             return Forms.toFormValidation(ConfigChecks.policyName(value));
         }
 
+        /** The document's errors with their JSON paths, and a document whose own name is not this entry's name. */
         @POST
-        public FormValidation doCheckDocument(@QueryParameter String value) {
+        public FormValidation doCheckDocument(@QueryParameter String value, @QueryParameter String name) {
             Forms.checkConfigure(null);
-            return Forms.toFormValidation(ConfigChecks.policyDocument(value));
+            return Forms.toFormValidation(ConfigChecks.policyDocument(value, name));
         }
     }
 }

@@ -6,9 +6,9 @@ import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredenti
 import com.cloudbees.plugins.credentials.domains.DomainRequirement;
 import com.cloudbees.plugins.credentials.domains.URIRequirementBuilder;
 import hudson.AbortException;
+import hudson.ExtensionList;
 import hudson.model.Run;
 import hudson.security.ACL;
-import io.gatehouse.jenkins.folder.FolderCredentials;
 import io.gatehouse.jenkins.service.RegistryAuth;
 import io.gatehouse.jenkins.service.SigningKey;
 import java.io.IOException;
@@ -50,9 +50,11 @@ public final class StepCredentials {
         if (stepCredentialsId != null && !stepCredentialsId.isBlank()) {
             return runCredential(stepCredentialsId, run, url, "registryCredentialsId");
         }
-        String folderCredentialsId = FolderCredentials.nearest(run.getParent());
-        if (folderCredentialsId != null) {
-            return runCredential(folderCredentialsId, run, url, "the folder's Gatehouse registry credential");
+        for (RegistryCredentialDefaults source : ExtensionList.lookup(RegistryCredentialDefaults.class)) {
+            String id = source.registryCredentialsId(run.getParent());
+            if (id != null) {
+                return runCredential(id, run, url, "the folder's Gatehouse registry credential");
+            }
         }
         return globalRegistryAuth(config.getCredentialsId(), url);
     }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Keeps src-examples true: the Configuration-as-Code keys are data-bound properties of GatehouseConfiguration and
  * its policies pass the same check as the form; the Jenkinsfiles call our steps only with parameters that exist.
- * (Running them needs Jenkins: see the -Pjenkins JenkinsRule tests.)
+ * (The Jenkinsfiles run in a real controller in the E2E suite, io.gatehouse.jenkins.e2e, in the same shape.)
  */
 class ExamplesTest {
     static final Path EXAMPLES = Path.of("../src-examples");

@@ -84,6 +84,52 @@ class GatehouseConfigurationTest {
         assertThat(c.isPublishPolicies()).isTrue();
     }
 
+    static final String RELEASE = "{\"schemaVersion\": 1, \"name\": \"release\", \"conditions\": {\"vulnerabilities\": {\"maxCounts\": {\"critical\": 0}}}}";
+
+    @Test
+    void saveClearsThePoliciesBeforeBindingSoTheLastOneCanBeDeleted() throws Exception {
+        when(jenkins.hasPermission(Jenkins.ADMINISTER)).thenReturn(true);
+        GatehouseConfiguration c = TestConfigurations.unsaved();
+        c.setPolicies(List.of(new NamedPolicy("release", RELEASE)));
+        org.kohsuke.stapler.StaplerRequest2 req = mock(org.kohsuke.stapler.StaplerRequest2.class);
+        net.sf.json.JSONObject json = mock(net.sf.json.JSONObject.class);
+        // the form with no policy left sends no "policies" key: binding it binds no list at all
+        when(req.bindJSONToList(NamedPolicy.class, null)).thenReturn(List.of());
+
+        assertThat(c.configure(req, json)).isTrue();
+
+        assertThat(c.getPolicies()).isEmpty();
+        verify(req).bindJSON(c, json);
+    }
+
+    @Test
+    void saveRefusesInvalidDocumentsAndDuplicateNamesWithTheirPathsAndChangesNothing() throws Exception {
+        when(jenkins.hasPermission(Jenkins.ADMINISTER)).thenReturn(true);
+        GatehouseConfiguration c = TestConfigurations.unsaved();
+        c.setPolicies(List.of(new NamedPolicy("release", RELEASE)));
+        org.kohsuke.stapler.StaplerRequest2 req = mock(org.kohsuke.stapler.StaplerRequest2.class);
+        net.sf.json.JSONObject json = mock(net.sf.json.JSONObject.class);
+        when(json.opt("policies")).thenReturn("submitted");
+        when(req.bindJSONToList(NamedPolicy.class, "submitted")).thenReturn(List.of(new NamedPolicy("release", RELEASE),
+                new NamedPolicy("release", RELEASE), new NamedPolicy("broken", RELEASE.replace("\"critical\": 0", "\"critical\": -1")
+                        .replace("\"release\"", "\"broken\""))));
+
+        assertThatThrownBy(() -> c.configure(req, json)).isInstanceOf(hudson.model.Descriptor.FormException.class)
+                .hasMessageContaining("policies[1] 'release': the name 'release' is used twice")
+                .hasMessageContaining("policies[2] 'broken': $.").hasMessageContaining("critical");
+        verify(req, never()).bindJSON(any(), any());
+        assertThat(c.getPolicies()).extracting(NamedPolicy::getName).containsExactly("release");
+    }
+
+    @Test
+    void aDocumentNamedOtherwiseThanItsEntryIsAnError() {
+        var check = io.gatehouse.jenkins.service.ConfigChecks.policyDocument(RELEASE, "prod-release");
+        assertThat(check.kind()).isEqualTo(io.gatehouse.jenkins.service.Check.Kind.ERROR);
+        assertThat(check.message()).contains("$.name", "'release'", "'prod-release'");
+        assertThat(io.gatehouse.jenkins.service.ConfigChecks.policyDocument(RELEASE, "release").kind())
+                .isEqualTo(io.gatehouse.jenkins.service.Check.Kind.OK);
+    }
+
     @Test
     void stepsGetAClearErrorUntilTheRegistryIsConfigured() throws Exception {
         GatehouseConfiguration c = TestConfigurations.unsaved();

@@ -1,4 +1,4 @@
-// Source: jenkinsci/credentials-plugin@1453.v9b_a_29777a_b_fd src/main/java/com/cloudbees/plugins/credentials/CredentialsProvider.java
+// Source: jenkinsci/credentials-plugin@1405.vb_cda_74a_f8974 src/main/java/com/cloudbees/plugins/credentials/CredentialsProvider.java
 // Compile-only stub of the real declaration (signatures only; see jenkins-api-stubs/README.md). Never packaged.
 package com.cloudbees.plugins.credentials;
 

@@ -1,4 +1,4 @@
-// Source: jenkinsci/plain-credentials-plugin@199.v9f8e1f741799 src/main/java/org/jenkinsci/plugins/plaincredentials/FileCredentials.java
+// Source: jenkinsci/plain-credentials-plugin@183.va_de8f1dd5a_2b_ src/main/java/org/jenkinsci/plugins/plaincredentials/FileCredentials.java
 // Compile-only stub of the real declaration (signatures only; see jenkins-api-stubs/README.md). Never packaged.
 package org.jenkinsci.plugins.plaincredentials;
 

@@ -86,6 +86,51 @@ public final class ConfigChecks {
         }
     }
 
+    /** A named policy as the form submits it. */
+    public record PolicyEntry(String name, String document) {
+    }
+
+    /**
+     * The whole list of named policies, as saved together: each name valid and unique, each document valid, and each
+     * document's own {@code name} equal to its entry's name (the registry knows a policy by the name inside its document,
+     * so a different one would publish and promote under another name). Every problem is listed with where it is:
+     * {@code policies[2] 'release': $.conditions.vulnerabilities.maxCounts.critical: …}.
+     */
+    public static Check namedPolicies(java.util.List<PolicyEntry> entries) {
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < entries.size(); i++) {
+            PolicyEntry e = entries.get(i);
+            String where = "policies[" + i + "]" + (e.name() == null || e.name().isBlank() ? "" : " '" + e.name() + "'");
+            Check name = policyName(e.name());
+            if (name.kind() == Check.Kind.ERROR) {
+                problems.add(where + ": name: " + name.message());
+            } else if (!seen.add(e.name())) {
+                problems.add(where + ": the name '" + e.name() + "' is used twice; each named policy needs its own");
+            }
+            try {
+                var parsed = io.gatehouse.core.policy.PolicyDocuments.parse(e.document());
+                if (e.name() != null && !e.name().equals(parsed.name())) {
+                    problems.add(where + ": $.name: the document is named '" + parsed.name() + "', not '" + e.name() + "'");
+                }
+            } catch (io.gatehouse.core.policy.PolicyValidationException invalid) {
+                invalid.errors().forEach(err -> problems.add(where + ": " + err));
+            }
+        }
+        return problems.isEmpty() ? Check.ok() : Check.error(String.join("; ", problems));
+    }
+
+    /** One document as {@link #policyDocument(String)}, plus the check that its own name is the entry's name. */
+    public static Check policyDocument(String value, String name) {
+        Check c = policyDocument(value);
+        if (c.kind() != Check.Kind.OK || name == null || name.isBlank()) {
+            return c;
+        }
+        String inside = io.gatehouse.core.policy.PolicyDocuments.parse(value).name();
+        return name.trim().equals(inside) ? c
+                : Check.error("$.name: the document is named '" + inside + "', not '" + name.trim() + "': the registry knows a policy by that name");
+    }
+
     public static Check image(String value) {
         try {
             ImageArgument.parse(value, "registry");
@@ -112,7 +157,7 @@ public final class ConfigChecks {
             return Check.ok();
         }
         try {
-            Severity.parse(value);
+            FailOn.parse(value);
             return Check.ok();
         } catch (IllegalArgumentException e) {
             return Check.error(e.getMessage());

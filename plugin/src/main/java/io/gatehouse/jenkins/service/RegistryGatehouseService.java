@@ -217,7 +217,13 @@ public final class RegistryGatehouseService implements GatehouseService {
     @Override
     public ScanSummary scan(ImageArgument image, String policy, String policyDocument, Duration wait) throws IOException, InterruptedException {
         requireConfiguredRegistry(image);
-        Policy parsedPolicy = policyDocument == null ? null : PolicyDocuments.parse(policyDocument);
+        Policy parsedPolicy;
+        try {
+            parsedPolicy = policyDocument == null ? null : PolicyDocuments.parse(policyDocument);
+        } catch (io.gatehouse.core.policy.PolicyValidationException e) {
+            // saved before validation on save existed, or set through Configuration as Code
+            throw new IOException("policy '" + policy + "' in the Gatehouse configuration is not valid: " + e.getMessage());
+        }
         if (policy != null && parsedPolicy == null) {
             throw new IOException("policy '" + policy + "' is not defined in the Gatehouse global configuration");
         }
@@ -239,7 +245,7 @@ public final class RegistryGatehouseService implements GatehouseService {
                             parsedPolicy.conditions().signatures() == null ? Set.of() : trustedSigners(image.repository(), digest)));
             List<PolicyVerdict.Condition> conditions = new ArrayList<>();
             for (ConditionResult c : v.conditions()) {
-                conditions.add(new PolicyVerdict.Condition(c.name(), c.passed(), c.reason()));
+                conditions.add(new PolicyVerdict.Condition(c.name(), c.passed(), PolicyVerdict.describe(c.expected(), c.actual(), c.reason())));
             }
             verdict = new PolicyVerdict(policy, v.passed(), conditions);
         }
@@ -443,8 +449,7 @@ public final class RegistryGatehouseService implements GatehouseService {
 
     /** "expected 0, actual 2 — CVE-…" as one line for the build log. */
     private static String condition(JsonNode c) {
-        String reason = c.path("reason").asText("");
-        return "expected " + c.path("expected").asText() + ", actual " + c.path("actual").asText() + (reason.isEmpty() ? "" : " — " + reason);
+        return PolicyVerdict.describe(c.path("expected").asText(null), c.path("actual").asText(null), c.path("reason").asText(""));
     }
 
     /** The registry's error, with a hint when it is about who Jenkins is. */
@@ -488,7 +493,7 @@ public final class RegistryGatehouseService implements GatehouseService {
         String identity = settings.registryHost() + "/" + image.repository() + (image.tag() != null ? ":" + image.tag() : "");
         SignatureArtifacts artifacts = new ImageSigner(signatureStore())
                 .sign(image.repository(), Digest.parse(digest), identity, signingKey, Map.of("creator", "gatehouse-jenkins"));
-        return new SignatureOutcome(digest, artifacts.manifestDigest().toString(), signingKey.keyId());
+        return new SignatureOutcome(digest, artifacts.manifestDigest().toString(), signingKey.keyId(), !artifacts.changed());
     }
 
     /**

@@ -30,8 +30,11 @@ public record ScanSummary(String image, String digest, Map<Severity, Integer> co
         return counts.values().stream().mapToInt(Integer::intValue).sum();
     }
 
-    /** True when at least one finding is at or above {@code threshold}. */
+    /**
+     * True when at least one rated finding is at or above {@code threshold}. UNKNOWN findings never count here (they
+     * are not "at or above" anything); {@link FailOn} names them separately.
+     */
     public boolean hasAtLeast(Severity threshold) {
-        return counts.entrySet().stream().anyMatch(e -> e.getKey().atLeast(threshold) && e.getValue() > 0);
+        return counts.entrySet().stream().anyMatch(e -> e.getKey() != Severity.UNKNOWN && e.getKey().atLeast(threshold) && e.getValue() > 0);
     }
 }

@@ -9,7 +9,13 @@ import io.gatehouse.jenkins.service.ConnectionSettings;
 import io.gatehouse.jenkins.service.GatehouseService;
 import io.gatehouse.jenkins.service.ImageArgument;
 import io.gatehouse.jenkins.service.RegistryAuth;
+import io.gatehouse.core.policy.PolicyValidationException;
+import io.gatehouse.core.remote.RegistryException;
+import io.gatehouse.core.sign.KeyFormatException;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 
@@ -26,6 +32,7 @@ import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
  */
 abstract class GatehouseStepExecution<T> extends SynchronousNonBlockingStepExecution<T> {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOGGER = Logger.getLogger(GatehouseStepExecution.class.getName());
 
     private final StepContext context;
     private final transient StepEnvironment environment;
@@ -49,10 +56,30 @@ abstract class GatehouseStepExecution<T> extends SynchronousNonBlockingStepExecu
         GatehouseService service = environment.services().open(settings, auth);
         try {
             return execute(new Call(context, run, listener, listener.getLogger(), config, settings, auth, service, environment));
-        } catch (IllegalArgumentException e) {
-            // Bad step arguments (image names, durations, severities): fail the build with the reason, no stack trace.
-            throw new AbortException(e.getMessage());
+        } catch (AbortException e) {
+            throw e;
+        } catch (IOException | IllegalArgumentException | PolicyValidationException | RegistryException | KeyFormatException e) {
+            throw expectedFailure(e);
         }
+    }
+
+    /**
+     * Every failure a user can cause or meet (bad arguments, a wrong key passphrase, the registry's refusals such as
+     * {@code 400 … no source tag}, an invalid policy, an unreachable registry) ends the build as one clear line.
+     * workflow-job prints an {@link AbortException} as {@code ERROR: message} and any other exception with its stack
+     * trace (WorkflowRun#finish, jenkinsci/workflow-job-plugin); the trace stays available in the controller's log
+     * at FINE for whoever debugs the plugin. Our messages name credentials by id, never their values.
+     */
+    static AbortException expectedFailure(Exception e) {
+        LOGGER.log(Level.FINE, "Gatehouse step failed", e);
+        String message = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof java.net.ConnectException || e instanceof java.net.UnknownHostException
+                || e instanceof java.net.SocketTimeoutException) {
+            message = "cannot reach the Gatehouse registry: " + message;
+        }
+        AbortException abort = new AbortException(message.replace('\n', ' ').strip());
+        abort.initCause(e);
+        return abort;
     }
 
     protected abstract T execute(Call call) throws Exception;

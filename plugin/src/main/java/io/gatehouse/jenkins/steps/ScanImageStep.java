@@ -11,6 +11,7 @@ import io.gatehouse.jenkins.Forms;
 import io.gatehouse.jenkins.scan.ScanReportAction;
 import io.gatehouse.jenkins.service.ConfigChecks;
 import io.gatehouse.jenkins.service.Durations;
+import io.gatehouse.jenkins.service.FailOn;
 import io.gatehouse.jenkins.service.Finding;
 import io.gatehouse.jenkins.service.ImageArgument;
 import io.gatehouse.jenkins.service.PolicyVerdict;
@@ -84,7 +85,7 @@ public class ScanImageStep extends GatehouseStep {
         protected Map<String, Object> execute(Call call) throws Exception {
             ImageArgument image = call.image(step.image);
             Duration wait = step.wait == null ? call.config().scanTimeoutDuration() : Durations.parse(step.wait);
-            Severity threshold = step.failOn == null ? null : Severity.parse(step.failOn);
+            FailOn failOn = FailOn.parse(step.failOn);
             call.log().printf("Scanning %s (waiting up to %s)%s%n", image, wait, step.policy == null ? "" : " against policy " + step.policy);
 
             String policyDocument = null;
@@ -116,8 +117,8 @@ public class ScanImageStep extends GatehouseStep {
                     call.settings().registryUrl().toString(), image.repository()));
 
             List<String> problems = new ArrayList<>();
-            if (threshold != null && summary.hasAtLeast(threshold)) {
-                problems.add("findings at or above " + threshold);
+            if (failOn != null) {
+                problems.addAll(failOn.reasons(summary));
             }
             PolicyVerdict verdict = summary.verdict();
             if (verdict != null) {

@@ -74,7 +74,12 @@ public class SignImageStep extends GatehouseStep {
             try {
                 call.log().printf("Signing %s with the key in credentials '%s'%n", image, step.keyCredentialsId);
                 SignatureOutcome out = call.service().sign(image, key);
-                call.log().printf("Signed %s@%s: signature %s, key %s%n", image.repository(), out.imageDigest(), out.signatureDigest(), out.keyId());
+                if (out.alreadySigned()) {
+                    call.log().printf("%s@%s is already signed by key %s for this name: nothing written (signature %s)%n",
+                            image.repository(), out.imageDigest(), out.keyId(), out.signatureDigest());
+                } else {
+                    call.log().printf("Signed %s@%s: signature %s, key %s%n", image.repository(), out.imageDigest(), out.signatureDigest(), out.keyId());
+                }
                 Map<String, String> result = new LinkedHashMap<>();
                 result.put("imageDigest", out.imageDigest());
                 result.put("signatureDigest", out.signatureDigest());

@@ -54,6 +54,24 @@ class ArgumentsTest {
     }
 
     @Test
+    void failOnTakesOneThresholdAndOrUnknown() {
+        assertThat(FailOn.parse(" high ")).isEqualTo(new FailOn(Severity.HIGH, false));
+        assertThat(FailOn.parse("HIGH, unknown")).isEqualTo(new FailOn(Severity.HIGH, true));
+        assertThat(FailOn.parse("UNKNOWN")).isEqualTo(new FailOn(null, true));
+        assertThat(FailOn.parse("")).isNull();
+        assertThatThrownBy(() -> FailOn.parse("HIGH,LOW")).hasMessageContaining("one threshold");
+        assertThatThrownBy(() -> FailOn.parse("SEVERE")).hasMessageContaining("unknown severity 'SEVERE'");
+        ScanSummary onlyUnknown = new ScanSummary("i", "d", java.util.Map.of(Severity.UNKNOWN, 2), java.util.List.of(), null, null);
+        assertThat(FailOn.parse("LOW").reasons(onlyUnknown)).as("a threshold never matches UNKNOWN").isEmpty();
+        assertThat(FailOn.parse("LOW,UNKNOWN").reasons(onlyUnknown)).containsExactly("2 finding(s) without a severity (UNKNOWN)");
+        ScanSummary mixed = new ScanSummary("i", "d", java.util.Map.of(Severity.CRITICAL, 1, Severity.HIGH, 2, Severity.LOW, 5),
+                java.util.List.of(), null, null);
+        assertThat(FailOn.parse("HIGH").reasons(mixed)).containsExactly("3 finding(s) at or above HIGH");
+        assertThat(ConfigChecks.severity("HIGH,UNKNOWN").kind()).isEqualTo(Check.Kind.OK);
+        assertThat(ConfigChecks.severity("HIGH;LOW").kind()).isEqualTo(Check.Kind.ERROR);
+    }
+
+    @Test
     void configChecks() {
         assertThat(ConfigChecks.registryUrl("https://registry.example.com").kind()).isEqualTo(Check.Kind.OK);
         assertThat(ConfigChecks.registryUrl("http://127.0.0.1:5000").kind()).isEqualTo(Check.Kind.OK);

@@ -113,6 +113,9 @@ class RegistryCredentialResolutionTest {
         hudson.model.Job<?, ?> job = org.mockito.Mockito.mock(hudson.model.Job.class);
         when(job.getParent()).thenReturn(apps);
         when(h.run.getParent()).thenAnswer(i -> job);
+        assertThat(openedWith(new ScanImageStep("team-a/app:1.0")).username()).as("without the Folders plugin: the global one").isEqualTo("jenkins");
+        h.openedWith.clear();
+        h.credentialDefaults.add(new io.gatehouse.jenkins.folder.FolderCredentials());
 
         assertThat(openedWith(new ScanImageStep("team-a/app:1.0")).username()).isEqualTo("team-a-ci");
 

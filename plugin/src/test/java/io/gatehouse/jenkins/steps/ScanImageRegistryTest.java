@@ -82,6 +82,8 @@ class ScanImageRegistryTest {
         assertThat(result).containsEntry("digest", image.manifest().digest()).containsEntry("critical", 1).containsEntry("high", 1)
                 .containsEntry("low", 1).containsEntry("total", 3).containsEntry("passed", false);
         assertThat(h.log()).contains("CRITICAL 1, HIGH 1, MEDIUM 0, LOW 1", "CVE-2024-1111", "[FAIL]", "policy 'no-critical' does not hold", "UNSTABLE");
+        // each condition with what the policy expects and what the image has, as promoteImage prints them
+        assertThat(h.log()).contains("[FAIL] vulnerabilities.critical: expected at most 0 CRITICAL, actual 1");
         verify(h.run).setResult(hudson.model.Result.UNSTABLE);
         ArgumentCaptor<ScanReportAction> action = ArgumentCaptor.forClass(ScanReportAction.class);
         verify(h.run).addAction(action.capture());

@@ -94,6 +94,17 @@ class ScanImageStepTest {
     }
 
     @Test
+    void failOnUnknownFailsOnFindingsWithoutASeverityWhichNoThresholdMatches() throws Exception {
+        // Debian changelog data rates nothing: every finding is UNKNOWN
+        when(h.service.scan(any(), any(), any(), any())).thenReturn(summary(Map.of(Severity.UNKNOWN, 3), null));
+        assertThat(new ScanImageStep.Execution(step("LOW", false), h.context, h.environment()).run()).containsEntry("passed", true);
+        assertThatThrownBy(() -> new ScanImageStep.Execution(step("HIGH,UNKNOWN", false), h.context, h.environment()).run())
+                .isInstanceOf(AbortException.class).hasMessageContaining("3 finding(s) without a severity (UNKNOWN)");
+        assertThatThrownBy(() -> new ScanImageStep.Execution(step("unknown", false), h.context, h.environment()).run())
+                .isInstanceOf(AbortException.class).hasMessageContaining("without a severity");
+    }
+
+    @Test
     void unstableMarksTheBuildAndContinues() throws Exception {
         when(h.service.scan(any(), any(), any(), any())).thenReturn(summary(Map.of(Severity.CRITICAL, 2), null));
         Map<String, Object> result = new ScanImageStep.Execution(step("HIGH", true), h.context, h.environment()).run();

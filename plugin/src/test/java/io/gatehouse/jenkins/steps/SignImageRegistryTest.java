@@ -102,6 +102,34 @@ class SignImageRegistryTest {
     }
 
     @Test
+    void signingTheSameDigestAgainWithTheSameKeyWritesNothing() throws Exception {
+        TestImages.Image other = TestImages.image(8);
+        new ImagePusher(server.baseUrl()).push("dev/resign", "1.0", other);
+        credentials("correct horse");
+        var service = new RegistryGatehouseService(new ConnectionSettings(URI.create(server.baseUrl()), null, false, Duration.ofSeconds(5)), null);
+        Map<String, String> first = new SignImageStep.Execution(step("dev/resign:1.0"), h.context, h.environment(RegistryGatehouseService::new)).run();
+        Map<String, String> again = new SignImageStep.Execution(step("dev/resign:1.0"), h.context, h.environment(RegistryGatehouseService::new)).run();
+
+        // the registry's .sig manifest is the same one, with one signature layer
+        assertThat(again.get("signatureDigest")).isEqualTo(first.get("signatureDigest"));
+        String sigTag = io.gatehouse.core.sign.SignatureManifest.tagFor(Digest.parse(first.get("imageDigest")));
+        byte[] manifest = service.signatureStore().getManifest("dev/resign", sigTag).orElseThrow().content();
+        assertThat(io.gatehouse.core.sign.SignatureManifest.layers(manifest)).hasSize(1);
+        assertThat(h.log()).contains("is already signed by key " + key.keyId());
+
+        // another key is another statement: a second layer
+        SigningKey second = Keys.generate();
+        keyPem = Keys.toCosignEncryptedPem(second, "correct horse".toCharArray());
+        try {
+            new SignImageStep.Execution(step("dev/resign:1.0"), h.context, h.environment(RegistryGatehouseService::new)).run();
+        } finally {
+            keyPem = Keys.toCosignEncryptedPem(key, "correct horse".toCharArray());
+        }
+        manifest = service.signatureStore().getManifest("dev/resign", sigTag).orElseThrow().content();
+        assertThat(io.gatehouse.core.sign.SignatureManifest.layers(manifest)).hasSize(2);
+    }
+
+    @Test
     void aWrongPassphraseOrAMissingImageFailsClearly() throws Exception {
         credentials("hunter2-xyz");
         assertThatThrownBy(() -> new SignImageStep.Execution(step("dev/alpine:3.20"), h.context, h.environment(RegistryGatehouseService::new)).run())

@@ -11,6 +11,7 @@ import com.cloudbees.plugins.credentials.CredentialsProvider;
 import com.cloudbees.plugins.credentials.common.StandardCredentials;
 import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
 import com.cloudbees.plugins.credentials.domains.URIRequirementBuilder;
+import hudson.ExtensionList;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.util.Secret;
@@ -46,6 +47,9 @@ final class StepHarness implements AutoCloseable {
     final MockedStatic<CredentialsProvider> credentials = mockStatic(CredentialsProvider.class);
     final MockedStatic<Jenkins> jenkinsStatic = mockStatic(Jenkins.class);
     final MockedStatic<URIRequirementBuilder> uriRequirements = mockStatic(URIRequirementBuilder.class);
+    final MockedStatic<ExtensionList> extensions = mockStatic(ExtensionList.class);
+    /** The registered RegistryCredentialDefaults extensions (none: as without the Folders plugin). */
+    final List<io.gatehouse.jenkins.RegistryCredentialDefaults> credentialDefaults = new ArrayList<>();
     final Jenkins jenkins = mock(Jenkins.class);
     /** Jenkins' own credentials store as SYSTEM sees it (System and Global scope): where the global credential is looked up. */
     final List<StandardCredentials> rootStore = new ArrayList<>();
@@ -57,6 +61,9 @@ final class StepHarness implements AutoCloseable {
         when(context.get(TaskListener.class)).thenReturn(listener);
         when(listener.getLogger()).thenReturn(new PrintStream(logBytes, true, StandardCharsets.UTF_8));
         jenkinsStatic.when(Jenkins::get).thenReturn(jenkins);
+        ExtensionList<io.gatehouse.jenkins.RegistryCredentialDefaults> defaults = mock(ExtensionList.class);
+        when(defaults.iterator()).thenAnswer(i -> credentialDefaults.iterator());
+        extensions.when(() -> ExtensionList.lookup(io.gatehouse.jenkins.RegistryCredentialDefaults.class)).thenReturn(defaults);
         uriRequirements.when(() -> URIRequirementBuilder.fromUri(anyString())).thenAnswer(inv -> {
             requirementUris.add(inv.getArgument(0));
             URIRequirementBuilder b = mock(URIRequirementBuilder.class);
@@ -133,6 +140,7 @@ final class StepHarness implements AutoCloseable {
         credentials.close();
         jenkinsStatic.close();
         uriRequirements.close();
+        extensions.close();
     }
 
     static String anyId() {

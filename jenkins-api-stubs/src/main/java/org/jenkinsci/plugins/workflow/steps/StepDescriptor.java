@@ -1,4 +1,4 @@
-// Source: jenkinsci/workflow-step-api-plugin@710.v3e456cc85233 src/main/java/org/jenkinsci/plugins/workflow/steps/StepDescriptor.java
+// Source: jenkinsci/workflow-step-api-plugin@678.v3ee58b_469476 src/main/java/org/jenkinsci/plugins/workflow/steps/StepDescriptor.java
 // Compile-only stub of the real declaration (signatures only; see jenkins-api-stubs/README.md). Never packaged.
 package org.jenkinsci.plugins.workflow.steps;
 
