@@ -190,9 +190,9 @@ class GatehouseConfigurationTest {
         var d = new NamedPolicy.DescriptorImpl();
         assertThat(d.doCheckName("no-critical")).isSameAs(ok);
         assertThat(d.doCheckName("No Critical!")).isSameAs(error);
-        assertThat(d.doCheckDocument("{\"schemaVersion\": 1, \"name\": \"no-critical\", \"conditions\": {\"vulnerabilities\": {\"maxCounts\": {\"critical\": 0}}}}")).isSameAs(ok);
-        assertThat(d.doCheckDocument("{\"schemaVersion\": 1, \"name\": \"x\", \"conditons\": {}}")).isSameAs(error);
-        assertThat(d.doCheckDocument("{\"maxSeverity\": ")).isSameAs(error);
+        assertThat(d.doCheckDocument("{\"schemaVersion\": 1, \"name\": \"no-critical\", \"conditions\": {\"vulnerabilities\": {\"maxCounts\": {\"critical\": 0}}}}", "no-critical")).isSameAs(ok);
+        assertThat(d.doCheckDocument("{\"schemaVersion\": 1, \"name\": \"x\", \"conditons\": {}}", "x")).isSameAs(error);
+        assertThat(d.doCheckDocument("{\"maxSeverity\": ", null)).isSameAs(error);
         forms.verify(() -> FormValidation.error(org.mockito.ArgumentMatchers.contains("line 1")));
         verify(jenkins, org.mockito.Mockito.times(5)).checkPermission(Jenkins.ADMINISTER);
     }

@@ -253,7 +253,7 @@ class PromoteImageRegistryTest {
         assertThat(refused.getConditions()).anySatisfy(c -> {
             assertThat(c.isPassed()).isFalse();
             assertThat(c.getName()).isEqualTo("vulnerabilities.critical");
-            assertThat(c.getDetail()).contains("expected 0", "actual 1");
+            assertThat(c.getDetail()).contains("expected at most 0 CRITICAL", "actual 1", "CVE-2024-9999");
         });
         assertThat(refused.getTally()).matches("\\d+ of \\d+ conditions hold");
     }

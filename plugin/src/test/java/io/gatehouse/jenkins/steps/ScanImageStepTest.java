@@ -126,7 +126,7 @@ class ScanImageStepTest {
             assertThat(warnings.constructed()).hasSize(1);
             WarningAction w = warnings.constructed().get(0);
             assertThat(constructedWith).containsExactly(Result.UNSTABLE);
-            verify(w).withMessage(org.mockito.ArgumentMatchers.contains("findings at or above HIGH"));
+            verify(w).withMessage(org.mockito.ArgumentMatchers.contains("at or above HIGH"));
             verify(node).addOrReplaceAction(w);
         }
         verify(h.run).setResult(Result.UNSTABLE);
