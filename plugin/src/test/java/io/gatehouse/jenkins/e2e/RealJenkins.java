@@ -275,6 +275,8 @@ public final class RealJenkins implements AutoCloseable {
         form.putObject("jenkins-model-MasterBuildConfiguration").put("numExecutors", "2").put("labelString", "");
         form.putObject("jenkins-model-GlobalQuietPeriodConfiguration").put("quietPeriod", "0");
         form.putObject("jenkins-model-GlobalSCMRetryCountConfiguration").put("scmCheckoutRetryCount", "0");
+        // read unconditionally too (json.getInt): without it every submit is refused with HTTP 400
+        form.putObject("jenkins-model-GlobalComputerRetentionCheckIntervalConfiguration").put("computerRetentionCheckInterval", "60");
         form.putObject("jenkins-model-JenkinsLocationConfiguration").put("url", url().toString()).put("adminAddress", "jenkins@localhost");
         form.set("io-gatehouse-jenkins-GatehouseConfiguration", gatehouseSection);
         return postForm("/manage/configSubmit", Map.of("json", JSON.writeValueAsString(form), "Submit", "Save"));
