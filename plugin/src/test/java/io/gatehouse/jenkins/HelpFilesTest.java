@@ -24,4 +24,17 @@ class HelpFilesTest {
             }
         }
     }
+
+    /**
+     * {@code ${%Text (more)}} is not a message with parentheses: Jelly reads "(more)" as arguments, JEXL expressions,
+     * and a page with "(two words)" fails to render (seen on the real controller's build page).
+     */
+    @Test
+    void noLocalizedTextHasParentheses() throws Exception {
+        try (var files = Files.walk(RESOURCES)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".jelly")).toList()) {
+                assertThat(Files.readString(f)).as("%s", f).doesNotContainPattern("\\$\\{%[^}]*\\(");
+            }
+        }
+    }
 }

@@ -106,7 +106,7 @@ class SecurityAndBuildPageIT {
                 }
                 println found
                 """.formatted(b.number()));
-        assertThat(warnings).contains("scanImage|UNSTABLE|scanImage: team/app:critical", "at or above HIGH");
+        assertThat(warnings).contains("scanImage|UNSTABLE|scanImage: " + reg.host() + "/team/app:critical", "at or above HIGH");
 
         String page = j.get("/job/pages/" + b.number() + "/").body();
         assertThat(page).contains("class=\"gatehouse-severity-chart\"", "class=\"bar-critical\"", "Fix these first",
