@@ -8,6 +8,10 @@ public class ExtensionList<T> extends AbstractList<T> {
     private ExtensionList() {
     }
 
+    public static <T> ExtensionList<T> lookup(Class<T> type) {
+        throw new UnsupportedOperationException("compile-only stub");
+    }
+
     public static <U> U lookupSingleton(Class<U> type) {
         throw new UnsupportedOperationException("compile-only stub");
     }

@@ -5,4 +5,12 @@ package hudson.model;
 public abstract class Job<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, RunT>> {
     private Job() {
     }
+
+    public ItemGroup getParent() {
+        throw new UnsupportedOperationException("compile-only stub");
+    }
+
+    public RunT getLastBuild() {
+        throw new UnsupportedOperationException("compile-only stub");
+    }
 }

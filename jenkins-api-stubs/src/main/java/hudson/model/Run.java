@@ -3,10 +3,27 @@
 package hudson.model;
 
 import java.io.IOException;
+import java.util.List;
 import jenkins.model.ArtifactManager;
 
 public abstract class Run<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, RunT>> {
     private Run() {
+    }
+
+    public JobT getParent() {
+        throw new UnsupportedOperationException("compile-only stub");
+    }
+
+    public int getNumber() {
+        throw new UnsupportedOperationException("compile-only stub");
+    }
+
+    public RunT getPreviousBuild() {
+        throw new UnsupportedOperationException("compile-only stub");
+    }
+
+    public <T extends Action> List<T> getActions(Class<T> type) {
+        throw new UnsupportedOperationException("compile-only stub");
     }
 
     public void addAction(Action a) {

@@ -2,6 +2,7 @@
 // Compile-only stub of the real declaration (signatures only; see jenkins-api-stubs/README.md). Never packaged.
 package jenkins.model;
 
+import hudson.ProxyConfiguration;
 import hudson.model.ItemGroup;
 import hudson.model.TopLevelItem;
 import hudson.security.AccessControlled;
@@ -11,6 +12,10 @@ public class Jenkins implements ItemGroup<TopLevelItem>, AccessControlled {
     public static final Permission ADMINISTER = Permission.HUDSON_ADMINISTER;
 
     private Jenkins() {
+    }
+
+    public ProxyConfiguration getProxy() {
+        throw new UnsupportedOperationException("compile-only stub");
     }
 
     public static Jenkins get() throws IllegalStateException {

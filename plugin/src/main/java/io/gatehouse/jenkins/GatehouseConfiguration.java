@@ -14,6 +14,7 @@ import io.gatehouse.jenkins.service.ConnectionSettings;
 import io.gatehouse.jenkins.service.Durations;
 import io.gatehouse.jenkins.service.GatehouseService;
 import io.gatehouse.jenkins.service.GatehouseServiceFactory;
+import io.gatehouse.jenkins.service.ProxySettings;
 import io.gatehouse.jenkins.service.RegistryAuth;
 import io.gatehouse.jenkins.service.RegistryGatehouseService;
 import java.io.IOException;
@@ -194,7 +195,12 @@ public class GatehouseConfiguration extends GlobalConfiguration {
             throw new AbortException("Gatehouse is not configured: set the registry URL in Manage Jenkins → System → Gatehouse ("
                     + url.message() + ")");
         }
-        return new ConnectionSettings(URI.create(registryUrl), caCertificate, insecure, Duration.ofSeconds(connectTimeoutSeconds));
+        return new ConnectionSettings(URI.create(registryUrl), caCertificate, insecure, Duration.ofSeconds(connectTimeoutSeconds), proxySettings());
+    }
+
+    /** Jenkins' HTTP proxy configuration, read at each use (a seam: unit tests without Jenkins connect directly). */
+    protected ProxySettings proxySettings() {
+        return JenkinsProxy.current();
     }
 
     @POST
@@ -222,15 +228,18 @@ public class GatehouseConfiguration extends GlobalConfiguration {
     }
 
     @POST
-    public ListBoxModel doFillCredentialsIdItems(@QueryParameter String credentialsId) {
+    public ListBoxModel doFillCredentialsIdItems(@QueryParameter String credentialsId, @QueryParameter String registryUrl) {
         if (!Forms.canConfigure(null)) {
             // Never list credential ids to someone who may not configure Jenkins; keep what is already selected.
             return new StandardListBoxModel().includeCurrentValue(credentialsId);
         }
+        // Exactly what builds and Test connection resolve (StepCredentials.globalRegistryAuth): Jenkins' own store as
+        // SYSTEM (System and Global scope), in domains matching the registry URL.
+        var requirements = StepCredentials.requirements(registryUrl);
         return new StandardListBoxModel()
                 .includeEmptyValue()
-                .includeAs(ACL.SYSTEM2, Jenkins.get(), StandardUsernamePasswordCredentials.class)
-                .includeAs(ACL.SYSTEM2, Jenkins.get(), StringCredentials.class)
+                .includeAs(ACL.SYSTEM2, Jenkins.get(), StandardUsernamePasswordCredentials.class, requirements)
+                .includeAs(ACL.SYSTEM2, Jenkins.get(), StringCredentials.class, requirements)
                 .includeCurrentValue(credentialsId);
     }
 
@@ -248,8 +257,8 @@ public class GatehouseConfiguration extends GlobalConfiguration {
             return urlCheck;
         }
         try {
-            var settings = new ConnectionSettings(URI.create(url.trim()), ca, insecureTls, Duration.ofSeconds(connectTimeoutSeconds));
-            return new RegistryGatehouseService(settings, StepCredentials.globalRegistryAuth(credentialsId)).testConnection();
+            var settings = new ConnectionSettings(URI.create(url.trim()), ca, insecureTls, Duration.ofSeconds(connectTimeoutSeconds), proxySettings());
+            return new RegistryGatehouseService(settings, StepCredentials.globalRegistryAuth(credentialsId, url)).testConnection();
         } catch (AbortException | IllegalArgumentException e) {
             return Check.error(e.getMessage());
         }
@@ -263,7 +272,7 @@ public class GatehouseConfiguration extends GlobalConfiguration {
     public FormValidation doPublishPolicies() {
         Forms.checkConfigure(null);
         try {
-            return Forms.toFormValidation(publishNamedPolicies(RegistryGatehouseService::new, StepCredentials.globalRegistryAuth(credentialsId)));
+            return Forms.toFormValidation(publishNamedPolicies(RegistryGatehouseService::new, StepCredentials.globalRegistryAuth(credentialsId, registryUrl)));
         } catch (AbortException e) {
             return Forms.toFormValidation(Check.error(e.getMessage()));
         }

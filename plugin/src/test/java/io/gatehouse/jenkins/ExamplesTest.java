@@ -53,6 +53,38 @@ class ExamplesTest {
         }
     }
 
+    /** Every credential id the example Jenkinsfiles and the global configuration name is defined in the CasC example. */
+    @Test
+    void everyCredentialTheExamplesUseIsDefined() throws Exception {
+        JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(EXAMPLES.resolve("casc/gatehouse.yaml").toFile());
+        Set<String> defined = new java.util.TreeSet<>();
+        Map<String, String> scopes = new java.util.HashMap<>();
+        for (JsonNode domain : root.path("credentials").path("system").path("domainCredentials")) {
+            for (JsonNode c : domain.path("credentials")) {
+                JsonNode body = c.elements().next();
+                defined.add(body.path("id").asText());
+                scopes.put(body.path("id").asText(), body.path("scope").asText());
+            }
+        }
+        Set<String> used = new java.util.TreeSet<>();
+        used.add(root.path("unclassified").path("gatehouse").path("credentialsId").asText());
+        Pattern id = Pattern.compile("\\b(?:credentialsId|registryCredentialsId|keyCredentialsId|passphraseCredentialsId)\\s*:\\s*'([^'$]+)'");
+        try (Stream<Path> s = Files.walk(EXAMPLES.resolve("jenkins"))) {
+            for (Path f : s.filter(p -> p.toString().endsWith("Jenkinsfile")).toList()) {
+                Matcher m = id.matcher(Files.readString(f));
+                while (m.find()) {
+                    used.add(m.group(1));
+                }
+            }
+        }
+        assertThat(used).contains("gatehouse-robot", "dockerhub", "release-key", "release-key-passphrase");
+        assertThat(defined).containsAll(used);
+        // the global registry credential is the plugin's own: System scope, which no pipeline can bind
+        assertThat(scopes.get("gatehouse-robot")).isEqualTo("SYSTEM");
+        assertThat(root.path("unclassified").path("gatehouse").path("publishPolicies").asBoolean(true))
+                .as("the example's service account is not a registry administrator").isFalse();
+    }
+
     @Test
     void jenkinsfileExamplesCallStepsWithRealParameters() throws Exception {
         List<Path> files = new ArrayList<>();

@@ -167,19 +167,20 @@ class GatehouseConfigurationTest {
         GatehouseConfiguration c = TestConfigurations.unsaved();
         when(jenkins.hasPermission(Jenkins.ADMINISTER)).thenReturn(false);
         try (MockedConstruction<StandardListBoxModel> models = mockConstruction(StandardListBoxModel.class, withSettings().defaultAnswer(RETURNS_SELF))) {
-            c.doFillCredentialsIdItems("current-id");
+            c.doFillCredentialsIdItems("current-id", null);
             StandardListBoxModel m = models.constructed().get(0);
             verify(m).includeCurrentValue("current-id");
-            verify(m, never()).includeAs(any(org.springframework.security.core.Authentication.class), any(ItemGroup.class), any());
+            verify(m, never()).includeAs(any(), any(ItemGroup.class), any(), any());
             verify(m, never()).includeEmptyValue();
         }
         when(jenkins.hasPermission(Jenkins.ADMINISTER)).thenReturn(true);
         try (MockedConstruction<StandardListBoxModel> models = mockConstruction(StandardListBoxModel.class, withSettings().defaultAnswer(RETURNS_SELF))) {
-            c.doFillCredentialsIdItems("current-id");
+            c.doFillCredentialsIdItems("current-id", null);
             StandardListBoxModel m = models.constructed().get(0);
             verify(m).includeEmptyValue();
-            verify(m).includeAs(ACL.SYSTEM2, (ItemGroup) jenkins, StandardUsernamePasswordCredentials.class);
-            verify(m).includeAs(ACL.SYSTEM2, (ItemGroup) jenkins, StringCredentials.class);
+            // as SYSTEM on Jenkins itself: what builds and Test connection resolve (no registry URL yet: no domain filter)
+            verify(m).includeAs(ACL.SYSTEM2, (ItemGroup) jenkins, StandardUsernamePasswordCredentials.class, java.util.List.of());
+            verify(m).includeAs(ACL.SYSTEM2, (ItemGroup) jenkins, StringCredentials.class, java.util.List.of());
             verify(m).includeCurrentValue("current-id");
         }
     }
@@ -190,8 +191,8 @@ class GatehouseConfigurationTest {
         assertThat(d.doCheckName("no-critical")).isSameAs(ok);
         assertThat(d.doCheckName("No Critical!")).isSameAs(error);
         assertThat(d.doCheckDocument("{\"schemaVersion\": 1, \"name\": \"no-critical\", \"conditions\": {\"vulnerabilities\": {\"maxCounts\": {\"critical\": 0}}}}", "no-critical")).isSameAs(ok);
-        assertThat(d.doCheckDocument("{\"schemaVersion\": 1, \"name\": \"x\", \"conditons\": {}}", null)).isSameAs(error);
-        assertThat(d.doCheckDocument("{\"maxSeverity\": ", "")).isSameAs(error);
+        assertThat(d.doCheckDocument("{\"schemaVersion\": 1, \"name\": \"x\", \"conditons\": {}}", "x")).isSameAs(error);
+        assertThat(d.doCheckDocument("{\"maxSeverity\": ", null)).isSameAs(error);
         forms.verify(() -> FormValidation.error(org.mockito.ArgumentMatchers.contains("line 1")));
         verify(jenkins, org.mockito.Mockito.times(5)).checkPermission(Jenkins.ADMINISTER);
     }

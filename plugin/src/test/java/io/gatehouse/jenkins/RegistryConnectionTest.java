@@ -86,7 +86,12 @@ class RegistryConnectionTest {
 
     @Test
     void theTestConnectionButtonUsesTheChosenGlobalCredential() {
-        try (MockedStatic<Jenkins> js = mockStatic(Jenkins.class); MockedStatic<CredentialsProvider> cp = mockStatic(CredentialsProvider.class)) {
+        try (MockedStatic<Jenkins> js = mockStatic(Jenkins.class); MockedStatic<CredentialsProvider> cp = mockStatic(CredentialsProvider.class);
+             MockedStatic<com.cloudbees.plugins.credentials.domains.URIRequirementBuilder> uri =
+                     mockStatic(com.cloudbees.plugins.credentials.domains.URIRequirementBuilder.class)) {
+            var builder = mock(com.cloudbees.plugins.credentials.domains.URIRequirementBuilder.class);
+            when(builder.build()).thenReturn(List.of());
+            uri.when(() -> com.cloudbees.plugins.credentials.domains.URIRequirementBuilder.fromUri(registry.url())).thenReturn(builder);
             Jenkins jenkins = mock(Jenkins.class);
             js.when(Jenkins::get).thenReturn(jenkins);
             StandardUsernamePasswordCredentials robot = mock(StandardUsernamePasswordCredentials.class);
@@ -95,8 +100,9 @@ class RegistryConnectionTest {
             when(robot.getId()).thenReturn("registry-robot");
             when(robot.getUsername()).thenReturn(USER);
             when(robot.getPassword()).thenReturn(secret);
-            cp.when(() -> CredentialsProvider.lookupCredentialsInItemGroup(eq(StandardCredentials.class), any(ItemGroup.class), any()))
-                    .thenReturn(List.of(robot));
+            // as SYSTEM on Jenkins itself, with the registry URL as domain requirement: the lookup builds use too
+            cp.when(() -> CredentialsProvider.lookupCredentialsInItemGroup(eq(StandardCredentials.class), eq((ItemGroup) jenkins),
+                    eq(hudson.security.ACL.SYSTEM2), eq(List.of()))).thenReturn(List.of(robot));
             GatehouseConfiguration c = TestConfigurations.unsaved();
             assertThat(c.testConnection(registry.url(), "registry-robot", null, false).kind()).isEqualTo(Check.Kind.OK);
             assertThat(c.testConnection(registry.url(), "unknown-id", null, false).message()).contains("'unknown-id'");

@@ -13,6 +13,11 @@ public final class TestConfigurations {
             @Override
             public synchronized void save() {
             }
+
+            @Override
+            protected io.gatehouse.jenkins.service.ProxySettings proxySettings() {
+                return io.gatehouse.jenkins.service.ProxySettings.NONE;
+            }
         };
     }
 

@@ -123,6 +123,15 @@ final class Authenticator {
         }
     }
 
+    /**
+     * A fresh token for exactly {@code scopes} from the realm of {@code bearer}, with our credentials, not cached and
+     * not used by this client: it is meant to be handed to another process (see {@link RegistryClient#scopedToken}).
+     */
+    ScopedToken issue(AuthChallenge bearer, List<String> scopes) throws IOException {
+        Token t = fetch(bearer, scopes);
+        return new ScopedToken(t.value, t.expires, scopes);
+    }
+
     private static String key(AuthChallenge c, List<String> scopes) {
         return c.param("realm") + "|" + c.param("service") + "|" + String.join(" ", new TreeSet<>(scopes));
     }

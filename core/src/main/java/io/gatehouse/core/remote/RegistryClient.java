@@ -92,6 +92,18 @@ public final class RegistryClient {
         endpoint.ping();
     }
 
+    /**
+     * A bearer token for exactly {@code scopes} (e.g. {@code repository:mirror/alpine:pull,push}) from the registry's
+     * token service, fetched with this client's credentials: what to hand to a process that should act on those
+     * repositories only, for a few minutes, instead of the credentials themselves. Empty when the registry needs no
+     * authentication at all. Fails ({@link AuthenticationException}) when the registry authenticates without a token
+     * service (Basic only) or refuses the credentials; the token service may grant less than asked (the intersection
+     * with what the credentials hold), in which case the registry refuses the excess later.
+     */
+    public Optional<ScopedToken> scopedToken(List<String> scopes) {
+        return endpoint.scopedToken(scopes);
+    }
+
     // ------------------------------------------------------------------------------------------------ manifests
 
     /**

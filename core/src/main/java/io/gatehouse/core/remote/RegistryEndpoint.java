@@ -118,6 +118,26 @@ final class RegistryEndpoint {
         }
     }
 
+    /**
+     * Asks GET /v2/ without credentials how the registry authenticates: no authentication needed (empty), or a Bearer
+     * challenge, whose token service then issues a token for {@code scopes} with our credentials. A registry with Basic
+     * only has no way to issue a narrower credential, which is an error here, never a silent fallback to our password.
+     */
+    Optional<ScopedToken> scopedToken(List<String> scopes) {
+        requestCount.incrementAndGet();
+        try (Response r = http.newCall(new Request.Builder().url(url("/v2/")).get().build()).execute()) {
+            if (r.isSuccessful()) return Optional.empty();
+            if (r.code() != 401) throw error("GET", "/v2/", r);
+            AuthChallenge bearer = AuthChallenge.parse(String.join(", ", r.headers("WWW-Authenticate"))).stream()
+                    .filter(c -> c.isBearer() && c.param("realm") != null).findFirst()
+                    .orElseThrow(() -> new AuthenticationException(registry + " asks for credentials but has no token service"
+                            + " (no Bearer challenge on /v2/), so it cannot issue a token limited to " + String.join(" ", scopes), 401));
+            return Optional.of(auth.issue(bearer, scopes));
+        } catch (IOException e) {
+            throw unreachable("GET", url("/v2/"), 1, e);
+        }
+    }
+
     Response send(String method, HttpUrl url, RequestBody body, List<String> scopes, boolean replayable) {
         return send(method, url, body, scopes, replayable, null);
     }

@@ -31,6 +31,14 @@ public interface GatehouseService {
     /** Publishes a policy document to the registry (a new version only when it differs from the registry's latest). */
     PolicyPublication publishPolicy(String document) throws IOException, InterruptedException;
 
+    /**
+     * What to give a process less trusted than the controller (a Jenkins agent) instead of our registry credential:
+     * a short-lived bearer token from the registry's token service for exactly {@code scopes}
+     * ({@code repository:mirror/alpine:pull,push}), {@link RegistryAuth#ANONYMOUS} when the registry needs no
+     * authentication. Never our password: when no scoped token can be had, this fails.
+     */
+    AgentCredential agentCredential(java.util.List<String> scopes) throws IOException, InterruptedException;
+
     /** Signs the image's digest (never the tag) with {@code key}. */
     SignatureOutcome sign(ImageArgument image, SigningKey key) throws IOException, InterruptedException;
 }

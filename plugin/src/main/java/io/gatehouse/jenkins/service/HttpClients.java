@@ -12,15 +12,78 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.ProxySelector;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.OkHttpClient;
 
-/** Builds the OkHttp client for a {@link ConnectionSettings}: JDK roots plus the configured CA, or (warned) no verification. */
+/**
+ * The OkHttp client for a {@link ConnectionSettings}: JDK roots plus the configured CA, or (warned) no verification,
+ * through Jenkins' HTTP proxy unless a "No Proxy Host" pattern matches the registry.
+ *
+ * <p>One base client per controller ({@link #base}), shared by every step run and form check, so they share one
+ * connection pool and one dispatcher instead of opening a pool per call; it is rebuilt when the proxy settings change
+ * (a new value of {@link ProxySettings}; the old client's idle connections are closed). Per-call clients differ only in
+ * TLS and timeouts and are derived from it with {@code newBuilder()}, which shares the pool and dispatcher.
+ */
 public final class HttpClients {
+    private record Base(ProxySettings proxy, OkHttpClient client) {
+    }
+
+    private static final AtomicReference<Base> BASE = new AtomicReference<>();
+
     private HttpClients() {
     }
 
+    /** The shared client for {@code proxy}: the same instance as long as the proxy settings stay the same. */
+    public static OkHttpClient base(ProxySettings proxy) {
+        ProxySettings p = proxy == null ? ProxySettings.NONE : proxy;
+        Base current = BASE.get();
+        if (current != null && current.proxy().equals(p)) {
+            return current.client();
+        }
+        Base fresh = new Base(p, withProxy(new OkHttpClient.Builder(), p).build());
+        if (BASE.compareAndSet(current, fresh)) {
+            if (current != null) {
+                // Calls in flight finish on their own connections; only idle ones to the old route are closed.
+                current.client().connectionPool().evictAll();
+            }
+            return fresh.client();
+        }
+        return base(p); // another thread rebuilt it meanwhile: use (or replace) theirs
+    }
+
+    private static OkHttpClient.Builder withProxy(OkHttpClient.Builder b, ProxySettings p) {
+        if (p.isDirect()) {
+            return b.proxy(Proxy.NO_PROXY);
+        }
+        Proxy http = new Proxy(Proxy.Type.HTTP, InetSocketAddress.createUnresolved(p.host(), p.port()));
+        b.proxySelector(new ProxySelector() {
+            @Override
+            public List<Proxy> select(URI uri) {
+                return List.of(uri.getHost() != null && p.bypasses(uri.getHost()) ? Proxy.NO_PROXY : http);
+            }
+
+            @Override
+            public void connectFailed(URI uri, SocketAddress sa, IOException ioe) {
+            }
+        });
+        if (p.username() != null && !p.username().isBlank()) {
+            String header = okhttp3.Credentials.basic(p.username(), p.password() == null ? "" : p.password(), StandardCharsets.UTF_8);
+            b.proxyAuthenticator((route, response) -> response.request().header("Proxy-Authorization") != null
+                    ? null // refused once: do not loop
+                    : response.request().newBuilder().header("Proxy-Authorization", header).build());
+        }
+        return b;
+    }
+
     public static OkHttpClient build(ConnectionSettings settings) {
-        OkHttpClient.Builder b = new OkHttpClient.Builder()
+        OkHttpClient.Builder b = base(settings.proxy()).newBuilder()
                 .connectTimeout(settings.connectTimeout())
                 .readTimeout(settings.connectTimeout().multipliedBy(4))
                 .followRedirects(true);

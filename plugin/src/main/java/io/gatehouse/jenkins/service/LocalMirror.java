@@ -43,9 +43,17 @@ public final class LocalMirror {
         try {
             RegistryClientBuilder upstreamBuilder = RegistryClient.builder(source.registry()).credentials(credentials(request.upstreamAuth()));
             RegistryClientBuilder targetBuilder = RegistryClient.builder(target.registryHost())
-                    .credentials(credentials(targetAuth))
+                    .credentials(targetAuth.username() == null ? null : credentials(targetAuth))
                     .plainHttp("http".equals(target.registryUrl().getScheme()))
                     .timeouts(target.connectTimeout(), target.connectTimeout().multipliedBy(4));
+            if (!targetAuth.isAnonymous() && targetAuth.username() == null) {
+                // A scoped bearer token from the controller (see GatehouseService.agentCredential): sent as it is on
+                // every request; an application interceptor runs before redirects, so it never follows one elsewhere.
+                String bearer = "Bearer " + new String(targetAuth.secret());
+                targetBuilder.httpClient(new okhttp3.OkHttpClient.Builder().addInterceptor(chain -> chain.proceed(
+                        chain.request().header("Authorization") != null ? chain.request()
+                                : chain.request().newBuilder().header("Authorization", bearer).build())).build());
+            }
             if (target.insecure()) {
                 targetBuilder.tls(TlsOptions.insecure());
             } else if (target.caCertificatePem() != null && !target.caCertificatePem().isBlank()) {

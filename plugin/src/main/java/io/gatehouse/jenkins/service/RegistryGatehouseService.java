@@ -60,6 +60,11 @@ public final class RegistryGatehouseService implements GatehouseService {
         this.http = HttpClients.build(settings);
     }
 
+    /** host[:port] of the registry, as image references name it. */
+    public String registryHost() {
+        return settings.registryHost();
+    }
+
     /** GET /v2/: 200 (open) or 401 with a WWW-Authenticate challenge both prove an OCI registry answers. */
     public Check testConnection() {
         Request req = authorize(new Request.Builder().url(settings.registryUrl().resolve("/v2/").toString())).build();
@@ -75,6 +80,52 @@ public final class RegistryGatehouseService implements GatehouseService {
             return Check.error("Unexpected HTTP " + rsp.code() + " from " + settings.registryUrl().resolve("/v2/"));
         } catch (IOException e) {
             return Check.error("Cannot reach " + settings.registryUrl() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * For the snippet generator, when the user leaves an image field: does the registry hold it? OK with its digest,
+     * a warning when it is not there (yet: a mirror may bring it later) or cannot be checked, an error only for an
+     * image named in another registry. Never throws; messages carry no secret.
+     */
+    public Check probeImage(ImageArgument image) {
+        if (image.registry() != null && !image.registry().equals(settings.registryHost())) {
+            return Check.error(image + " is not in the configured registry " + settings.registryHost());
+        }
+        try {
+            return Check.ok("Found in " + settings.registryHost() + ": " + resolveDigest(image));
+        } catch (IOException e) {
+            return e.getMessage() != null && e.getMessage().contains("not found")
+                    ? Check.warning(image.repository() + ":" + image.reference() + " is not in " + settings.registryHost() + " (yet)")
+                    : Check.warning("Could not check the image in the registry: " + e.getMessage());
+        }
+    }
+
+    /**
+     * For promoteImage's form: is the policy published in the registry, and does it promote to {@code target}?
+     * OK naming its version and target; a warning when it is not published or promotes elsewhere (the build would fail).
+     */
+    public Check probePolicy(String name, String target) {
+        try {
+            ManagementApi.Reply stored = api().get("/policies/" + segment(name));
+            if (stored.status() == 404) {
+                return Check.warning("Policy '" + name + "' is not published in " + settings.registryHost()
+                        + ": publish it (Gatehouse configuration) before promoting with it");
+            }
+            if (!stored.ok()) {
+                return Check.warning("Could not read policy '" + name + "' from the registry: " + refusal(stored));
+            }
+            String policyTarget = stored.body().path("document").path("promotion").path("targetRepository").asText(null);
+            int version = stored.body().path("version").asInt();
+            if (policyTarget == null) {
+                return Check.warning("Policy '" + name + "' (version " + version + ") has no promotion section: it cannot promote");
+            }
+            if (target != null && !target.isBlank() && !policyTarget.equals(target.trim())) {
+                return Check.warning("Policy '" + name + "' (version " + version + ") promotes to " + policyTarget + ", not to " + target.trim());
+            }
+            return Check.ok("Published as version " + version + "; promotes to " + policyTarget);
+        } catch (IOException e) {
+            return Check.warning("Could not check the policy in the registry: " + e.getMessage());
         }
     }
 
@@ -199,15 +250,17 @@ public final class RegistryGatehouseService implements GatehouseService {
             verdict = new PolicyVerdict(policy, v.passed(), conditions);
         }
         Map<Severity, Integer> counts = new EnumMap<>(Severity.class);
-        List<Finding> worst = new ArrayList<>();
+        List<Finding> all = new ArrayList<>();
         for (io.gatehouse.core.report.Finding f : report.findings()) {
             Severity s = Severity.valueOf(f.severity().name());
             counts.merge(s, 1, Integer::sum);
-            if (worst.size() < WORST) {
-                worst.add(new Finding(f.vulnerabilityId(), s, f.packageName(), f.installedVersion(), f.fixedVersion()));
-            }
+            all.add(new Finding(f.vulnerabilityId(), s, f.packageName(), f.installedVersion(), f.fixedVersion()));
         }
-        return new ScanSummary(image.toString(), digest, counts, worst, verdict, REPORT_JSON.writeValueAsString(report));
+        // most severe first (a stable sort keeps the report's order within a severity)
+        all.sort(java.util.Comparator.comparing(Finding::severity).reversed());
+        List<Finding> worst = all.stream().limit(WORST).toList();
+        List<Finding> fixable = all.stream().filter(f -> f.fixedVersion() != null && !f.fixedVersion().isBlank()).limit(WORST).toList();
+        return new ScanSummary(image.toString(), digest, counts, worst, fixable, verdict, REPORT_JSON.writeValueAsString(report));
     }
 
     /**
@@ -441,6 +494,40 @@ public final class RegistryGatehouseService implements GatehouseService {
         SignatureArtifacts artifacts = new ImageSigner(signatureStore())
                 .sign(image.repository(), Digest.parse(digest), identity, signingKey, Map.of("creator", "gatehouse-jenkins"));
         return new SignatureOutcome(digest, artifacts.manifestDigest().toString(), signingKey.keyId(), !artifacts.changed());
+    }
+
+    /**
+     * Asks the registry's token service (found from the Bearer challenge of {@code GET /v2/}, e.g.
+     * {@code /auth/token}) for a token limited to {@code scopes}, authenticating with our username and password
+     * (a Gatehouse service account's name and token). The token service grants at most what the account holds and
+     * the token lives {@code auth.token_ttl} (5 minutes by default). A secret-text credential is a bearer token
+     * already, and our registry never lets a token buy another, so that combination is refused rather than handing
+     * the secret itself to the agent.
+     */
+    @Override
+    public AgentCredential agentCredential(List<String> scopes) throws IOException {
+        if (!auth.isAnonymous() && auth.username() == null) {
+            throw new IOException("work on an agent needs a username/password registry credential (a service account's name and"
+                    + " token), from which the controller obtains a token limited to " + String.join(" ", scopes)
+                    + "; a secret-text credential would have to be sent to the agent as it is, which the plugin does not do");
+        }
+        io.gatehouse.core.remote.Credentials credentials = auth.isAnonymous() ? null
+                : io.gatehouse.core.remote.Credentials.basic(auth.username(), new String(auth.secret()));
+        RegistryClient client = RegistryClient.builder(settings.registryHost())
+                .plainHttp("http".equals(settings.registryUrl().getScheme()))
+                .timeouts(settings.connectTimeout(), settings.connectTimeout().multipliedBy(4))
+                .httpClient(http)
+                .credentials(credentials)
+                .build();
+        try {
+            var token = client.scopedToken(scopes);
+            if (token.isEmpty()) {
+                return AgentCredential.anonymous(scopes);
+            }
+            return new AgentCredential(new RegistryAuth(null, token.get().value().toCharArray()), token.get().expiresAt(), scopes);
+        } catch (io.gatehouse.core.remote.RegistryException e) {
+            throw new IOException("no scoped registry token for the agent: " + e.getMessage(), e);
+        }
     }
 
     /** The OCI store signing uses; also what verification in tests reads. */

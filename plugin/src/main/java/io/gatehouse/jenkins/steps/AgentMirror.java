@@ -13,7 +13,9 @@ import jenkins.MasterToSlaveFileCallable;
 /**
  * mirrorImage with {@code onAgent: true}: sent to the agent of the workspace (FilePath.act) and run there with core's
  * copy engine, so layers go upstream → agent → registry. Everything it carries is serializable and contains no
- * Jenkins object; the credentials travel over the (encrypted) remoting channel as they would for any build step.
+ * Jenkins object. It carries the upstream credential the step names (the agent pulls with it) and, for our registry,
+ * only a short-lived token limited to the target repository ({@link io.gatehouse.jenkins.service.AgentCredential}),
+ * never the registry service account's secret: an agent is less trusted than the controller.
  */
 final class AgentMirror extends MasterToSlaveFileCallable<MirrorOutcome> {
     private static final long serialVersionUID = 1L;

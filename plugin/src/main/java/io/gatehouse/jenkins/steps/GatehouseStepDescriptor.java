@@ -4,6 +4,10 @@ import hudson.model.Item;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import io.gatehouse.jenkins.GatehouseConfiguration;
+import io.gatehouse.jenkins.RegistryProbes;
+import io.gatehouse.jenkins.service.Check;
 import io.gatehouse.jenkins.Forms;
 import io.gatehouse.jenkins.service.ConfigChecks;
 import java.util.Set;
@@ -24,9 +28,17 @@ public abstract class GatehouseStepDescriptor extends StepDescriptor {
         return Set.of(Run.class, TaskListener.class);
     }
 
+    /** The step's registry credential: what a build of this job could resolve for the configured registry. */
+    @POST
+    public ListBoxModel doFillRegistryCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String registryCredentialsId) {
+        return CredentialLists.usernamePasswordOrToken(item, registryCredentialsId, GatehouseConfiguration.get().getRegistryUrl());
+    }
+
     @POST
     public FormValidation doCheckImage(@AncestorInPath Item item, @QueryParameter String value) {
         Forms.checkConfigure(item);
-        return Forms.toFormValidation(ConfigChecks.image(value));
+        Check syntax = ConfigChecks.image(value);
+        // only a well-formed name is worth a round trip to the registry
+        return Forms.toFormValidation(syntax.kind() == Check.Kind.OK ? RegistryProbes.image(value) : syntax);
     }
 }

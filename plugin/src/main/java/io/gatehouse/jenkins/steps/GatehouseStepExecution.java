@@ -37,8 +37,11 @@ abstract class GatehouseStepExecution<T> extends SynchronousNonBlockingStepExecu
     private final StepContext context;
     private final transient StepEnvironment environment;
 
-    GatehouseStepExecution(StepContext context, StepEnvironment environment) {
+    private final transient GatehouseStep step;
+
+    GatehouseStepExecution(GatehouseStep step, StepContext context, StepEnvironment environment) {
         super(context);
+        this.step = step;
         this.context = context;
         this.environment = environment;
     }
@@ -49,7 +52,7 @@ abstract class GatehouseStepExecution<T> extends SynchronousNonBlockingStepExecu
         TaskListener listener = context.get(TaskListener.class);
         GatehouseConfiguration config = environment.configuration().get();
         ConnectionSettings settings = config.toSettings();
-        RegistryAuth auth = StepCredentials.registryAuth(config.getCredentialsId(), run);
+        RegistryAuth auth = StepCredentials.registryAuth(step.getRegistryCredentialsId(), config, run);
         GatehouseService service = environment.services().open(settings, auth);
         try {
             return execute(new Call(context, run, listener, listener.getLogger(), config, settings, auth, service, environment));

@@ -11,6 +11,7 @@ import hudson.util.ListBoxModel;
 import io.gatehouse.core.reference.RepositoryName;
 import io.gatehouse.jenkins.Forms;
 import io.gatehouse.jenkins.StepCredentials;
+import io.gatehouse.jenkins.service.AgentCredential;
 import io.gatehouse.jenkins.service.ConfigChecks;
 import io.gatehouse.jenkins.service.MirrorOutcome;
 import io.gatehouse.jenkins.service.MirrorRequest;
@@ -37,7 +38,7 @@ import org.kohsuke.stapler.verb.POST;
  * tags into our registry (server-side by default), prints a table of tags copied and skipped and returns the
  * mirrored references with digests ({@code registry/mirror/alpine:3.20@sha256:…}).
  */
-public class MirrorImageStep extends Step {
+public class MirrorImageStep extends GatehouseStep {
     private final String source;
     private final String target;
     private String tags;
@@ -80,7 +81,7 @@ public class MirrorImageStep extends Step {
         private final transient MirrorImageStep step;
 
         Execution(MirrorImageStep step, StepContext context, StepEnvironment environment) {
-            super(context, environment);
+            super(step, context, environment);
             this.step = step;
         }
 
@@ -109,9 +110,15 @@ public class MirrorImageStep extends Step {
                     step.tags == null ? "" : " (tags matching " + step.tags + ")", step.dryRun ? " [dry run]" : "",
                     step.onAgent ? " on the agent" : "");
             MirrorRequest request = new MirrorRequest(step.source.trim(), step.target.trim(), step.tags, step.platforms, upstream, step.dryRun);
-            MirrorOutcome outcome = workspace != null
-                    ? workspace.act(new AgentMirror(call.settings(), call.registryAuth(), request))
-                    : call.service().mirror(request);
+            MirrorOutcome outcome;
+            if (workspace != null) {
+                // The agent never gets the registry credential itself: a token for the target repository only, for minutes.
+                AgentCredential agent = call.service().agentCredential(List.of("repository:" + step.target.trim() + ":pull,push"));
+                call.log().println("The agent gets " + agent.describe());
+                outcome = workspace.act(new AgentMirror(call.settings().forAgent(), agent.auth(), request));
+            } else {
+                outcome = call.service().mirror(request);
+            }
             Table table = new Table("TAG", "ACTION", "DIGEST", "NOTE");
             List<String> mirrored = new ArrayList<>();
             int copied = 0;
@@ -176,8 +183,18 @@ public class MirrorImageStep extends Step {
         }
 
         @POST
-        public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {
-            return CredentialLists.usernamePasswordOrToken(item, credentialsId);
+        public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId,
+                                                     @QueryParameter String source) {
+            return CredentialLists.usernamePasswordOrToken(item, credentialsId, upstreamUri(source));
+        }
+
+        /** https://host of the upstream named by {@code source}, for the credential domain filter; null when unparsable. */
+        static String upstreamUri(String source) {
+            try {
+                return "https://" + io.gatehouse.jenkins.service.ImageArgument.parse(source, "docker.io").registry();
+            } catch (RuntimeException e) {
+                return null;
+            }
         }
     }
 }

@@ -9,6 +9,7 @@ import hudson.util.FormValidation;
 import io.gatehouse.core.reference.RepositoryName;
 import io.gatehouse.jenkins.Forms;
 import io.gatehouse.jenkins.NamedPolicy;
+import io.gatehouse.jenkins.promote.PromotionAction;
 import io.gatehouse.jenkins.service.ConfigChecks;
 import io.gatehouse.jenkins.service.ImageArgument;
 import io.gatehouse.jenkins.service.PolicyPublication;
@@ -34,7 +35,7 @@ import org.kohsuke.stapler.verb.POST;
  * "publish policies" on, a named policy of the global configuration is published first. Returns the promoted
  * reference with digest.
  */
-public class PromoteImageStep extends Step {
+public class PromoteImageStep extends GatehouseStep {
     private final String image;
     private final String target;
     private String policy;
@@ -61,7 +62,7 @@ public class PromoteImageStep extends Step {
         private final transient PromoteImageStep step;
 
         Execution(PromoteImageStep step, StepContext context, StepEnvironment environment) {
-            super(context, environment);
+            super(step, context, environment);
             this.step = step;
         }
 
@@ -86,6 +87,7 @@ public class PromoteImageStep extends Step {
             call.log().printf("Promoting %s → %s under policy %s%n", image, target, step.policy);
             PromotionOutcome outcome = call.service().promote(image, target, step.policy);
             PolicyVerdict verdict = outcome.verdict();
+            call.run().addAction(new PromotionAction(image.toString(), target, outcome));
             for (PolicyVerdict.Condition c : verdict.conditions()) {
                 call.log().printf("  [%s] %s: %s%n", c.passed() ? "PASS" : "FAIL", c.name(), c.reason() == null ? "" : c.reason());
             }
@@ -121,6 +123,16 @@ public class PromoteImageStep extends Step {
         }
 
 
+
+        /** Required; published in the registry and promoting to the target (or published by the plugin first). */
+        @POST
+        public FormValidation doCheckPolicy(@AncestorInPath Item item, @QueryParameter String value, @QueryParameter String target) {
+            Forms.checkConfigure(item);
+            if (value == null || value.isBlank()) {
+                return FormValidation.error("A policy is required: the registry promotes by a named policy whose promotion section names the target");
+            }
+            return Forms.toFormValidation(io.gatehouse.jenkins.RegistryProbes.promotionPolicy(value.trim(), target));
+        }
 
         @POST
         public FormValidation doCheckTarget(@AncestorInPath Item item, @QueryParameter String value) {

@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.workflow.actions.WarningAction;
+import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
@@ -40,7 +42,7 @@ import org.kohsuke.stapler.verb.POST;
  * build (summary on the build page, JSON artifact), and fails the build, or marks it UNSTABLE with
  * {@code unstable: true}, when a finding reaches {@code failOn} or the policy does not hold. Returns the summary map.
  */
-public class ScanImageStep extends Step {
+public class ScanImageStep extends GatehouseStep {
     static final int WORST_SHOWN = 10;
 
     private final String image;
@@ -75,7 +77,7 @@ public class ScanImageStep extends Step {
         private final transient ScanImageStep step;
 
         Execution(ScanImageStep step, StepContext context, StepEnvironment environment) {
-            super(context, environment);
+            super(step, context, environment);
             this.step = step;
         }
 
@@ -111,7 +113,8 @@ public class ScanImageStep extends Step {
             if (summary.reportJson() != null) {
                 call.environment().archiver().archive(call.run(), call.listener(), artifact, summary.reportJson());
             }
-            call.run().addAction(new ScanReportAction(summary, summary.reportJson() == null ? null : artifact));
+            call.run().addAction(new ScanReportAction(summary, summary.reportJson() == null ? null : artifact,
+                    call.settings().registryUrl().toString(), image.repository()));
 
             List<String> problems = new ArrayList<>();
             if (failOn != null) {
@@ -130,6 +133,12 @@ public class ScanImageStep extends Step {
                 String message = "scanImage: " + image + ": " + String.join("; ", problems);
                 if (step.unstable) {
                     call.log().println(message + " — marking the build UNSTABLE");
+                    // As workflow-basic-steps' `unstable` step does: the WarningAction on this step's FlowNode is what
+                    // stage views read to show which stage went unstable and why; the run's result alone does not say.
+                    FlowNode node = call.context().get(FlowNode.class);
+                    if (node != null) {
+                        node.addOrReplaceAction(new WarningAction(Result.UNSTABLE).withMessage(message));
+                    }
                     call.run().setResult(Result.UNSTABLE);
                 } else {
                     throw new AbortException(message);
@@ -174,6 +183,12 @@ public class ScanImageStep extends Step {
         }
 
 
+
+        @POST
+        public FormValidation doCheckPolicy(@AncestorInPath Item item, @QueryParameter String value) {
+            Forms.checkConfigure(item);
+            return Forms.toFormValidation(io.gatehouse.jenkins.RegistryProbes.scanPolicy(value));
+        }
 
         @POST
         public FormValidation doCheckFailOn(@AncestorInPath Item item, @QueryParameter String value) {

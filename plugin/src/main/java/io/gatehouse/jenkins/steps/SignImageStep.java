@@ -33,7 +33,7 @@ import org.kohsuke.stapler.verb.POST;
  * and an optional secret-text passphrase ({@code passphraseCredentialsId}). Returns
  * {@code [imageDigest:…, signatureDigest:…, keyId:…]}.
  */
-public class SignImageStep extends Step {
+public class SignImageStep extends GatehouseStep {
     private final String image;
     private final String keyCredentialsId;
     private String passphraseCredentialsId;
@@ -63,7 +63,7 @@ public class SignImageStep extends Step {
         private final transient SignImageStep step;
 
         Execution(SignImageStep step, StepContext context, StepEnvironment environment) {
-            super(context, environment);
+            super(step, context, environment);
             this.step = step;
         }
 

@@ -203,6 +203,8 @@ class PipelineStepsIT {
         RealJenkins.Build b = j.build("on-agent");
         assertThat(b.result()).as(b.console()).isEqualTo("SUCCESS");
         assertThat(b.console()).contains("Running on e2e-agent", "on the agent", "copied on the agent: [" + reg.host() + "/agent/base:edge");
+        // the agent pushed with a token for that repository only, not with the service account's secret
+        assertThat(b.console()).contains("The agent gets a registry token for repository:agent/base:pull,push valid until");
         assertThat(b.console()).doesNotContain(E2ERegistry.UPSTREAM_PASSWORD, reg.token);
         assertThat(reg.digestOf("agent/base:edge")).isEqualTo(reg.upstreamDigest);
     }

@@ -53,13 +53,18 @@ public class GatehouseHpiIT {
         EXPECTED_DEPENDENCIES.put("credentials", "1405.vb_cda_74a_f8974");
         EXPECTED_DEPENDENCIES.put("plain-credentials", "183.va_de8f1dd5a_2b_");
         EXPECTED_DEPENDENCIES.put("structs", "338.v848422169819");
+        // added for issue #16 part 3: WarningAction/FlowNode, Bouncy Castle, the optional folder property
+        EXPECTED_DEPENDENCIES.put("workflow-api", "1358.vfb_5780da_64cb_");
+        EXPECTED_DEPENDENCIES.put("bouncycastle-api", "2.30.1.80-256.vf98926042a_9b_");
+        EXPECTED_DEPENDENCIES.put("cloudbees-folder", "6.955.v81e2a_35c08d3"); // ;resolution:=optional
     }
 
     static final Set<String> STEPS = Set.of("mirrorImage", "scanImage", "promoteImage", "signImage");
     /** Packages that must come from Jenkins at run time: a class from them in WEB-INF/lib would shadow or clash. */
     static final List<String> JENKINS_PROVIDED = List.of("hudson/", "jenkins/", "org/kohsuke/stapler/", "org/jenkinsci/plugins/",
             "org/jenkinsci/Symbol", "com/cloudbees/plugins/credentials/", "net/java/sezpoz/", "org/jvnet/hudson/annotation_indexer/",
-            "org/springframework/", "org/slf4j/", "net/sf/json/", "io/gatehouse/jenkins/build/");
+            "org/springframework/", "org/slf4j/", "net/sf/json/", "io/gatehouse/jenkins/build/", "org/bouncycastle/",
+            "com/cloudbees/hudson/plugins/folder/");
 
     static Path hpi;
     static Path work;
@@ -145,7 +150,7 @@ public class GatehouseHpiIT {
         assertThat(jars).noneMatch(n -> n.startsWith("jenkins-api-stubs") || n.startsWith("plugin-symbol-indexer")
                 || n.startsWith("sezpoz") || n.startsWith("slf4j-api") || n.startsWith("jenkins-core")
                 || n.startsWith("junit") || n.startsWith("mockito") || n.startsWith("assertj") || n.startsWith("gatehouse-registry-server")
-                || n.startsWith("jetty-"));
+                || n.startsWith("jetty-") || n.startsWith("bcprov") || n.startsWith("bcpkix") || n.startsWith("bcutil"));
         // Stronger than names: no class of a Jenkins-provided package in any packaged jar.
         for (String name : jars) {
             try (ZipFile z = new ZipFile(work.resolve(name).toFile())) {

@@ -231,4 +231,58 @@ class PromoteImageRegistryTest {
         assertThat(TestConfigurations.of(server.baseUrl(), null).publishNamedPolicies(RegistryGatehouseService::new, admin()).kind())
                 .isEqualTo(Check.Kind.WARNING);
     }
+
+    /** The build page's promotion verdict (PromotionAction), for a promotion and for a refusal. */
+    @Test
+    void theBuildPageGetsTheVerdictOfEachCondition() throws Exception {
+        harness(true, "release-page");
+        promote("mirror/alpine:3.20", "dev/alpine", "release-page");
+        assertThatThrownBy(() -> promote("mirror/alpine:3.19", "dev/alpine", "release-page")).isInstanceOf(AbortException.class);
+        org.mockito.ArgumentCaptor<hudson.model.Action> actions = org.mockito.ArgumentCaptor.forClass(hudson.model.Action.class);
+        org.mockito.Mockito.verify(h.run, org.mockito.Mockito.atLeastOnce()).addAction(actions.capture());
+        List<io.gatehouse.jenkins.promote.PromotionAction> verdicts = actions.getAllValues().stream()
+                .filter(io.gatehouse.jenkins.promote.PromotionAction.class::isInstance).map(io.gatehouse.jenkins.promote.PromotionAction.class::cast).toList();
+        assertThat(verdicts).hasSize(2);
+        var promoted = verdicts.get(0);
+        assertThat(promoted.isPromoted()).isTrue();
+        assertThat(promoted.getPromotedReference()).endsWith("@" + clean.manifest().digest());
+        assertThat(promoted.getConditions()).isNotEmpty().allMatch(io.gatehouse.jenkins.promote.PromotionAction.Condition::isPassed);
+        var refused = verdicts.get(1);
+        assertThat(refused.isPromoted()).isFalse();
+        assertThat(refused.getPolicy()).isEqualTo("release-page");
+        assertThat(refused.getConditions()).anySatisfy(c -> {
+            assertThat(c.isPassed()).isFalse();
+            assertThat(c.getName()).isEqualTo("vulnerabilities.critical");
+            assertThat(c.getDetail()).contains("expected at most 0 CRITICAL", "actual 1", "CVE-2024-9999");
+        });
+        assertThat(refused.getTally()).matches("\\d+ of \\d+ conditions hold");
+    }
+
+    /** What the snippet generator's checks ask the registry when the user leaves the image and policy fields. */
+    @Test
+    void formChecksAskTheRegistryForTheImageAndThePolicy() throws Exception {
+        harness(true, "release-probe");
+        promote("mirror/alpine:3.20", "dev/alpine", "release-probe"); // publishes version 1
+        RegistryGatehouseService jenkins = service(admin());
+        Check found = jenkins.probeImage(ImageArgument.parse("mirror/alpine:3.20", server.registryHost()));
+        assertThat(found.kind()).isEqualTo(Check.Kind.OK);
+        assertThat(found.message()).contains(clean.manifest().digest());
+        Check missing = jenkins.probeImage(ImageArgument.parse("mirror/alpine:9.9", server.registryHost()));
+        assertThat(missing.kind()).isEqualTo(Check.Kind.WARNING);
+        assertThat(missing.message()).contains("mirror/alpine:9.9", "is not in");
+        assertThat(jenkins.probeImage(ImageArgument.parse("other.example.com/x/y:1", server.registryHost())).kind()).isEqualTo(Check.Kind.ERROR);
+
+        Check policy = jenkins.probePolicy("release-probe", "dev/alpine");
+        assertThat(policy.kind()).isEqualTo(Check.Kind.OK);
+        assertThat(policy.message()).contains("version 1", "dev/alpine");
+        Check elsewhere = jenkins.probePolicy("release-probe", "prod/alpine");
+        assertThat(elsewhere.kind()).isEqualTo(Check.Kind.WARNING);
+        assertThat(elsewhere.message()).contains("promotes to dev/alpine, not to prod/alpine");
+        assertThat(jenkins.probePolicy("never-published", null).message()).contains("not published");
+        // a service account without rights learns nothing, and the check says it could not check
+        Check reader = service(new RegistryAuth("jenkins-reader", readerToken.toCharArray()))
+                .probeImage(ImageArgument.parse("mirror/alpine:3.20", server.registryHost()));
+        assertThat(reader.kind()).isEqualTo(Check.Kind.WARNING);
+        assertThat(reader.message()).doesNotContain(readerToken);
+    }
 }

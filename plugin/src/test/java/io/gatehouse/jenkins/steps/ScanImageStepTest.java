@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.ArgumentMatchers.isNull;
+import static org.mockito.Mockito.mockConstruction;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.withSettings;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -22,7 +24,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.jenkinsci.plugins.workflow.actions.WarningAction;
+import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.mockito.ArgumentCaptor;
+import org.mockito.MockedConstruction;
 
 class ScanImageStepTest {
     static final String DIGEST = "sha256:" + "c".repeat(64);
@@ -106,6 +111,25 @@ class ScanImageStepTest {
         verify(h.run).setResult(Result.UNSTABLE);
         assertThat(result).containsEntry("passed", false).containsEntry("critical", 2);
         assertThat(h.log()).contains("UNSTABLE");
+    }
+
+    /** As the `unstable` step does: a WarningAction on the step's FlowNode, which stage views read to mark the stage. */
+    @Test
+    void unstableLeavesAWarningOnTheStepsFlowNode() throws Exception {
+        when(h.service.scan(any(), any(), any(), any())).thenReturn(summary(Map.of(Severity.CRITICAL, 2), null));
+        FlowNode node = org.mockito.Mockito.mock(FlowNode.class);
+        when(h.context.get(FlowNode.class)).thenReturn(node);
+        List<Object> constructedWith = new java.util.ArrayList<>();
+        try (MockedConstruction<WarningAction> warnings = mockConstruction(WarningAction.class,
+                withSettings().defaultAnswer(org.mockito.Answers.RETURNS_SELF), (w, ctx) -> constructedWith.addAll(ctx.arguments()))) {
+            new ScanImageStep.Execution(step("HIGH", true), h.context, h.environment()).run();
+            assertThat(warnings.constructed()).hasSize(1);
+            WarningAction w = warnings.constructed().get(0);
+            assertThat(constructedWith).containsExactly(Result.UNSTABLE);
+            verify(w).withMessage(org.mockito.ArgumentMatchers.contains("at or above HIGH"));
+            verify(node).addOrReplaceAction(w);
+        }
+        verify(h.run).setResult(Result.UNSTABLE);
     }
 
     @Test

@@ -8,7 +8,10 @@ import static org.mockito.Mockito.mockStatic;
 import static org.mockito.Mockito.when;
 
 import com.cloudbees.plugins.credentials.CredentialsProvider;
+import com.cloudbees.plugins.credentials.common.StandardCredentials;
 import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
+import com.cloudbees.plugins.credentials.domains.URIRequirementBuilder;
+import hudson.ExtensionList;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.util.Secret;
@@ -22,6 +25,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.mockito.MockedStatic;
 
@@ -41,12 +45,58 @@ final class StepHarness implements AutoCloseable {
     final List<RegistryAuth> openedWith = new ArrayList<>();
     final List<String[]> archived = new ArrayList<>();
     final MockedStatic<CredentialsProvider> credentials = mockStatic(CredentialsProvider.class);
+    final MockedStatic<Jenkins> jenkinsStatic = mockStatic(Jenkins.class);
+    final MockedStatic<URIRequirementBuilder> uriRequirements = mockStatic(URIRequirementBuilder.class);
+    final MockedStatic<ExtensionList> extensions = mockStatic(ExtensionList.class);
+    /** The registered RegistryCredentialDefaults extensions (none: as without the Folders plugin). */
+    final List<io.gatehouse.jenkins.RegistryCredentialDefaults> credentialDefaults = new ArrayList<>();
+    final Jenkins jenkins = mock(Jenkins.class);
+    /** Jenkins' own credentials store as SYSTEM sees it (System and Global scope): where the global credential is looked up. */
+    final List<StandardCredentials> rootStore = new ArrayList<>();
+    /** The domain requirements' URIs asked for, in order. */
+    final List<String> requirementUris = new ArrayList<>();
 
     StepHarness() throws Exception {
         when(context.get(Run.class)).thenReturn((Run) run);
         when(context.get(TaskListener.class)).thenReturn(listener);
         when(listener.getLogger()).thenReturn(new PrintStream(logBytes, true, StandardCharsets.UTF_8));
+        jenkinsStatic.when(Jenkins::get).thenReturn(jenkins);
+        ExtensionList<io.gatehouse.jenkins.RegistryCredentialDefaults> defaults = mock(ExtensionList.class);
+        when(defaults.iterator()).thenAnswer(i -> credentialDefaults.iterator());
+        extensions.when(() -> ExtensionList.lookup(io.gatehouse.jenkins.RegistryCredentialDefaults.class)).thenReturn(defaults);
+        uriRequirements.when(() -> URIRequirementBuilder.fromUri(anyString())).thenAnswer(inv -> {
+            requirementUris.add(inv.getArgument(0));
+            URIRequirementBuilder b = mock(URIRequirementBuilder.class);
+            when(b.build()).thenReturn(List.of());
+            return b;
+        });
+        credentials.when(() -> CredentialsProvider.lookupCredentialsInItemGroup(any(), any(), any(), any())).thenAnswer(inv -> {
+            Class<?> type = inv.getArgument(0);
+            return rootStore.stream().filter(type::isInstance).toList();
+        });
         usernamePassword("registry-robot", "robot", "s3cret-robot");
+    }
+
+    /**
+     * A Global-scoped username/password credential of Jenkins: visible to builds (in the job's context) and to the
+     * plugin's own lookup as SYSTEM.
+     */
+    StandardUsernamePasswordCredentials usernamePassword(String id, String user, String password) {
+        StandardUsernamePasswordCredentials c = visibleToRuns(id, user, password);
+        rootStore.add(c);
+        return c;
+    }
+
+    /** A System-scoped credential of Jenkins: found as SYSTEM on Jenkins itself, never in a job's context. */
+    StandardUsernamePasswordCredentials systemScoped(String id, String user, String password) {
+        StandardUsernamePasswordCredentials c = credential(id, user, password);
+        rootStore.add(c);
+        return c;
+    }
+
+    /** A credential of a folder above the job: visible in the job's context only (it wins there over Jenkins' own). */
+    StandardUsernamePasswordCredentials inAFolder(String id, String user, String password) {
+        return visibleToRuns(id, user, password);
     }
 
     StepEnvironment environment() {
@@ -62,16 +112,22 @@ final class StepHarness implements AutoCloseable {
         }, archiver);
     }
 
-    /** Registers a username/password credential visible to the run under {@code id}. */
-    StandardUsernamePasswordCredentials usernamePassword(String id, String user, String password) {
+    private StandardUsernamePasswordCredentials visibleToRuns(String id, String user, String password) {
+        StandardUsernamePasswordCredentials c = credential(id, user, password);
+        credentials.when(() -> CredentialsProvider.findCredentialById(eq(id), eq(StandardUsernamePasswordCredentials.class), any(Run.class)))
+                .thenReturn(c);
+        credentials.when(() -> CredentialsProvider.findCredentialById(eq(id), eq(StandardUsernamePasswordCredentials.class), any(Run.class), any()))
+                .thenReturn(c);
+        return c;
+    }
+
+    private static StandardUsernamePasswordCredentials credential(String id, String user, String password) {
         StandardUsernamePasswordCredentials c = mock(StandardUsernamePasswordCredentials.class);
         Secret secret = mock(Secret.class);
         when(secret.getPlainText()).thenReturn(password);
         when(c.getUsername()).thenReturn(user);
         when(c.getPassword()).thenReturn(secret);
         when(c.getId()).thenReturn(id);
-        credentials.when(() -> CredentialsProvider.findCredentialById(eq(id), eq(StandardUsernamePasswordCredentials.class), any(Run.class)))
-                .thenReturn(c);
         return c;
     }
 
@@ -82,6 +138,9 @@ final class StepHarness implements AutoCloseable {
     @Override
     public void close() {
         credentials.close();
+        jenkinsStatic.close();
+        uriRequirements.close();
+        extensions.close();
     }
 
     static String anyId() {

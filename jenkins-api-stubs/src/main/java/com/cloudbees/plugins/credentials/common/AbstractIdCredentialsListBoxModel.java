@@ -2,9 +2,11 @@
 // Compile-only stub of the real declaration (signatures only; see jenkins-api-stubs/README.md). Never packaged.
 package com.cloudbees.plugins.credentials.common;
 
+import com.cloudbees.plugins.credentials.domains.DomainRequirement;
 import hudson.model.Item;
 import hudson.model.ItemGroup;
 import hudson.util.ListBoxModel;
+import java.util.List;
 import org.springframework.security.core.Authentication;
 
 public abstract class AbstractIdCredentialsListBoxModel<T extends AbstractIdCredentialsListBoxModel<T, C>, C extends IdCredentials> extends ListBoxModel {
@@ -17,6 +19,16 @@ public abstract class AbstractIdCredentialsListBoxModel<T extends AbstractIdCred
     }
 
     public AbstractIdCredentialsListBoxModel<T, C> includeAs(Authentication authentication, ItemGroup context, Class<? extends C> type) {
+        throw new UnsupportedOperationException("compile-only stub");
+    }
+
+    public AbstractIdCredentialsListBoxModel<T, C> includeAs(Authentication authentication, Item context, Class<? extends C> type,
+                                                             List<DomainRequirement> domainRequirements) {
+        throw new UnsupportedOperationException("compile-only stub");
+    }
+
+    public AbstractIdCredentialsListBoxModel<T, C> includeAs(Authentication authentication, ItemGroup context, Class<? extends C> type,
+                                                             List<DomainRequirement> domainRequirements) {
         throw new UnsupportedOperationException("compile-only stub");
     }
 
