@@ -184,18 +184,32 @@ class WebInterfaceBrowserTest {
         return browser.findElement(By.cssSelector(css)).getText();
     }
 
+    /**
+     * Runs an action that loads a new page (a link, a form's submit) and waits until the new page has replaced the
+     * old one: reading right after a click found the old page's elements (stale) or none yet on a fast machine.
+     */
+    static void navigate(Runnable action) {
+        var js = (org.openqa.selenium.JavascriptExecutor) browser;
+        js.executeScript("window.__gatehouseOldPage = true");
+        action.run();
+        new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(60))
+                .ignoring(org.openqa.selenium.WebDriverException.class)
+                .until(d -> Boolean.TRUE.equals(js.executeScript(
+                        "return window.__gatehouseOldPage === undefined && document.readyState === 'complete'")));
+    }
+
     static void signIn(String user, String password) {
         open("/login");
         browser.findElement(By.id("username")).clear();
         browser.findElement(By.id("username")).sendKeys(user);
         browser.findElement(By.id("password")).sendKeys(password);
-        browser.findElement(By.id("sign-in")).click();
+        navigate(() -> browser.findElement(By.id("sign-in")).click());
     }
 
     static void signOutIfSignedIn() {
         open("/repositories");
         List<WebElement> out = browser.findElements(By.id("sign-out"));
-        if (!out.isEmpty()) out.get(0).click();
+        if (!out.isEmpty()) navigate(() -> out.get(0).click());
     }
 
     @Test
@@ -211,7 +225,7 @@ class WebInterfaceBrowserTest {
         assertThat(text("#repositories")).contains("team/app", "team/many", "secret/hidden");
         shot("02-repositories");
 
-        browser.findElement(By.linkText("team/app")).click();
+        navigate(() -> browser.findElement(By.linkText("team/app")).click());
         assertThat(text("#repository-name")).isEqualTo("team/app");
         assertThat(text("#tags")).contains("1.0", "evil", "linux/amd64", "C 1", "fixable");
         assertThat(browser.findElement(By.id("docker-pull")).getAttribute("value")).isEqualTo("docker pull " + server.registryHost() + "/team/app:evil");
@@ -220,7 +234,7 @@ class WebInterfaceBrowserTest {
 
         open("/repositories/team/many");
         assertThat(browser.findElements(By.cssSelector("#tags tbody tr"))).hasSize(50);
-        browser.findElement(By.id("next-page")).click();
+        navigate(() -> browser.findElement(By.id("next-page")).click());
         assertThat(browser.findElements(By.cssSelector("#tags tbody tr"))).hasSize(5);
         assertThat(text("#tags")).contains("v054");
 
@@ -242,7 +256,7 @@ class WebInterfaceBrowserTest {
 
         // server-side filters: by the form (no script needed), then by query parameters
         new Select(browser.findElement(By.id("severity"))).selectByValue("LOW");
-        browser.findElement(By.cssSelector("#findings-filter button")).click();
+        navigate(() -> browser.findElement(By.cssSelector("#findings-filter button")).click());
         assertThat(browser.getCurrentUrl()).contains("severity=LOW");
         assertThat(browser.findElements(By.cssSelector("#findings tbody tr"))).isEmpty();
         open("/repositories/team/app/-/images/" + app + "?severity=CRITICAL&fixable=yes&pkg=log4j&sort=package");
@@ -256,7 +270,7 @@ class WebInterfaceBrowserTest {
         assertThat(sbom.body()).contains("CycloneDX");
 
         // scan now (a POST with the page's CSRF token) queues a rescan and comes back to the image
-        browser.findElement(By.id("scan-now")).click();
+        navigate(() -> browser.findElement(By.id("scan-now")).click());
         assertThat(browser.getCurrentUrl()).endsWith("/repositories/team/app/-/images/" + app);
         await().atMost(Duration.ofSeconds(60)).until(() -> "done".equals(http.get("/api/v1/repositories/team/app/scans/" + app, admin).json().path("state").asText()));
     }
@@ -276,19 +290,19 @@ class WebInterfaceBrowserTest {
     @Order(4)
     void promoteShowsTheVerdictConditionByConditionThenPromotesAndSigns() throws Exception {
         open("/repositories/team/app/-/images/" + app);
-        browser.findElement(By.id("promote-link")).click();
+        navigate(() -> browser.findElement(By.id("promote-link")).click());
         new Select(browser.findElement(By.id("policy"))).selectByValue("strict");
-        browser.findElement(By.id("evaluate")).click();
+        navigate(() -> browser.findElement(By.id("evaluate")).click());
         assertThat(text("#verdict")).contains("fails");
         assertThat(text("#conditions")).contains("vulnerabilities.critical", "fail");
         assertThat(browser.findElements(By.id("confirm-promotion"))).isEmpty();
         shot("07-promote-refused");
 
         new Select(browser.findElement(By.id("policy"))).selectByValue("release");
-        browser.findElement(By.id("evaluate")).click();
+        navigate(() -> browser.findElement(By.id("evaluate")).click());
         assertThat(text("#verdict")).contains("passes", "prod/app");
         shot("08-promote-preview");
-        browser.findElement(By.id("confirm-promotion")).click();
+        navigate(() -> browser.findElement(By.id("confirm-promotion")).click());
         assertThat(text("#promotion-result")).contains("Promoted to prod/app:1.0", "signed by key");
         shot("09-promoted");
 
@@ -306,7 +320,7 @@ class WebInterfaceBrowserTest {
     void vulnerabilitiesPoliciesAuditAdministrationAndMirrors() throws Exception {
         open("/vulnerabilities");
         assertThat(text("#db-version")).isNotBlank();
-        browser.findElement(By.id("id")).sendKeys("CVE-2021-44228" + Keys.ENTER);
+        navigate(() -> browser.findElement(By.id("id")).sendKeys("CVE-2021-44228" + Keys.ENTER));
         assertThat(text("#affected")).contains("team/app", app.toString());
         shot("11-vulnerabilities");
 
@@ -314,13 +328,13 @@ class WebInterfaceBrowserTest {
         WebElement doc = browser.findElement(By.id("document"));
         doc.clear();
         doc.sendKeys("{\"schemaVersion\": 1, \"name\": \"release\", \"conditions\": {\"vulnerabilities\": {\"maxCounts\": {\"critical\": -1}}}}");
-        browser.findElement(By.id("save-policy")).click();
+        navigate(() -> browser.findElement(By.id("save-policy")).click());
         assertThat(text("#policy-errors")).contains("$.conditions.vulnerabilities.maxCounts.critical");
         shot("12-policy-invalid");
         doc = browser.findElement(By.id("document"));
         doc.clear();
         doc.sendKeys("{\"schemaVersion\": 1, \"name\": \"release\", \"conditions\": {\"vulnerabilities\": {\"maxCounts\": {\"critical\": 2}}}, \"promotion\": {\"targetRepository\": \"prod/app\"}}");
-        browser.findElement(By.id("save-policy")).click();
+        navigate(() -> browser.findElement(By.id("save-policy")).click());
         assertThat(browser.getCurrentUrl()).contains("saved=2");
         assertThat(browser.findElements(By.cssSelector(".side-by-side section"))).hasSize(2);
         shot("13-policies-side-by-side");
@@ -331,7 +345,7 @@ class WebInterfaceBrowserTest {
 
         open("/admin");
         browser.findElement(By.id("sa-name")).sendKeys("jenkins");
-        browser.findElement(By.cssSelector("#service-account-form button")).click();
+        navigate(() -> browser.findElement(By.cssSelector("#service-account-form button")).click());
         await().atMost(Duration.ofSeconds(30)).until(() -> !browser.findElements(By.id("admin-message")).isEmpty());
         assertThat(text("#admin-message")).contains("jenkins created");
         String token = browser.findElement(By.id("new-token")).getAttribute("value");
