@@ -170,7 +170,7 @@ class GatehouseConfigurationTest {
             c.doFillCredentialsIdItems("current-id", null);
             StandardListBoxModel m = models.constructed().get(0);
             verify(m).includeCurrentValue("current-id");
-            verify(m, never()).includeAs(any(), any(ItemGroup.class), any(), any());
+            verify(m, never()).includeAs(any(org.springframework.security.core.Authentication.class), any(ItemGroup.class), any(), any());
             verify(m, never()).includeEmptyValue();
         }
         when(jenkins.hasPermission(Jenkins.ADMINISTER)).thenReturn(true);

@@ -65,7 +65,7 @@ class CredentialListsTest {
             CredentialLists.usernamePasswordOrToken(job, "current", "https://registry.example.com");
             StandardListBoxModel m = models.constructed().get(0);
             verify(m).includeCurrentValue("current");
-            verify(m, never()).includeAs(any(), any(Item.class), any(), any());
+            verify(m, never()).includeAs(any(org.springframework.security.core.Authentication.class), any(Item.class), any(), any());
         }
     }
 }

@@ -79,7 +79,7 @@ class MirrorOnAgentScopedTokenTest {
 
     private StepHarness onAnAgent(StepHarness h) throws Exception {
         FilePath workspace = mock(FilePath.class);
-        when(workspace.act(any())).thenAnswer(inv -> {
+        when(workspace.act(any(FilePath.FileCallable.class))).thenAnswer(inv -> {
             byte[] bytes = MirrorOnAgentTest.serialize(inv.getArgument(0));
             sentToAgent.add(bytes);
             FilePath.FileCallable<?> onTheAgent = (FilePath.FileCallable<?>) MirrorOnAgentTest.deserialize(bytes, new TreeSet<>());

@@ -1,6 +1,7 @@
 package io.gatehouse.jenkins.steps;
 
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
@@ -116,7 +117,7 @@ final class StepHarness implements AutoCloseable {
         StandardUsernamePasswordCredentials c = credential(id, user, password);
         credentials.when(() -> CredentialsProvider.findCredentialById(eq(id), eq(StandardUsernamePasswordCredentials.class), any(Run.class)))
                 .thenReturn(c);
-        credentials.when(() -> CredentialsProvider.findCredentialById(eq(id), eq(StandardUsernamePasswordCredentials.class), any(Run.class), any()))
+        credentials.when(() -> CredentialsProvider.findCredentialById(eq(id), eq(StandardUsernamePasswordCredentials.class), any(Run.class), anyList()))
                 .thenReturn(c);
         return c;
     }
