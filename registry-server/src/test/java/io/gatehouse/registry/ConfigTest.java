@@ -69,7 +69,7 @@ class ConfigTest {
     @Test
     void helpListsEverySetting() {
         java.io.StringWriter out = new java.io.StringWriter();
-        Main.commandLine().getSubcommands().get("serve").usage(new java.io.PrintWriter(out));
+        io.gatehouse.registry.cli.GatehouseCommand.commandLine().getSubcommands().get("serve").usage(new java.io.PrintWriter(out));
         for (RegistryConfig.Setting s : RegistryConfig.SETTINGS) {
             assertThat(out.toString()).contains(s.key()).contains(s.env());
         }

@@ -52,7 +52,7 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             server = assemble();
         } catch (IllegalArgumentException e) {
-            spec.commandLine().getErr().println("gatehouse serve: " + e.getMessage());
+            err().println("gatehouse serve: " + e.getMessage());
             return 2;
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -63,7 +63,7 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             server.start();
         } catch (IllegalStateException e) {
-            spec.commandLine().getErr().println("gatehouse serve: " + reasons(e));
+            err().println("gatehouse serve: " + reasons(e));
             return 1;
         }
         if (Boolean.getBoolean("gatehouse.cds.training")) {
@@ -75,6 +75,23 @@ public final class ServeCommand implements Callable<Integer> {
         }
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Runs a command {@link ServeArguments} read (no picocli): the same outcome and exit codes as through picocli,
+     * including an error nobody planned for as one line with exit {@value CliErrors#UNEXPECTED}.
+     */
+    public int callPlain() {
+        try {
+            return call();
+        } catch (Exception e) {
+            err().println("gatehouse serve: " + CliErrors.describe(e));
+            return CliErrors.UNEXPECTED;
+        }
+    }
+
+    private java.io.PrintWriter err() {
+        return spec != null ? spec.commandLine().getErr() : new java.io.PrintWriter(System.err, true);
     }
 
     private RegistryServer assemble() throws Exception {

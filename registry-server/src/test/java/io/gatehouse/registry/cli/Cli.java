@@ -35,7 +35,7 @@ public final class Cli {
 
     /** {@code gatehouse args…} in this JVM, its output captured. */
     public static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
+        CommandLine cl = io.gatehouse.registry.cli.GatehouseCommand.commandLine();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out, true));

@@ -3,7 +3,6 @@ package io.gatehouse.registry.cli;
 import io.gatehouse.core.reference.RepositoryName;
 import io.gatehouse.core.remote.Credentials;
 import io.gatehouse.core.remote.RegistryClient;
-import io.gatehouse.registry.Main;
 import io.gatehouse.registry.auth.AuthFixture;
 import io.gatehouse.registry.auth.SecuredRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -55,7 +54,7 @@ class ContainerCredentialsCommandTest {
         skopeoLogin(env);
         assertThat(run.resolve("containers/auth.json")).exists();
 
-        int code = Main.commandLine(env).execute("copy", host + "/team/app:1.0", host + "/copied/app:1.0", "-q");
+        int code = io.gatehouse.registry.cli.GatehouseCommand.commandLine(env).execute("copy", host + "/team/app:1.0", host + "/copied/app:1.0", "-q");
 
         assertThat(code).isZero();
         assertThat(admin().headManifest(RepositoryName.of("copied/app"), "1.0")).isPresent();
@@ -69,7 +68,7 @@ class ContainerCredentialsCommandTest {
         skopeoLogin(env);
         assertThat(authFile).exists();
 
-        int code = Main.commandLine(env).execute("mirror", host + "/team/app", host + "/mirrored/app", "-q");
+        int code = io.gatehouse.registry.cli.GatehouseCommand.commandLine(env).execute("mirror", host + "/team/app", host + "/mirrored/app", "-q");
 
         assertThat(code).isZero();
         assertThat(admin().headManifest(RepositoryName.of("mirrored/app"), "1.0")).isPresent();
@@ -88,7 +87,7 @@ class ContainerCredentialsCommandTest {
         Path docker = Files.createDirectories(Path.of(env.get("HOME"), ".docker"));
         Files.writeString(docker.resolve("config.json"), "{\"auths\":{},\"credHelpers\":{\"" + host + "\":\"test\"}}");
 
-        int code = Main.commandLine(env).execute("copy", host + "/team/app:1.0", host + "/helped/app:1.0", "-q");
+        int code = io.gatehouse.registry.cli.GatehouseCommand.commandLine(env).execute("copy", host + "/team/app:1.0", host + "/helped/app:1.0", "-q");
 
         assertThat(code).isZero();
         assertThat(admin().headManifest(RepositoryName.of("helped/app"), "1.0")).isPresent();
@@ -104,7 +103,7 @@ class ContainerCredentialsCommandTest {
         int code;
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            code = Main.commandLine(env).execute("copy", host + "/team/app:1.0", host + "/refused/app:1.0", "-q");
+            code = io.gatehouse.registry.cli.GatehouseCommand.commandLine(env).execute("copy", host + "/team/app:1.0", host + "/refused/app:1.0", "-q");
         } finally {
             System.setErr(old);
         }

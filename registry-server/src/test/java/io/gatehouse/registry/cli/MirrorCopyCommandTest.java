@@ -10,7 +10,6 @@ import io.gatehouse.core.model.Manifest;
 import io.gatehouse.core.reference.ImageReference;
 import io.gatehouse.core.reference.RepositoryName;
 import io.gatehouse.core.remote.RegistryClient;
-import io.gatehouse.registry.Main;
 import io.gatehouse.registry.RegistryServer;
 import io.gatehouse.registry.config.RegistryConfig;
 import io.gatehouse.testing.DistributionRegistry;
@@ -61,7 +60,7 @@ class MirrorCopyCommandTest {
         Path report = dir.resolve("report.json");
         String up = distribution.hostPort() + "/library/alpine";
         String into = gatehouse.registryHost() + "/mirror/alpine";
-        int code = Main.commandLine().execute("mirror", up, into, "--versions", ">=3.19 <4", "--report", report.toString(), "-q");
+        int code = io.gatehouse.registry.cli.GatehouseCommand.commandLine().execute("mirror", up, into, "--versions", ">=3.19 <4", "--report", report.toString(), "-q");
         assertThat(code).isZero();
         JsonNode r = Json.MAPPER.readTree(report.toFile());
         assertThat(r.path("tags")).hasSize(2);
@@ -70,13 +69,13 @@ class MirrorCopyCommandTest {
         assertThat(ours.headManifest(RepositoryName.of("mirror/alpine"), "3.20").orElseThrow().digest())
                 .isEqualTo(dist.headManifest(RepositoryName.of("library/alpine"), "3.20").orElseThrow().digest());
 
-        code = Main.commandLine().execute("mirror", up, into, "--versions", ">=3.19 <4", "--report", report.toString(), "-q");
+        code = io.gatehouse.registry.cli.GatehouseCommand.commandLine().execute("mirror", up, into, "--versions", ">=3.19 <4", "--report", report.toString(), "-q");
         assertThat(code).isZero();
         r = Json.MAPPER.readTree(report.toFile());
         assertThat(r.path("tags").findValuesAsText("status")).containsOnly("UNCHANGED");
         assertThat(r.path("bytesMoved").asLong()).isZero();
 
-        assertThat(Main.commandLine().execute("mirror", up + ":3.19", into)).isEqualTo(2);
+        assertThat(io.gatehouse.registry.cli.GatehouseCommand.commandLine().execute("mirror", up + ":3.19", into)).isEqualTo(2);
     }
 
     @Test
@@ -84,23 +83,23 @@ class MirrorCopyCommandTest {
         ModelTestImages.MultiPlatform mp = ModelTestImages.multiPlatform(List.of(ModelTestImages.randomLayer(10_000)), 2_000,
                 "linux/amd64", "linux/arm64/v8", "linux/ppc64le");
         mp.push(ours, RepositoryName.of("team/app"), "1.0");
-        int code = Main.commandLine().execute("copy", gatehouse.registryHost() + "/team/app:1.0",
+        int code = io.gatehouse.registry.cli.GatehouseCommand.commandLine().execute("copy", gatehouse.registryHost() + "/team/app:1.0",
                 distribution.hostPort() + "/export/app:1.0", "--platform", "linux/arm64", "-q");
         assertThat(code).isZero();
         Manifest m = dist.getManifest(RepositoryName.of("export/app"), "1.0");
         assertThat(m.index().manifests()).extracting(d -> d.platform().toString()).containsExactly("linux/arm64/v8");
         assertThat(m.index().annotations()).containsEntry(CopyEngine.SOURCE_DIGEST_ANNOTATION, mp.index().digest().toString());
 
-        assertThat(Main.commandLine().execute("copy", gatehouse.registryHost() + "/team/app:missing",
+        assertThat(io.gatehouse.registry.cli.GatehouseCommand.commandLine().execute("copy", gatehouse.registryHost() + "/team/app:missing",
                 distribution.hostPort() + "/export/app:x", "-q")).isEqualTo(1);
-        assertThat(Main.commandLine().execute("copy", "Bad Ref", "x", "-q")).isEqualTo(2);
+        assertThat(io.gatehouse.registry.cli.GatehouseCommand.commandLine().execute("copy", "Bad Ref", "x", "-q")).isEqualTo(2);
         // bad settings are usage errors (exit 2, one line), not stack traces
         String from = gatehouse.registryHost() + "/team/app:1.0";
         String to = distribution.hostPort() + "/export/app:y";
-        assertThat(Main.commandLine().execute("copy", from, to, "-q", "--parallel", "0")).isEqualTo(2);
-        assertThat(Main.commandLine().execute("copy", from, to, "-q", "--platform", "linux/")).isEqualTo(2);
-        assertThat(Main.commandLine().execute("copy", from, to, "-q", "--chunk-size-mib", "0")).isEqualTo(2);
-        assertThat(Main.commandLine().execute("mirror", distribution.hostPort() + "/export/app", gatehouse.registryHost() + "/m/app",
+        assertThat(io.gatehouse.registry.cli.GatehouseCommand.commandLine().execute("copy", from, to, "-q", "--parallel", "0")).isEqualTo(2);
+        assertThat(io.gatehouse.registry.cli.GatehouseCommand.commandLine().execute("copy", from, to, "-q", "--platform", "linux/")).isEqualTo(2);
+        assertThat(io.gatehouse.registry.cli.GatehouseCommand.commandLine().execute("copy", from, to, "-q", "--chunk-size-mib", "0")).isEqualTo(2);
+        assertThat(io.gatehouse.registry.cli.GatehouseCommand.commandLine().execute("mirror", distribution.hostPort() + "/export/app", gatehouse.registryHost() + "/m/app",
                 "-q", "--parallel", "0")).isEqualTo(2);
     }
 

@@ -1,6 +1,5 @@
 package io.gatehouse.registry.cli;
 
-import io.gatehouse.registry.Main;
 import io.gatehouse.registry.RegistryServer;
 import io.gatehouse.registry.auth.AuthConfig;
 import io.gatehouse.registry.auth.AuthModule;
@@ -30,7 +29,7 @@ class ServeCommandTest {
     }
 
     private static Outcome serve(String... args) {
-        CommandLine cl = Main.commandLine();
+        CommandLine cl = io.gatehouse.registry.cli.GatehouseCommand.commandLine();
         StringWriter err = new StringWriter();
         cl.setErr(new PrintWriter(err, true));
         String[] all = new String[args.length + 1];

@@ -7,7 +7,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue #13 item 10: a registry's start parses only serve's options (Main.isServeRun) and sets up logging in code
+ * Issue #13 item 10: a registry's start parses only serve's options (GatehouseCommand.isServeRun, ServeArguments) and sets up logging in code
  * (logging/LogSetup); both as a separate JVM, the way `gatehouse serve` runs.
  */
 class ServeStartTest {

@@ -3,7 +3,6 @@ package io.gatehouse.registry.config;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.gatehouse.registry.Main;
 import io.gatehouse.registry.auth.AuthWiring;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,7 +64,7 @@ class SettingsCatalogueTest {
     @Test
     void serveHelpListsEveryCapabilitysSettings() {
         StringWriter out = new StringWriter();
-        Main.commandLine().getSubcommands().get("serve").usage(new PrintWriter(out));
+        io.gatehouse.registry.cli.GatehouseCommand.commandLine().getSubcommands().get("serve").usage(new PrintWriter(out));
         assertThat(out.toString()).contains("GATEHOUSE_ADMIN_PASSWORD").contains("8 to 1024 characters")
                 .contains("auth.anonymous_pull").contains("GATEHOUSE_SCAN_VULNDB").contains("GATEHOUSE_CONFIG");
         for (RegistryConfig.Setting s : RegistryConfig.SETTINGS) {

@@ -213,7 +213,7 @@ class MirrorApiHttpTest {
         try {
             System.setOut(new java.io.PrintStream(out, true));
             System.setErr(new java.io.PrintStream(err, true));
-            code = io.gatehouse.registry.Main.commandLine().execute(all);
+            code = io.gatehouse.registry.cli.GatehouseCommand.commandLine().execute(all);
         } finally {
             System.setOut(oldOut);
             System.setErr(oldErr);

@@ -2,7 +2,6 @@ package io.gatehouse.registry.scan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.gatehouse.registry.Main;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +39,7 @@ class LayoutScanCliTest {
     @BeforeEach
     void setUp() throws IOException {
         db = dir.resolve("v.sqlite");
-        assertThat(Main.commandLine().execute("vulndb", "import", "--db", db.toString(),
+        assertThat(io.gatehouse.registry.cli.GatehouseCommand.commandLine().execute("vulndb", "import", "--db", db.toString(),
                 TestData.path("/vuln/ghsa").toString())).isZero();
         layout = dir.resolve("layout");
         blobs = Files.createDirectories(layout.resolve("blobs/sha256"));
@@ -57,7 +56,7 @@ class LayoutScanCliTest {
     }
 
     int scan(String... args) {
-        CommandLine cl = Main.commandLine();
+        CommandLine cl = io.gatehouse.registry.cli.GatehouseCommand.commandLine();
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         String[] all = new String[args.length + 3];

@@ -3,7 +3,6 @@ package io.gatehouse.registry.scan;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.core.reference.Digest;
-import io.gatehouse.registry.Main;
 import io.gatehouse.registry.cli.Cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,22 +27,22 @@ class ScanCliTest {
     @Test
     void importThenScanALayout() throws IOException {
         Path db = dir.resolve("v.sqlite");
-        assertThat(Main.commandLine().execute("vulndb", "import", "--db", db.toString(),
+        assertThat(io.gatehouse.registry.cli.GatehouseCommand.commandLine().execute("vulndb", "import", "--db", db.toString(),
                 TestData.path("/vuln/ghsa").toString())).isZero();
         // a corrupt input: exit 1, database unchanged
         Path bad = Files.writeString(dir.resolve("bad.json"), "{\"id\": \"GHSA-x\", \"modified\": ");
-        assertThat(Main.commandLine().execute("vulndb", "import", "--db", db.toString(), "--format", "osv",
+        assertThat(io.gatehouse.registry.cli.GatehouseCommand.commandLine().execute("vulndb", "import", "--db", db.toString(), "--format", "osv",
                 bad.toString())).isEqualTo(1);
 
         Path layout = layout();
 
         Path out = dir.resolve("trivy.json");
-        assertThat(Main.commandLine().execute("scan", "--db", db.toString(), "--format", "trivy", "-o",
+        assertThat(io.gatehouse.registry.cli.GatehouseCommand.commandLine().execute("scan", "--db", db.toString(), "--format", "trivy", "-o",
                 out.toString(), layout + ":1.0")).isZero();
         JsonNode trivy = new ObjectMapper().readTree(out.toFile());
         assertThat(trivy.path("Results").get(0).path("Vulnerabilities")).extracting(v -> v.path("VulnerabilityID")
                 .asText()).containsExactlyInAnyOrder("CVE-2021-44228", "CVE-2021-45046");
-        assertThat(Main.commandLine().execute("scan", "--db", db.toString(), layout + ":nope")).isEqualTo(2);
+        assertThat(io.gatehouse.registry.cli.GatehouseCommand.commandLine().execute("scan", "--db", db.toString(), layout + ":nope")).isEqualTo(2);
     }
 
     /** An OCI layout of one image (log4j-core 2.14.1) tagged 1.0. */
