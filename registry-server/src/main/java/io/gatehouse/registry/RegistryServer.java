@@ -224,6 +224,7 @@ public final class RegistryServer implements AutoCloseable {
     }
 
     private void buildJetty(Map<String, Handler> mounted, Handler fallback) {
+        io.gatehouse.registry.http.JettyMemoryHint.apply();
         QueuedThreadPool threads = new QueuedThreadPool(256, 8);
         threads.setName("gatehouse-http");
         // A bounded buffer pool whose largest bucket holds the 256 KiB input buffers below: Jetty's default pool stops

@@ -55,9 +55,9 @@ public final class ServeWarmup {
         quietly(() -> Caffeine.newBuilder().maximumSize(1).build().put("a", "b"));
         quietly(() -> new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
                 io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT).counter("warmup").increment());
-        // Jetty's start asks for the platform MBean server, which sets up JMX
-        quietly(java.lang.management.ManagementFactory::getPlatformMBeanServer);
+        // (Jetty's queues no longer start the platform MBean server: http/JettyMemoryHint)
         quietly(() -> {
+            io.gatehouse.registry.http.JettyMemoryHint.apply();
             Server server = new Server();
             HttpConfiguration http = new HttpConfiguration();
             new ServerConnector(server, new HttpConnectionFactory(http));

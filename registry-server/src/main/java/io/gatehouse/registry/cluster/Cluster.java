@@ -6,7 +6,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -124,7 +123,7 @@ public final class Cluster implements AutoCloseable {
         }
         byte[] r = new byte[3];
         new SecureRandom().nextBytes(r);
-        return host + "/" + ManagementFactory.getRuntimeMXBean().getPid() + "/" + HexFormat.of().formatHex(r);
+        return host + "/" + ProcessHandle.current().pid() + "/" + HexFormat.of().formatHex(r);
     }
 
     @Override
