@@ -236,7 +236,7 @@ class ClusterReplicasTest {
         Replica victim = replicas.get(2);
         List<Replica> survivors = replicas.subList(0, 2);
         // the victim holds a scan's claim when it dies (planted: a scan of a test image takes milliseconds, too
-        // short to kill a replica in the middle of one)
+        // short to kill a replica in the middle of one; ReplicaTakeoverTest holds a real scan half-way and kills its replica)
         Image scanned = TestImages.image(1404);
         Path layout = TestImages.writeOciLayout(dir.resolve("scan-layout"), "img", scanned);
         clients.skopeo("copy", "--dest-tls-verify=false", "--dest-creds", "admin:" + ADMIN_PW, "oci:" + layout + ":img",
