@@ -84,6 +84,7 @@ public final class RegistryServer implements AutoCloseable {
     private volatile boolean started;
     private volatile int boundPort;
     private volatile boolean closed;
+    private final List<AutoCloseable> closeWith = new CopyOnWriteArrayList<>();
 
     public static Builder builder(RegistryConfig config) {
         return new Builder(config);
@@ -394,6 +395,14 @@ public final class RegistryServer implements AutoCloseable {
         events.add(listener);
     }
 
+    /**
+     * Something a capability started with this server (a scheduled task's thread) and stops with it: closed by
+     * {@link #close()} before the database, in the reverse order of registration.
+     */
+    public void closeWith(AutoCloseable resource) {
+        closeWith.add(0, resource);
+    }
+
     /** Runs garbage collection now (waits if a scheduled run is in progress). */
     public GarbageCollector.Report gc() {
         return gc.run();
@@ -432,6 +441,13 @@ public final class RegistryServer implements AutoCloseable {
             jetty.stop();
         } catch (Exception e) {
             LOG.warn("error while stopping HTTP: {}", e.toString());
+        }
+        for (AutoCloseable c : closeWith) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("error while stopping {}: {}", c.getClass().getSimpleName(), e.toString());
+            }
         }
         content.blobStore().close();
         cluster.close();

@@ -24,14 +24,23 @@ public final class RegistryClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final String base;
 
+    private final String[] defaultHeaders;
+
     public RegistryClient(String baseUrl) {
+        this(baseUrl, new String[0]);
+    }
+
+    /** @param defaultHeaders name, value, … sent with every request (an Authorization) */
+    public RegistryClient(String baseUrl, String... defaultHeaders) {
         this.base = baseUrl;
+        this.defaultHeaders = defaultHeaders.clone();
     }
 
     public HttpResponse<byte[]> send(String method, String path, byte[] body, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : base + path))
                 .timeout(Duration.ofSeconds(60))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        for (int i = 0; i < defaultHeaders.length; i += 2) b.header(defaultHeaders[i], defaultHeaders[i + 1]);
         for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
         try {
             return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());

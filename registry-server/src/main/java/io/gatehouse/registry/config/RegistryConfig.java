@@ -130,7 +130,10 @@ public record RegistryConfig(
             new Setting("scan.rescan_interval", "GATEHOUSE_SCAN_RESCAN_INTERVAL", "5s",
                     "how often to look for a new vulnerability database build and rescan (0: only when a scan starts)"),
             new Setting("scan.lease", "GATEHOUSE_SCAN_LEASE", "60s",
-                    "replicas: a running scan's claim lasts this long unless renewed (every third of it); a killed replica's scans are taken over after it"));
+                    "replicas: a running scan's claim lasts this long unless renewed (every third of it); a killed replica's scans are taken over after it"),
+            // server-side mirroring (read by mirror/Mirrors)
+            new Setting("mirror.lease", "GATEHOUSE_MIRROR_LEASE", "60s",
+                    "a running server-side mirror run stays RUNNING this long unless renewed (every third of it); a killed replica's run is then marked INTERRUPTED"));
 
     /**
      * GATEHOUSE_* variables that are not settings (no YAML key): known, so they draw no "unknown variable" warning.
@@ -275,6 +278,7 @@ public record RegistryConfig(
         booleanSetting("scan.on_push");
         durationSetting("scan.rescan_interval");
         if (durationSetting("scan.lease").toMillis() < 1000) throw new IllegalArgumentException("scan.lease: at least 1s");
+        if (durationSetting("mirror.lease").toMillis() < 1000) throw new IllegalArgumentException("mirror.lease: at least 1s");
         if (databaseDialect() == Dialect.POSTGRESQL) {
             if (databaseUrl().toLowerCase(Locale.ROOT).matches(".*[?&]password=.*")) {
                 throw new IllegalArgumentException("storage.database: put the password in GATEHOUSE_DATABASE_PASSWORD or "

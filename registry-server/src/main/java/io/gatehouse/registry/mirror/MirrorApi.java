@@ -18,7 +18,6 @@ import io.gatehouse.registry.audit.AuditLog;
 import io.gatehouse.registry.auth.Principal;
 import io.gatehouse.registry.auth.Scope;
 import io.gatehouse.registry.cluster.ClusterLocks;
-import io.gatehouse.registry.cluster.LocalClusterLocks;
 import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
@@ -44,6 +43,7 @@ public final class MirrorApi {
     private final TargetTags localTags;
     private final AuditLog audit;
     private final ClusterLocks locks;
+    private final MirrorLeases leases;
     /**
      * One connection pool and dispatcher for every run's upstream client (each run adds its own credentials). The
      * pool keeps as many idle connections as planning uses at once, so a scheduled rerun reuses them all instead of
@@ -65,18 +65,14 @@ public final class MirrorApi {
      * @param localTags   this registry's tags, read from its database: planning an unchanged rerun then costs no
      *                    request to ourselves (the caller holds pull on the target, checked by the route)
      * @param audit       where runs are recorded as {@code mirror.run} events, or null
-     */
-    public MirrorApi(MirrorRuns runs, Function<Principal, RegistryClient> localTarget, TargetTags localTags, AuditLog audit) {
-        this(runs, localTarget, localTags, audit, new LocalClusterLocks());
-    }
-
-    /**
-     * @param locks where a run takes {@code mirror:<target>}: one run per target repository at a time, across every
-     *              replica (two runs writing the same tags would race each other's plans)
+     * @param locks       where a run takes {@code mirror:<target>}: one run per target repository at a time, across
+     *                    every replica (two runs writing the same tags would race each other's plans)
+     * @param leases      the heartbeat that keeps this replica's runs RUNNING while they are (see {@link MirrorLeases})
      */
     public MirrorApi(MirrorRuns runs, Function<Principal, RegistryClient> localTarget, TargetTags localTags, AuditLog audit,
-                     ClusterLocks locks) {
+                     ClusterLocks locks, MirrorLeases leases) {
         this.locks = locks;
+        this.leases = leases;
         this.runs = runs;
         this.localTarget = localTarget;
         this.localTags = localTags;
@@ -118,7 +114,20 @@ public final class MirrorApi {
     }
 
     private Object runLocked(String target, RepositoryName targetRepo, MirrorRequest req, Principal who, String address) {
-        long id = runs.start(who.name(), req.upstreamRepository(), target, req.filter().toString(), req.dryRun());
+        // under the target's lock no other run into it is under way: a RUNNING row of it is a stopped replica's
+        int stale = runs.interruptRunningInto(target, leases.node());
+        if (stale > 0) log.info("an earlier mirror run into {} whose replica stopped is marked interrupted", target);
+        long id = runs.start(who.name(), req.upstreamRepository(), target, req.filter().toString(), req.dryRun(), leases.node(),
+                leases.leaseUntil());
+        leases.hold(id);
+        try {
+            return runHeld(id, target, targetRepo, req, who, address);
+        } finally {
+            leases.release(id);
+        }
+    }
+
+    private Object runHeld(long id, String target, RepositoryName targetRepo, MirrorRequest req, Principal who, String address) {
         RegistryClientBuilder ub = RegistryClient.builder(req.upstream().registryHost()).httpClient(upstreamHttp());
         if (req.username() != null) ub.credentials(Credentials.basic(req.username(), req.password()));
         if (req.plainHttp() != null) ub.plainHttp(req.plainHttp());

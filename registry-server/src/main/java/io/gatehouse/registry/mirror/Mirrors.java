@@ -30,6 +30,8 @@ public final class Mirrors {
                                Function<RegistryServer, TokenService> tokens) {
         b.listener(s -> {
             MirrorRuns runs = new MirrorRuns(s.jdbi(), s.clock());
+            MirrorLeases leases = new MirrorLeases(runs, s.cluster().node(), s.config().durationSetting("mirror.lease"), s.clock());
+            s.closeWith(leases);
             TargetTags localTags = new TargetTags() {
                 @Override
                 public Optional<Digest> digest(RepositoryName repository, String tag) {
@@ -41,7 +43,7 @@ public final class Mirrors {
                     return Optional.of(s.content().listTags(repository.toString()));
                 }
             };
-            new MirrorApi(runs, localClient(s, tokens.apply(s)), localTags, audit == null ? null : audit.apply(s), s.cluster().locks())
+            new MirrorApi(runs, localClient(s, tokens.apply(s)), localTags, audit == null ? null : audit.apply(s), s.cluster().locks(), leases)
                     .register(api.apply(s));
             return new io.gatehouse.registry.content.RegistryEvents() {
             };

@@ -38,8 +38,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -238,7 +236,7 @@ class ClusterReplicasTest {
         Replica victim = replicas.get(2);
         List<Replica> survivors = replicas.subList(0, 2);
         // the victim holds a scan's claim when it dies (planted: a scan of a test image takes milliseconds, too
-        // short to kill a replica in the middle of one)
+        // short to kill a replica in the middle of one; ReplicaTakeoverTest holds a real scan half-way and kills its replica)
         Image scanned = TestImages.image(1404);
         Path layout = TestImages.writeOciLayout(dir.resolve("scan-layout"), "img", scanned);
         clients.skopeo("copy", "--dest-tls-verify=false", "--dest-creds", "admin:" + ADMIN_PW, "oci:" + layout + ":img",
@@ -386,33 +384,14 @@ class ClusterReplicasTest {
     }
 
     /** One {@code gatehouse serve} process with its own data directory, on the shared database and bucket. */
-    final class Replica {
-        final int index;
-        final int port;
-        final Path data;
-        final Path log;
-        Process process;
+    final class Replica extends ReplicaProcess {
 
         Replica(int index, int port) throws IOException {
-            this.index = index;
-            this.port = port;
-            this.data = Files.createDirectories(dir.resolve("replica" + index));
-            this.log = dir.resolve("replica" + index + ".log");
-        }
-
-        String url() {
-            return "http://127.0.0.1:" + port;
+            super(index, port, dir);
         }
 
         void start() throws IOException {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                    "-cp", System.getProperty("java.class.path"), "io.gatehouse.registry.Main", "serve"))
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            Map<String, String> env = pb.environment();
-            env.put("GATEHOUSE_HOST", "127.0.0.1");
-            env.put("GATEHOUSE_PORT", Integer.toString(port));
-            env.put("GATEHOUSE_DATA_DIR", data.toString());
+            Map<String, String> env = new HashMap<>();
             env.put("GATEHOUSE_PUBLIC_URL", "http://" + lb);
             env.put("GATEHOUSE_TRUSTED_PROXIES", "127.0.0.1");
             env.put("GATEHOUSE_ADMIN_PASSWORD", ADMIN_PW);
@@ -422,24 +401,7 @@ class ClusterReplicasTest {
             env.put("GATEHOUSE_SCAN_LEASE", "3s");
             env.put("GATEHOUSE_SCAN_VULNDB", dir.resolve("vulndb.sqlite").toString());
             env.putAll(sharedParts());
-            process = pb.start();
-        }
-
-        void awaitReady() throws Exception {
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
-                if (!process.isAlive()) throw new AssertionError("replica " + index + " exited:\n" + Files.readString(log));
-                return status(get(url() + "/readyz", null)) == 200;
-            });
-        }
-
-        void kill9() {
-            if (process == null) return;
-            process.destroyForcibly();
-            try {
-                process.waitFor(20, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            start(env, List.of());
         }
 
         /** Requests this replica served on the upload routes (its /metrics). */
@@ -451,13 +413,6 @@ class ClusterReplicasTest {
                 }
             }
             return n;
-        }
-
-        /** Its id among the replicas, from its start-up log. */
-        String nodeId() throws IOException {
-            Matcher m = Pattern.compile("replica (\\S+);").matcher(Files.readString(log));
-            assertThat(m.find()).as("cluster mode line in the log of replica " + index).isTrue();
-            return m.group(1);
         }
 
         int api(String method, String path, String json) throws Exception {

@@ -332,13 +332,31 @@ abstract class MetadataStoreContract {
         assertThat(scans.unfinishedJobs()).extracting(j -> j[1]).containsExactly(M1);
 
         MirrorRuns runs = new MirrorRuns(db.jdbi(), clock);
-        long first = runs.start("erin", "docker.io/library/alpine", "mirror/alpine", ">=3", true);
-        long second = runs.start("erin", "docker.io/library/alpine", "mirror/alpine", ">=3", false);
+        long now = clock.millis();
+        long first = runs.start("erin", "docker.io/library/alpine", "mirror/alpine", ">=3", true, "node-a", now + 1_000);
+        long second = runs.start("erin", "docker.io/library/alpine", "mirror/alpine", ">=3", false, "node-a", now + 1_000);
         assertThat(second).isGreaterThan(first);
         runs.fail(first, "unreachable");
         assertThat(runs.get(first).orElseThrow().status()).isEqualTo("FAILED");
         assertThat(runs.get(first).orElseThrow().dryRun()).isTrue();
         assertThat(runs.list(10)).extracting(MirrorRuns.Run::id).containsExactly(second, first);
+        // leases: renewed by the holder only; an ended one is marked interrupted by anyone, a live one is left alone
+        assertThat(runs.renew(second, "node-b", now + 5_000)).isFalse();
+        assertThat(runs.renew(first, "node-a", now + 5_000)).as("a finished run is not renewed").isFalse();
+        assertThat(runs.renew(second, "node-a", now + 5_000)).isTrue();
+        long third = runs.start("erin", "docker.io/library/alpine", "mirror/other", "*", false, "node-c", now + 1_000);
+        assertThat(runs.interruptExpired(now + 2_000, "node-b")).isEqualTo(1);
+        MirrorRuns.Run interrupted = runs.get(third).orElseThrow();
+        assertThat(interrupted.status()).isEqualTo(MirrorRuns.INTERRUPTED);
+        assertThat(interrupted.summary()).startsWith("replica stopped (node-c)").contains("node-b");
+        assertThat(interrupted.finishedAt()).isEqualTo(java.time.Instant.ofEpochMilli(now + 2_000));
+        assertThat(runs.get(second).orElseThrow().status()).isEqualTo("RUNNING");
+        assertThat(runs.renew(third, "node-c", now + 9_000)).as("an interrupted run stays interrupted").isFalse();
+        // under the target's lock, a RUNNING run into it is a stopped replica's, whatever its lease
+        assertThat(runs.interruptRunningInto("mirror/alpine", "node-b")).isEqualTo(1);
+        assertThat(runs.get(second).orElseThrow().status()).isEqualTo(MirrorRuns.INTERRUPTED);
+        assertThat(runs.get(second).orElseThrow().summary()).startsWith("replica stopped (node-a)");
+        assertThat(runs.get(first).orElseThrow().status()).isEqualTo("FAILED");
 
         String a = SigningKeys.loadOrCreate(db.jdbi(), "token", null, () -> "first", clock);
         String b = SigningKeys.loadOrCreate(db.jdbi(), "token", null, () -> "second", clock);

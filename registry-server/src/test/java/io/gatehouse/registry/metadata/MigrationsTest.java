@@ -51,14 +51,17 @@ class MigrationsTest {
     void aDatabaseMissingAMigrationIsNotCurrentAndIsMigratedOnTheNextOpen() {
         Path file = dir.resolve("b.db");
         try (Database db = Database.open(file, 2)) {
-            // as if the registry had last run before V90, the newest migration, existed: its tables and columns gone,
-            // its history row too (an upgrade; an older gap would be out of order, which Flyway refuses)
+            // as if the registry had last run before V90 and V91, the newest migrations, existed: their tables and
+            // columns gone, their history rows too (an upgrade; an older gap would be out of order, which Flyway refuses)
             Jdbi jdbi = db.jdbi();
             jdbi.useHandle(h -> {
+                h.execute("DROP INDEX mirror_runs_running");
+                h.execute("ALTER TABLE mirror_runs DROP COLUMN claimed_by");
+                h.execute("ALTER TABLE mirror_runs DROP COLUMN lease_until");
                 h.execute("DROP TABLE login_attempts");
                 h.execute("ALTER TABLE scan_job DROP COLUMN claimed_by");
                 h.execute("ALTER TABLE scan_job DROP COLUMN lease_until");
-                h.execute("DELETE FROM flyway_schema_history WHERE version = '90'");
+                h.execute("DELETE FROM flyway_schema_history WHERE version IN ('90', '91')");
             });
             assertThat(Migrations.isCurrent(db.dataSource(), SQLITE)).isFalse();
         }
@@ -66,6 +69,8 @@ class MigrationsTest {
             assertThat(Migrations.isCurrent(db.dataSource(), SQLITE)).isTrue();
             int rows = db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM scan_job WHERE lease_until IS NOT NULL").mapTo(Integer.class).one());
             assertThat(rows).isZero(); // the column is back
+            int mirrorRows = db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM mirror_runs WHERE lease_until IS NOT NULL").mapTo(Integer.class).one());
+            assertThat(mirrorRows).isZero();
             int attempts = db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM login_attempts").mapTo(Integer.class).one());
             assertThat(attempts).isZero();
         }

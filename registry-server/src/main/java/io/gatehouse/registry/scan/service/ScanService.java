@@ -476,6 +476,7 @@ public final class ScanService implements RegistryEvents, AutoCloseable {
                 }
                 layers.add(new ScanEngine.Layer(ld.toString(), () -> content.openBlob(repository, ld)));
             }
+            holdForTests();
             ScanEngine.Result result = engine.scan(digest, repository, layers);
             store(repository, m.get(), result);
             index.finished(node, repository, digest, ScanStatus.State.DONE, null, clock.millis());
@@ -499,6 +500,20 @@ public final class ScanService implements RegistryEvents, AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Tests only (the system property {@code gatehouse.test.scan_hold}, a folder; never set in production): a worker
+     * about to scan writes {@code <folder>/scanning} (this replica's id) and waits while {@code <folder>/hold} exists,
+     * holding its claim, so a test can kill the replica in the middle of a scan without racing a scan that takes
+     * milliseconds.
+     */
+    private void holdForTests() throws IOException, InterruptedException {
+        String folder = System.getProperty("gatehouse.test.scan_hold");
+        if (folder == null || folder.isBlank()) return;
+        Path dir = Path.of(folder);
+        java.nio.file.Files.writeString(dir.resolve("scanning"), node);
+        while (java.nio.file.Files.exists(dir.resolve("hold"))) Thread.sleep(50);
     }
 
     private void store(String repository, StoredManifest image, ScanEngine.Result result) throws IOException {
