@@ -115,15 +115,31 @@ public final class Cluster implements AutoCloseable {
     }
 
     private static String nodeId() {
-        String host;
+        return hostName() + "/" + ProcessHandle.current().pid() + "/" + randomSuffix();
+    }
+
+    /**
+     * The machine's name as the kernel has it: {@code InetAddress.getLocalHost()} also resolves it, which on a host
+     * whose name is in no DNS or hosts file waits for the resolver's timeout before the registry can start.
+     */
+    static String hostName() {
         try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            host = "unknown";
+            String h = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip();
+            if (!h.isEmpty()) return h;
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux
         }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    private static String randomSuffix() {
         byte[] r = new byte[3];
         new SecureRandom().nextBytes(r);
-        return host + "/" + ProcessHandle.current().pid() + "/" + HexFormat.of().formatHex(r);
+        return HexFormat.of().formatHex(r);
     }
 
     @Override
