@@ -8,7 +8,6 @@ import io.gatehouse.registry.ui.policies.PolicyModel.FieldError;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -63,8 +62,7 @@ record PolicyForm(String name, String document) {
         ObjectNode withName = JSON.createObjectNode();
         if (object.has("schemaVersion")) withName.set("schemaVersion", object.get("schemaVersion"));
         withName.put("name", name);
-        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-            var e = it.next();
+        for (Map.Entry<String, JsonNode> e : object.properties()) {
             if (!e.getKey().equals("schemaVersion")) withName.set(e.getKey(), e.getValue());
         }
         return new Send(withName.toString().getBytes(StandardCharsets.UTF_8));
