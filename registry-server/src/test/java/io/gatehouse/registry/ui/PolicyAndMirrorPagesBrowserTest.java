@@ -113,6 +113,8 @@ class PolicyAndMirrorPagesBrowserTest {
         assertThat(fx.browser.findElement(By.id("document")).getAttribute("aria-invalid")).isEqualTo("true");
         assertThat(value("document").replace("\r\n", "\n")).isEqualTo(invalid);
         assertThat(latest("release").path("version").asInt()).isEqualTo(1);
+        // the errors, not the versions above them, in the picture
+        ((org.openqa.selenium.JavascriptExecutor) fx.browser).executeScript("document.getElementById('edit-heading').scrollIntoView()");
         fx.shot("30-policy-edit-invalid");
 
         // not JSON at all: the API's parser says where, the form says which line
