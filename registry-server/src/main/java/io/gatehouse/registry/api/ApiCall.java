@@ -67,7 +67,10 @@ public final class ApiCall {
             if (n == null || !n.isObject()) throw ApiException.badRequest("the body must be a JSON object");
             return n;
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("the body is not valid JSON: " + e.getOriginalMessage());
+            // where, so that a long document (a policy typed in a browser) can be fixed without counting characters
+            var at = e.getLocation();
+            String where = at == null || at.getLineNr() < 1 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw ApiException.badRequest("the body is not valid JSON" + where + ": " + e.getOriginalMessage());
         } catch (java.io.IOException e) {
             throw ApiException.badRequest("unreadable body");
         }

@@ -98,6 +98,26 @@ public final class ApiRouter extends Handler.Abstract {
         return java.util.Optional.empty();
     }
 
+    /**
+     * Runs the route answering {@code method path} (relative to {@value #PREFIX}) in this process, for a principal the
+     * caller has already authorized for that route's {@link #scopeFor scope}: the web interface's forms act through
+     * this, so a browser and {@code curl} get the same handler, the same body checks and the same errors. Whatever
+     * the handler throws ({@link ApiException}, {@link AccountException}, ...) reaches the caller as it is.
+     *
+     * @param body the JSON body, as a client would send it (empty for none)
+     */
+    public ApiResult invoke(io.gatehouse.registry.auth.Principal principal, String remoteAddress, String method, String path,
+                            org.eclipse.jetty.util.Fields query, byte[] body) throws Exception {
+        for (ApiRoute.Compiled c : routes) {
+            if (!c.route().method().equalsIgnoreCase(method)) continue;
+            Map<String, String> p = c.match(path);
+            if (p == null) continue;
+            if (body.length > MAX_BODY) throw new ApiException(413, "SIZE_INVALID", "request body larger than 1 MiB");
+            return c.route().handler().handle(new ApiCall(principal, remoteAddress, p, query, body, json));
+        }
+        throw ApiException.notFound("no such API resource");
+    }
+
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         String path = Request.getPathInContext(request);

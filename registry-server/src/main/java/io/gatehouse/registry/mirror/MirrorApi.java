@@ -51,6 +51,7 @@ public final class MirrorApi {
      * and the JDK's trust store it loads) is work the registry's start does not need.
      */
     private OkHttpClient upstreamHttp;
+    private java.util.concurrent.ExecutorService background;
 
     private synchronized OkHttpClient upstreamHttp() {
         if (upstreamHttp == null) {
@@ -81,7 +82,8 @@ public final class MirrorApi {
 
     public void register(ApiRouter r) {
         r.add("POST", "/mirrors/{repo*}", p -> Scope.repository(p.get("repo"), Scope.PULL, Scope.PUSH),
-                c -> ApiResult.ok(run(c.path("repo"), c.json(), c.principal(), c.remoteAddress())), "Mirror an upstream repository into this one (server-side)");
+                c -> run(c.path("repo"), c.json(), c.principal(), c.remoteAddress(), !"false".equals(c.query("wait"))),
+                "Mirror an upstream repository into this one (server-side); ?wait=false answers 202 with the run's id at once");
         r.add("GET", "/mirrors", Scope.systemAdmin(), c -> ApiResult.ok(Map.of("runs", runs.list(Math.max(1, Math.min(c.queryInt("n", 100), 1000)))
                 .stream().map(MirrorApi::view).toList())), "Recorded mirror runs, newest first");
         r.add("GET", "/mirrors/{id}", Scope.systemAdmin(), c -> ApiResult.ok(detail(runs.get(id(c.path("id")))
@@ -96,7 +98,13 @@ public final class MirrorApi {
         }
     }
 
-    private Object run(String target, JsonNode body, Principal who, String address) {
+    /**
+     * Checks the request, takes the target's lock and records the run; then either runs it and answers its report
+     * ({@code wait}), or answers 202 with the run's id at once and runs it on a thread of its own, still holding the
+     * lock (the web interface does this, and shows the run's page while it runs). A bad body, a bad filter or a run
+     * already under way are refused before anything is recorded, in both modes.
+     */
+    private ApiResult run(String target, JsonNode body, Principal who, String address, boolean wait) {
         RepositoryName targetRepo;
         try {
             targetRepo = RepositoryName.of(target);
@@ -108,17 +116,58 @@ public final class MirrorApi {
         if (held.isEmpty()) {
             throw new ApiException(409, "MIRROR_RUNNING", "a mirror run into " + target + " is already under way; try again when it has finished");
         }
-        try (ClusterLocks.Held h = held.get()) {
-            return runLocked(target, targetRepo, req, who, address);
+        long id;
+        try {
+            // under the target's lock no other run into it is under way: a RUNNING row of it is a stopped replica's
+            int stale = runs.interruptRunningInto(target, leases.node());
+            if (stale > 0) log.info("an earlier mirror run into {} whose replica stopped is marked interrupted", target);
+            id = runs.start(who.name(), req.upstreamRepository(), target, req.filter().toString(), req.dryRun(), leases.node(),
+                    leases.leaseUntil());
+        } catch (RuntimeException e) {
+            held.get().close();
+            throw e;
         }
+        if (wait) {
+            try (ClusterLocks.Held h = held.get()) {
+                return ApiResult.ok(runLocked(id, target, targetRepo, req, who, address));
+            }
+        }
+        background().execute(() -> {
+            try (ClusterLocks.Held h = held.get()) {
+                runLocked(id, target, targetRepo, req, who, address);
+            } catch (ApiException e) {
+                log.info("mirror run {} by {}: {}", id, who.name(), e.getMessage()); // recorded with the run and in the audit
+            } catch (RuntimeException e) {
+                // e.g. the database went away while recording the result: never leave the run RUNNING for ever
+                log.warn("mirror run {} by {} stopped", id, who.name(), e);
+                try {
+                    runs.fail(id, "the run stopped: " + e.getClass().getSimpleName());
+                } catch (RuntimeException ignored) {
+                    // the database is the problem; the log says so
+                }
+            }
+        });
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", id);
+        out.put("status", "RUNNING");
+        return new ApiResult(202, out, Map.of("Location", ApiRouter.PREFIX + "/mirrors/" + id));
     }
 
-    private Object runLocked(String target, RepositoryName targetRepo, MirrorRequest req, Principal who, String address) {
-        // under the target's lock no other run into it is under way: a RUNNING row of it is a stopped replica's
-        int stale = runs.interruptRunningInto(target, leases.node());
-        if (stale > 0) log.info("an earlier mirror run into {} whose replica stopped is marked interrupted", target);
-        long id = runs.start(who.name(), req.upstreamRepository(), target, req.filter().toString(), req.dryRun(), leases.node(),
-                leases.leaseUntil());
+    /** Threads for runs answered before they finish: made by the first one, daemons (a run is not worth holding a JVM). */
+    private synchronized java.util.concurrent.ExecutorService background() {
+        if (background == null) {
+            java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+            background = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "mirror-run-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return background;
+    }
+
+    /** Runs a recorded run under the target's lock, renewing its lease meanwhile (cluster: a stopped replica's run is marked interrupted). */
+    private Object runLocked(long id, String target, RepositoryName targetRepo, MirrorRequest req, Principal who, String address) {
         leases.hold(id);
         try {
             return runHeld(id, target, targetRepo, req, who, address);

@@ -6,7 +6,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.gatehouse.core.model.MediaTypes;
 import io.gatehouse.core.policy.ConditionResult;
-import io.gatehouse.core.policy.PolicyValidationException;
 import io.gatehouse.core.policy.Verdict;
 import io.gatehouse.core.reference.Digest;
 import io.gatehouse.core.reference.RepositoryName;
@@ -20,7 +19,6 @@ import io.gatehouse.registry.auth.Authenticator;
 import io.gatehouse.registry.auth.Scope;
 import io.gatehouse.registry.content.StoredManifest;
 import io.gatehouse.registry.metadata.MetadataStore;
-import io.gatehouse.registry.mirror.MirrorRuns;
 import io.gatehouse.registry.scan.service.ScanIndex;
 import io.gatehouse.registry.scan.service.ScanService;
 import io.gatehouse.registry.scan.service.ScanStatus;
@@ -35,6 +33,8 @@ import io.gatehouse.registry.ui.UiHandler.Html;
 import io.gatehouse.registry.ui.UiHandler.Redirect;
 import io.gatehouse.registry.ui.UiHandler.Refused;
 import io.gatehouse.registry.ui.UiModel.*;
+import io.gatehouse.registry.ui.mirrors.MirrorPages;
+import io.gatehouse.registry.ui.policies.PolicyPages;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,7 +57,7 @@ import java.util.TreeSet;
  * The pages: each checks the scope of the management API call it shows ({@link UiHandler#require}), then reads
  * through the registry's services and hands a {@link UiModel} record to its template.
  */
-final class Pages {
+public final class Pages {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int REPOSITORIES_PER_PAGE = 50;
     private static final int TAGS_PER_PAGE = 50;
@@ -80,9 +80,14 @@ final class Pages {
     private final Cache<String, Boolean> signedBadges = Caffeine.newBuilder().maximumSize(50_000)
             .expireAfterWrite(java.time.Duration.ofSeconds(10)).build();
 
+    private final PolicyPages policies;
+    private final MirrorPages mirrors;
+
     Pages(UiServices services, UiHandler ui) {
         this.services = services;
         this.ui = ui;
+        this.policies = new PolicyPages(services, ui);
+        this.mirrors = new MirrorPages(services, ui);
     }
 
     Answer route(Call c) {
@@ -93,6 +98,7 @@ final class Pages {
             ui.signedOut(c);
             return new Redirect("/login");
         }
+        if (p.equals("/mirrors") || p.startsWith("/mirrors/")) return mirrors.route(c, p);
         if (p.startsWith("/repositories/")) {
             String rest = p.substring("/repositories/".length());
             int dash = rest.indexOf("/-/");
@@ -117,10 +123,9 @@ final class Pages {
         return switch (p) {
             case "/", "/repositories" -> get(c, () -> repositories(c));
             case "/vulnerabilities" -> get(c, () -> vulnerabilities(c));
-            case "/policies" -> policies(c);
+            case "/policies" -> policies.route(c);
             case "/audit" -> get(c, () -> audit(c));
             case "/admin" -> admin(c);
-            case "/mirrors" -> get(c, () -> mirrors(c));
             default -> throw UiHandler.notFound();
         };
     }
@@ -577,7 +582,7 @@ final class Pages {
         return out;
     }
 
-    // ---- vulnerabilities, policies, audit, administration, mirrors
+    // ---- vulnerabilities, audit, administration (policies and mirrors: ui.policies, ui.mirrors)
 
     private Answer vulnerabilities(Call c) {
         ui.require(c, "GET", "/vulndb");
@@ -598,55 +603,6 @@ final class Pages {
         String last = db.lastImport().map(l -> l.finishedAt() + " (" + l.format() + ", " + l.advisories() + " advisories, " + l.origin() + ")").orElse("never");
         return new Html(200, "vulnerabilities.jte", ui.page(c, "Vulnerabilities", "vulnerabilities"),
                 new Vulnerabilities(id, images, id != null, db.version(), counts, last));
-    }
-
-    private Answer policies(Call c) {
-        ui.require(c, c.post() ? "POST" : "GET", "/policies");
-        Trust trust = services.trustService();
-        if (trust == null) throw UiHandler.notFound();
-        String draft = null;
-        List<String> errors = List.of();
-        Message saved = null;
-        String name = c.query("name");
-        if (c.post()) {
-            draft = c.form.getOrDefault("document", "");
-            try {
-                PolicyStore.StoredPolicy p = trust.policies().save(draft, c.principal.name());
-                return new Redirect("/policies?name=" + enc(p.name()) + "&saved=" + p.version());
-            } catch (PolicyValidationException e) {
-                errors = e.errors().stream().map(Object::toString).toList();
-            } catch (IllegalArgumentException e) {
-                errors = List.of(String.valueOf(e.getMessage()));
-            }
-        }
-        if (c.query("saved") != null) saved = new Message("ok", "Saved version " + c.query("saved") + ".");
-        List<String> names = trust.policies().names();
-        List<Integer> versions = List.of();
-        PolicyVersion left = null;
-        PolicyVersion right = null;
-        if (name != null) {
-            var all = trust.policies().versions(name);
-            if (all.isEmpty()) throw UiHandler.notFound();
-            versions = all.stream().map(PolicyStore.StoredPolicy::version).toList();
-            int newest = versions.stream().max(Integer::compare).orElse(1);
-            int b = parseInt(c.query("b"), newest);
-            int a = parseInt(c.query("a"), Math.max(1, b - 1));
-            left = trust.policies().version(name, a).map(Pages::policyVersion).orElse(null);
-            right = trust.policies().version(name, b).map(Pages::policyVersion).orElse(null);
-            if (draft == null && right != null) draft = right.document();
-        }
-        return new Html(errors.isEmpty() ? 200 : 400, "policies.jte", ui.page(c, "Policies", "policies"), new Policies(names, name, versions,
-                left, right, ui.may(c, "POST", "/policies"), draft, errors, saved));
-    }
-
-    private static PolicyVersion policyVersion(PolicyStore.StoredPolicy p) {
-        String doc = p.document();
-        try {
-            doc = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(p.document()));
-        } catch (IOException | RuntimeException e) {
-            // shown as stored
-        }
-        return new PolicyVersion(p.version(), p.createdBy(), time(p.createdAt()), doc);
     }
 
     private Answer audit(Call c) {
@@ -701,17 +657,6 @@ final class Pages {
         return new Html(200, "admin.jte", ui.page(c, "Administration", "admin"), new Admin(users, sas, accounts.orgs(), teams, token, message));
     }
 
-    private Answer mirrors(Call c) {
-        ui.require(c, "GET", "/mirrors");
-        List<MirrorRow> rows = new ArrayList<>();
-        for (MirrorRuns.Run r : services.mirrorRuns().list(100)) {
-            rows.add(new MirrorRow(r.id(), r.requestedBy(), r.upstream(), r.target(), r.status(),
-                    r.copied() + " copied, " + r.unchanged() + " unchanged, " + r.failed() + " failed",
-                    r.startedAt() == null ? "" : TIME.format(r.startedAt()), r.summary()));
-        }
-        return new Html(200, "mirrors.jte", ui.page(c, "Mirrors", "mirrors"), new Mirrors(rows));
-    }
-
     // ---- helpers
 
     static String imageHref(String repo, String digest) {
@@ -731,11 +676,11 @@ final class Pages {
         return colon < 0 || d.length() < colon + 13 ? d : d.substring(0, colon + 13);
     }
 
-    static String time(long epochMillis) {
+    public static String time(long epochMillis) {
         return TIME.format(Instant.ofEpochMilli(epochMillis));
     }
 
-    static String size(long bytes) {
+    public static String size(long bytes) {
         if (bytes < 1024) return bytes + " B";
         String[] units = {"KiB", "MiB", "GiB", "TiB"};
         double v = bytes;
@@ -751,11 +696,11 @@ final class Pages {
         return value == null ? "" : name + "=" + enc(value) + "&";
     }
 
-    private static String enc(String s) {
+    public static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    private static int parseInt(String s, int dflt) {
+    public static int parseInt(String s, int dflt) {
         if (s == null) return dflt;
         try {
             return Integer.parseInt(s);

@@ -105,13 +105,6 @@ public final class UiModel {
                                   List<KeyValue> counts, String lastImport) {
     }
 
-    public record PolicyVersion(int version, String createdBy, String createdAt, String document) {
-    }
-
-    public record Policies(List<String> names, String name, List<Integer> versions, PolicyVersion left,
-                           PolicyVersion right, boolean mayEdit, String draft, List<String> errors, Message saved) {
-    }
-
     public record AuditRow(String at, String actor, String action, String target, String address, String outcome,
                            String detail) {
     }
@@ -121,12 +114,5 @@ public final class UiModel {
 
     public record Admin(List<List<String>> users, List<List<String>> serviceAccounts, List<String> orgs,
                         List<KeyValue> teams, String newToken, Message message) {
-    }
-
-    public record MirrorRow(long id, String requestedBy, String upstream, String target, String status, String counts,
-                            String startedAt, String summary) {
-    }
-
-    public record Mirrors(List<MirrorRow> runs) {
     }
 }

@@ -154,6 +154,32 @@ class MirrorApiHttpTest {
         assertThat(api("GET", "/mirrors/99999", admin, null).status()).isEqualTo(404);
     }
 
+    /** {@code ?wait=false} (the web interface's start form): 202 with the run's id at once, the run going on in the registry. */
+    @Test
+    @Order(3) // after the runs that count
+    void aRunAnsweredBeforeItEndsIsFollowedByItsId() {
+        Http.Reply started = http.json("POST", "/api/v1/mirrors/later/app?wait=false", admin, body("1\\\\.0", UPSTREAM_PASSWORD, false));
+        assertThat(started.status()).as(started.body()).isEqualTo(202);
+        long id = started.json().path("id").asLong();
+        assertThat(started.json().path("status").asText()).isEqualTo("RUNNING");
+        assertThat(started.header("Location")).isEqualTo("/api/v1/mirrors/" + id);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> !"RUNNING".equals(api("GET", "/mirrors/" + id, admin, null).json().path("status").asText()));
+        Http.Reply run = api("GET", "/mirrors/" + id, admin, null);
+        assertThat(run.json().path("status").asText()).as(run.body()).isEqualTo("SUCCEEDED");
+        assertThat(run.json().path("report").path("tags").findValuesAsText("status")).containsExactly("COPIED");
+        assertThat(run.body()).doesNotContain(UPSTREAM_PASSWORD);
+        // what is refused is refused before a run is recorded, as without ?wait
+        assertThat(http.json("POST", "/api/v1/mirrors/later/app?wait=false", admin, "{\"tags\": \"x\"}").status()).isEqualTo(400);
+        // an upstream that refuses: the run is recorded, and ends FAILED with the reason
+        Http.Reply refused = http.json("POST", "/api/v1/mirrors/later/app?wait=false", admin, body(".*", "Wr0ng-" + UPSTREAM_PASSWORD, false));
+        assertThat(refused.status()).as(refused.body()).isEqualTo(202);
+        long failed = refused.json().path("id").asLong();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> "FAILED".equals(api("GET", "/mirrors/" + failed, admin, null).json().path("status").asText()));
+        assertThat(api("GET", "/mirrors/" + failed, admin, null).body()).doesNotContain(UPSTREAM_PASSWORD);
+    }
+
     /** {@code gatehouse mirror --server-side}: the CLI asks the registry to mirror, and prints the registry's report. */
     @Test
     @Order(2)

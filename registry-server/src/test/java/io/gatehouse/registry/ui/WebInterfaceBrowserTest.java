@@ -10,11 +10,7 @@ import io.gatehouse.registry.auth.AuthFixture;
 import io.gatehouse.registry.auth.AuthWiring;
 import io.gatehouse.registry.auth.Http;
 import io.gatehouse.registry.auth.SecuredRegistry;
-import io.gatehouse.registry.config.RegistryConfig;
 import io.gatehouse.registry.scan.TestLayer;
-import io.gatehouse.registry.scan.service.ScanService;
-import io.gatehouse.registry.trust.Trust;
-import io.gatehouse.testing.ExternalTools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -23,21 +19,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,15 +32,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * The web interface in a real browser (Debian's chromium through chromium-driver, headless) against a real registry
- * wired as {@code gatehouse serve} wires it (auth, scanning, trust, mirrors, the web interface) holding real pushed,
+ * wired as {@code gatehouse serve} wires it ({@link BrowserFixture}: auth, scanning, trust, mirrors, the web interface) holding real pushed,
  * scanned, signed and promoted images. One registry and one browser for the whole class; the methods run in order
  * (sign in, browse, read findings, promote, then the refused views of an unprivileged user).
  * Every page visited is saved as a PNG under target/ui-screenshots/.
@@ -71,46 +56,26 @@ class WebInterfaceBrowserTest {
     static Http http;
     static RegistryClient client;
     static WebDriver browser;
-    static ChromeDriverService driverService;
+    static BrowserFixture fx;
     static Digest app;
     static Digest evil;
     static final String admin = SecuredRegistry.admin();
-    static final Path screenshots = Path.of("target", "ui-screenshots");
 
     @BeforeAll
     static void start() throws Exception {
-        Path chromium = ExternalTools.require("chromium");
-        Path chromedriver = ExternalTools.require("chromedriver");
-
-        RegistryConfig config = RegistryConfig.forTesting(dir.resolve("registry"));
-        RegistryServer.Builder b = RegistryServer.builder(config);
-        AuthFixture.MutableClock clock = new AuthFixture.MutableClock(java.time.Instant.now());
-        wiring = SecuredRegistry.installAuth(b, config, clock, UnaryOperator.identity());
-        AtomicReference<Trust> trust = Trust.install(b, s -> wiring.module().api(), s -> wiring.module().auditLog());
-        AtomicReference<ScanService> scans = io.gatehouse.registry.scan.api.ScanApi.install(b, s -> wiring.module());
-        io.gatehouse.registry.mirror.Mirrors.install(b, s -> wiring.module().api(), s -> wiring.module().auditLog(), s -> wiring.module().tokens());
-        Ui.install(b, s -> wiring.module(), scans, trust);
-        server = b.build().start();
-        base = server.baseUrl();
-        http = new Http(base);
-        client = new RegistryClient(base);
+        fx = BrowserFixture.start(dir);
+        server = fx.server;
+        wiring = fx.wiring;
+        base = fx.base;
+        http = fx.http;
+        client = fx.client;
+        browser = fx.browser;
         fixtures(dir.resolve("registry"));
-
-        Files.createDirectories(screenshots);
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1280,1000", "--user-data-dir=" + dir.resolve("chromium-profile"), "--no-first-run");
-        driverService = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile()).usingAnyFreePort().build();
-        browser = new ChromeDriver(driverService, options);
-        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
     }
 
     @AfterAll
     static void stop() {
-        if (browser != null) browser.quit();
-        if (driverService != null) driverService.stop();
-        if (server != null) server.close();
+        if (fx != null) fx.close();
     }
 
     /** Vulnerability data, a scanned log4j image, an image with hostile annotations, a restricted repository, a policy, a user. */
@@ -172,44 +137,27 @@ class WebInterfaceBrowserTest {
     }
 
     static void open(String path) {
-        browser.get(base + path);
+        fx.open(path);
     }
 
     static void shot(String name) throws Exception {
-        byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
-        Files.write(screenshots.resolve(name + ".png"), png);
+        fx.shot(name);
     }
 
     static String text(String css) {
-        return browser.findElement(By.cssSelector(css)).getText();
+        return fx.text(css);
     }
 
-    /**
-     * Runs an action that loads a new page (a link, a form's submit) and waits until the new page has replaced the
-     * old one: reading right after a click found the old page's elements (stale) or none yet on a fast machine.
-     */
     static void navigate(Runnable action) {
-        var js = (org.openqa.selenium.JavascriptExecutor) browser;
-        js.executeScript("window.__gatehouseOldPage = true");
-        action.run();
-        new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(60))
-                .ignoring(org.openqa.selenium.WebDriverException.class)
-                .until(d -> Boolean.TRUE.equals(js.executeScript(
-                        "return window.__gatehouseOldPage === undefined && document.readyState === 'complete'")));
+        fx.navigate(action);
     }
 
     static void signIn(String user, String password) {
-        open("/login");
-        browser.findElement(By.id("username")).clear();
-        browser.findElement(By.id("username")).sendKeys(user);
-        browser.findElement(By.id("password")).sendKeys(password);
-        navigate(() -> browser.findElement(By.id("sign-in")).click());
+        fx.signIn(user, password);
     }
 
     static void signOutIfSignedIn() {
-        open("/repositories");
-        List<WebElement> out = browser.findElements(By.id("sign-out"));
-        if (!out.isEmpty()) navigate(() -> out.get(0).click());
+        fx.signOutIfSignedIn();
     }
 
     @Test
@@ -470,22 +418,14 @@ class WebInterfaceBrowserTest {
     }
 
     static String sessionCookie() {
-        Cookie c = browser.manage().getCookieNamed(UiHandler.COOKIE);
-        assertThat(c).isNotNull();
-        assertThat(c.isHttpOnly()).isTrue();
-        return UiHandler.COOKIE + "=" + c.getValue();
+        return fx.sessionCookie();
     }
 
     static HttpResponse<String> get(String path, String cookie) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
-        if (cookie != null) b.header("Cookie", cookie);
-        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return fx.get(path, cookie);
     }
 
     static HttpResponse<String> post(String path, String cookie, String form) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form));
-        if (cookie != null) b.header("Cookie", cookie);
-        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return fx.post(path, cookie, form);
     }
 }
