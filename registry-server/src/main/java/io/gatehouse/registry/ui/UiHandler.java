@@ -95,6 +95,24 @@ public final class UiHandler extends Handler.Abstract {
         public boolean post() {
             return "POST".equals(request.getMethod());
         }
+
+        public Principal principal() {
+            return principal;
+        }
+
+        public String path() {
+            return path;
+        }
+
+        /** The session's id, or null when there is none. */
+        public String sessionId() {
+            return session == null ? null : session.id();
+        }
+
+        /** A form field exactly as sent (passwords are not stripped), or null. */
+        public String rawForm(String name) {
+            return form.get(name);
+        }
     }
 
     /** What a page answers: HTML, a redirect, or bytes to download. */
@@ -111,18 +129,18 @@ public final class UiHandler extends Handler.Abstract {
     }
 
     /** Thrown by a page to answer with an error page (or the sign-in redirect). */
-    static final class Refused extends RuntimeException {
+    public static final class Refused extends RuntimeException {
         final int status;
         final String heading;
 
-        Refused(int status, String heading, String message) {
+        public Refused(int status, String heading, String message) {
             super(message, null, false, false);
             this.status = status;
             this.heading = heading;
         }
     }
 
-    static Refused notFound() {
+    public static Refused notFound() {
         return new Refused(404, "Not found", "There is nothing here, or you may not see it.");
     }
 
@@ -174,7 +192,7 @@ public final class UiHandler extends Handler.Abstract {
     }
 
     /** Checks that the caller may make the API call {@code method apiPath}; else throws what the API would answer. */
-    void require(Call c, String method, String apiPath) {
+    public void require(Call c, String method, String apiPath) {
         Scope scope = services.api().scopeFor(method, apiPath)
                 .orElseThrow(() -> new IllegalStateException("no API route " + method + " " + apiPath));
         if (Scope.REPOSITORY.equals(scope.type()) && !RepositoryName.isValid(scope.name())) throw notFound();
@@ -195,13 +213,13 @@ public final class UiHandler extends Handler.Abstract {
     }
 
     /** Whether the caller may make the API call (to show or hide a button); never audited as a refusal. */
-    boolean may(Call c, String method, String apiPath) {
+    public boolean may(Call c, String method, String apiPath) {
         Optional<Scope> scope = services.api().scopeFor(method, apiPath);
         if (scope.isEmpty()) return false;
         return scope.get().satisfiedBy(services.access().rules().allowed(c.principal, scope.get()));
     }
 
-    Page page(Call c, String title, String section) {
+    public Page page(Call c, String title, String section) {
         UiSessions.Session s = c == null ? null : c.session;
         boolean signedIn = c != null && !c.principal.isAnonymous();
         return new Page(title, signedIn ? c.principal.name() : null, signedIn && c.principal.systemAdmin(),

@@ -119,10 +119,6 @@ public final class UiModel {
     public record Audit(String actor, String action, String target, List<AuditRow> rows, Link older) {
     }
 
-    public record Admin(List<List<String>> users, List<List<String>> serviceAccounts, List<String> orgs,
-                        List<KeyValue> teams, String newToken, Message message) {
-    }
-
     public record MirrorRow(long id, String requestedBy, String upstream, String target, String status, String counts,
                             String startedAt, String summary) {
     }

@@ -14,7 +14,6 @@ import io.gatehouse.registry.config.RegistryConfig;
 import io.gatehouse.registry.scan.TestLayer;
 import io.gatehouse.registry.scan.service.ScanService;
 import io.gatehouse.registry.trust.Trust;
-import io.gatehouse.testing.ExternalTools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -23,21 +22,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,18 +60,14 @@ class WebInterfaceBrowserTest {
     static String base;
     static Http http;
     static RegistryClient client;
+    static Browser web;
     static WebDriver browser;
-    static ChromeDriverService driverService;
     static Digest app;
     static Digest evil;
     static final String admin = SecuredRegistry.admin();
-    static final Path screenshots = Path.of("target", "ui-screenshots");
 
     @BeforeAll
     static void start() throws Exception {
-        Path chromium = ExternalTools.require("chromium");
-        Path chromedriver = ExternalTools.require("chromedriver");
-
         RegistryConfig config = RegistryConfig.forTesting(dir.resolve("registry"));
         RegistryServer.Builder b = RegistryServer.builder(config);
         AuthFixture.MutableClock clock = new AuthFixture.MutableClock(java.time.Instant.now());
@@ -96,20 +82,13 @@ class WebInterfaceBrowserTest {
         client = new RegistryClient(base);
         fixtures(dir.resolve("registry"));
 
-        Files.createDirectories(screenshots);
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1280,1000", "--user-data-dir=" + dir.resolve("chromium-profile"), "--no-first-run");
-        driverService = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile()).usingAnyFreePort().build();
-        browser = new ChromeDriver(driverService, options);
-        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
+        web = Browser.start(dir, base);
+        browser = web.driver;
     }
 
     @AfterAll
     static void stop() {
-        if (browser != null) browser.quit();
-        if (driverService != null) driverService.stop();
+        if (web != null) web.close();
         if (server != null) server.close();
     }
 
@@ -172,44 +151,27 @@ class WebInterfaceBrowserTest {
     }
 
     static void open(String path) {
-        browser.get(base + path);
+        web.open(path);
     }
 
     static void shot(String name) throws Exception {
-        byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
-        Files.write(screenshots.resolve(name + ".png"), png);
+        web.shot(name);
     }
 
     static String text(String css) {
-        return browser.findElement(By.cssSelector(css)).getText();
+        return web.text(css);
     }
 
-    /**
-     * Runs an action that loads a new page (a link, a form's submit) and waits until the new page has replaced the
-     * old one: reading right after a click found the old page's elements (stale) or none yet on a fast machine.
-     */
     static void navigate(Runnable action) {
-        var js = (org.openqa.selenium.JavascriptExecutor) browser;
-        js.executeScript("window.__gatehouseOldPage = true");
-        action.run();
-        new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(60))
-                .ignoring(org.openqa.selenium.WebDriverException.class)
-                .until(d -> Boolean.TRUE.equals(js.executeScript(
-                        "return window.__gatehouseOldPage === undefined && document.readyState === 'complete'")));
+        web.navigate(action);
     }
 
     static void signIn(String user, String password) {
-        open("/login");
-        browser.findElement(By.id("username")).clear();
-        browser.findElement(By.id("username")).sendKeys(user);
-        browser.findElement(By.id("password")).sendKeys(password);
-        navigate(() -> browser.findElement(By.id("sign-in")).click());
+        web.signIn(user, password);
     }
 
     static void signOutIfSignedIn() {
-        open("/repositories");
-        List<WebElement> out = browser.findElements(By.id("sign-out"));
-        if (!out.isEmpty()) navigate(() -> out.get(0).click());
+        web.signOutIfSignedIn();
     }
 
     @Test
@@ -343,16 +305,16 @@ class WebInterfaceBrowserTest {
         assertThat(text("#audit")).contains("promoted to prod/app:1.0 by policy release");
         shot("14-audit");
 
-        open("/admin");
+        // administration in depth: AdminPagesBrowserTest
+        open("/admin/service-accounts");
         browser.findElement(By.id("sa-name")).sendKeys("jenkins");
         navigate(() -> browser.findElement(By.cssSelector("#service-account-form button")).click());
         await().atMost(Duration.ofSeconds(30)).until(() -> !browser.findElements(By.id("admin-message")).isEmpty());
         assertThat(text("#admin-message")).contains("jenkins created");
         String token = browser.findElement(By.id("new-token")).getAttribute("value");
         assertThat(token).startsWith("ghsa_");
-        assertThat(text("#users")).contains("admin", "dev");
         shot("15-administration");
-        open("/admin");
+        open("/admin/service-accounts");
         assertThat(browser.getPageSource()).doesNotContain(token);
 
         open("/mirrors");
@@ -470,22 +432,14 @@ class WebInterfaceBrowserTest {
     }
 
     static String sessionCookie() {
-        Cookie c = browser.manage().getCookieNamed(UiHandler.COOKIE);
-        assertThat(c).isNotNull();
-        assertThat(c.isHttpOnly()).isTrue();
-        return UiHandler.COOKIE + "=" + c.getValue();
+        return web.sessionCookie();
     }
 
     static HttpResponse<String> get(String path, String cookie) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
-        if (cookie != null) b.header("Cookie", cookie);
-        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return web.get(path, cookie);
     }
 
     static HttpResponse<String> post(String path, String cookie, String form) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form));
-        if (cookie != null) b.header("Cookie", cookie);
-        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return web.post(path, cookie, form);
     }
 }
