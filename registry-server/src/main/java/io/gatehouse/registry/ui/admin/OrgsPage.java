@@ -8,30 +8,20 @@ import io.gatehouse.registry.ui.admin.AdminModel.TeamView;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import static io.gatehouse.registry.ui.admin.AdminRequest.json;
 
 /** Organisations and teams: create and delete both, add and remove owners and team members. */
-final class OrgsPage implements Section {
+final class OrgsPage extends Section {
     static final String PATH = "/admin/orgs";
 
-    @Override
-    public String path() {
-        return PATH;
+    OrgsPage() {
+        super(PATH, "Organisations and teams", "admin/orgs.jte", Set.of("create-org", "create-team", "add-member", "add-owner"));
     }
 
     @Override
-    public String title() {
-        return "Organisations and teams";
-    }
-
-    @Override
-    public String template() {
-        return "admin/orgs.jte";
-    }
-
-    @Override
-    public Object show(AdminRequest r, Frame frame) {
+    Object show(AdminRequest r, Frame frame) {
         r.ui().require(r.call(), "GET", "/orgs");
         Accounts accounts = r.services().auth().accounts();
         List<OrgView> orgs = new ArrayList<>();
@@ -48,7 +38,7 @@ final class OrgsPage implements Section {
     }
 
     @Override
-    public Done act(AdminRequest r, String action) {
+    Done act(AdminRequest r, String action) {
         switch (action) {
             case "create-org" -> {
                 String name = r.required("name", "a name");
@@ -96,7 +86,7 @@ final class OrgsPage implements Section {
     }
 
     @Override
-    public String fieldOf(String action, String message) {
+    String fieldOf(String action, String message) {
         return switch (action) {
             case "create-org" -> Section.field(message, "user or service account", "owner", "organization", "name", "name", "name");
             case "create-team" -> Section.field(message, "organization", "org", "name", "name", "team", "name");
@@ -104,10 +94,5 @@ final class OrgsPage implements Section {
             case "add-owner" -> Section.field(message, "user or service account", "principal", "organization", "org");
             default -> null;
         };
-    }
-
-    @Override
-    public boolean showsFields(String action) {
-        return java.util.Set.of("create-org", "create-team", "add-member", "add-owner").contains(action);
     }
 }

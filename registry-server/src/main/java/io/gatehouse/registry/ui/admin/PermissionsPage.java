@@ -8,6 +8,7 @@ import io.gatehouse.registry.ui.admin.AdminModel.Permissions;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 
 import static io.gatehouse.registry.ui.admin.AdminRequest.json;
@@ -16,26 +17,15 @@ import static io.gatehouse.registry.ui.admin.AdminRequest.json;
  * Every grant, and forms to grant or revoke a role on a repository or on an organisation (every repository under
  * that prefix) to a user, a service account or a team.
  */
-final class PermissionsPage implements Section {
+final class PermissionsPage extends Section {
     static final String PATH = "/admin/permissions";
 
-    @Override
-    public String path() {
-        return PATH;
+    PermissionsPage() {
+        super(PATH, "Permissions", "admin/permissions.jte", Set.of("grant"));
     }
 
     @Override
-    public String title() {
-        return "Permissions";
-    }
-
-    @Override
-    public String template() {
-        return "admin/permissions.jte";
-    }
-
-    @Override
-    public Object show(AdminRequest r, Frame frame) {
+    Object show(AdminRequest r, Frame frame) {
         r.ui().require(r.call(), "GET", "/permissions");
         List<GrantRow> rows = new ArrayList<>();
         for (Grant g : r.services().auth().permissions().allGrants()) rows.add(row(g));
@@ -51,7 +41,7 @@ final class PermissionsPage implements Section {
     }
 
     @Override
-    public Done act(AdminRequest r, String action) {
+    Done act(AdminRequest r, String action) {
         boolean org = "org".equals(r.form("targetKind"));
         String target = org ? r.segment("target", "organisation") : r.required("target", "a repository or organisation");
         String base = (org ? "/orgs/" : "/repositories/") + target + "/permissions";
@@ -75,13 +65,8 @@ final class PermissionsPage implements Section {
     }
 
     @Override
-    public String fieldOf(String action, String message) {
+    String fieldOf(String action, String message) {
         return action.equals("grant") ? Section.field(message, "grantee", "grantee", "no such user", "grantee", "no such team", "grantee",
                 "repository", "target", "organization", "target", "role", "role") : null;
-    }
-
-    @Override
-    public boolean showsFields(String action) {
-        return java.util.Set.of("grant").contains(action);
     }
 }

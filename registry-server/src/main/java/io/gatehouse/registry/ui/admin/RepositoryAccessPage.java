@@ -24,26 +24,15 @@ import static io.gatehouse.registry.ui.admin.AdminRequest.json;
  * A repository's access settings: its visibility, the curators of a restricted repository, its grants, and its gates
  * (protected, immutable tags, a pull policy). Settings may be made before the repository has content, as on the API.
  */
-final class RepositoryAccessPage implements Section {
+final class RepositoryAccessPage extends Section {
     static final String PATH = "/admin/repositories";
 
-    @Override
-    public String path() {
-        return PATH;
+    RepositoryAccessPage() {
+        super(PATH, "Repository access", "admin/repository-access.jte", Set.of("visibility", "add-curator", "gates"));
     }
 
     @Override
-    public String title() {
-        return "Repository access";
-    }
-
-    @Override
-    public String template() {
-        return "admin/repository-access.jte";
-    }
-
-    @Override
-    public Object show(AdminRequest r, Frame frame) {
+    Object show(AdminRequest r, Frame frame) {
         r.ui().require(r.call(), "GET", "/repositories");
         Permissions permissions = r.services().auth().permissions();
         List<RepositoryRow> rows = new ArrayList<>();
@@ -77,7 +66,7 @@ final class RepositoryAccessPage implements Section {
     }
 
     @Override
-    public Done act(AdminRequest r, String action) {
+    Done act(AdminRequest r, String action) {
         String repo = r.required("repository", "a repository");
         String base = "/repositories/" + repo;
         switch (action) {
@@ -112,17 +101,12 @@ final class RepositoryAccessPage implements Section {
     }
 
     @Override
-    public String fieldOf(String action, String message) {
+    String fieldOf(String action, String message) {
         return switch (action) {
             case "visibility" -> "visibility";
             case "add-curator" -> "grantee";
             case "gates" -> Section.field(message, "policy", "pullPolicy");
             default -> null;
         };
-    }
-
-    @Override
-    public boolean showsFields(String action) {
-        return Set.of("visibility", "add-curator", "gates").contains(action);
     }
 }

@@ -10,30 +10,20 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static io.gatehouse.registry.ui.admin.AdminRequest.json;
 
 /** Service accounts: create (the token shown once), rotate the token (the new one shown once), revoke, delete. */
-final class ServiceAccountsPage implements Section {
+final class ServiceAccountsPage extends Section {
     static final String PATH = "/admin/service-accounts";
 
-    @Override
-    public String path() {
-        return PATH;
+    ServiceAccountsPage() {
+        super(PATH, "Service accounts", "admin/service-accounts.jte", Set.of("create"));
     }
 
     @Override
-    public String title() {
-        return "Service accounts";
-    }
-
-    @Override
-    public String template() {
-        return "admin/service-accounts.jte";
-    }
-
-    @Override
-    public Object show(AdminRequest r, Frame frame) {
+    Object show(AdminRequest r, Frame frame) {
         r.ui().require(r.call(), "GET", "/service-accounts");
         Instant now = r.services().server().clock().instant();
         List<ServiceAccountRow> rows = new ArrayList<>();
@@ -48,7 +38,7 @@ final class ServiceAccountsPage implements Section {
     }
 
     @Override
-    public Done act(AdminRequest r, String action) {
+    Done act(AdminRequest r, String action) {
         switch (action) {
             case "create" -> {
                 String name = r.required("name", "a name");
@@ -88,12 +78,7 @@ final class ServiceAccountsPage implements Section {
     }
 
     @Override
-    public String fieldOf(String action, String message) {
+    String fieldOf(String action, String message) {
         return action.equals("create") ? Section.field(message, "description", "description", "expir", "expiresInDays", "name", "name") : null;
-    }
-
-    @Override
-    public boolean showsFields(String action) {
-        return java.util.Set.of("create").contains(action);
     }
 }

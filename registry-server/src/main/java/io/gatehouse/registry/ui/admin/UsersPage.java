@@ -8,30 +8,20 @@ import io.gatehouse.registry.ui.admin.AdminModel.Users;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import static io.gatehouse.registry.ui.admin.AdminRequest.json;
 
 /** Users: create, disable or enable, make or stop being a system admin, set a new password, delete. */
-final class UsersPage implements Section {
+final class UsersPage extends Section {
     static final String PATH = "/admin/users";
 
-    @Override
-    public String path() {
-        return PATH;
+    UsersPage() {
+        super(PATH, "Users", "admin/users.jte", Set.of("create", "password"));
     }
 
     @Override
-    public String title() {
-        return "Users";
-    }
-
-    @Override
-    public String template() {
-        return "admin/users.jte";
-    }
-
-    @Override
-    public Object show(AdminRequest r, Frame frame) {
+    Object show(AdminRequest r, Frame frame) {
         r.ui().require(r.call(), "GET", "/users");
         List<UserRow> rows = new ArrayList<>();
         for (User u : r.services().auth().accounts().users()) {
@@ -41,7 +31,7 @@ final class UsersPage implements Section {
     }
 
     @Override
-    public Done act(AdminRequest r, String action) {
+    Done act(AdminRequest r, String action) {
         switch (action) {
             case "create" -> {
                 String name = r.required("name", "a user name");
@@ -76,16 +66,11 @@ final class UsersPage implements Section {
     }
 
     @Override
-    public String fieldOf(String action, String message) {
+    String fieldOf(String action, String message) {
         return switch (action) {
             case "create" -> Section.field(message, "password", "password", "name", "name");
             case "password" -> Section.field(message, "password", "password", "user", "user");
             default -> null;
         };
-    }
-
-    @Override
-    public boolean showsFields(String action) {
-        return java.util.Set.of("create", "password").contains(action);
     }
 }
