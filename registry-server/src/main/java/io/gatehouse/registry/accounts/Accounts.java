@@ -26,6 +26,9 @@ public final class Accounts {
 
     /** Service-account tokens start with this, so a leaked one is recognisable by secret scanners. */
     public static final String TOKEN_PREFIX = "ghsa_";
+    /** A password's length bounds, in characters (forms show them; {@link #setPassword} enforces them). */
+    public static final int MIN_PASSWORD = 8;
+    public static final int MAX_PASSWORD = 1024;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String USER_COLUMNS = "name, system_admin, disabled, created_at, generation";
 
@@ -123,9 +126,7 @@ public final class Accounts {
     /** Creates a service account and returns its token, which is stored only as a hash and cannot be shown again. */
     public ServiceAccount.Created createServiceAccount(String name, String description, Instant expiresAt, boolean systemAdmin, String createdBy) {
         Names.requirePrincipal(name);
-        byte[] secret = new byte[32];
-        RANDOM.nextBytes(secret);
-        String token = TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        String token = newToken();
         Instant now = Instant.ofEpochMilli(clock.millis());
         String desc = description == null ? "" : description;
         if (desc.length() > 1000) throw new AccountException(INVALID, "description longer than 1000 characters");
@@ -163,6 +164,35 @@ public final class Accounts {
     public void revokeServiceAccount(String name) {
         update("UPDATE auth_service_accounts SET revoked_at = ?, generation = ? WHERE name = ? AND revoked_at IS NULL",
                 clock.millis(), newGeneration(), name);
+    }
+
+    /**
+     * Replaces a service account's token with a new one, returned here only. The old token stops working, and so does
+     * every bearer token issued with it (a new generation). A revoked account stays revoked: it cannot get a token.
+     */
+    public ServiceAccount.Created rotateToken(String name) {
+        String token = newToken();
+        String generation = newGeneration();
+        write(h -> {
+            int changed = h.createUpdate("UPDATE auth_service_accounts SET token_hash = ?, generation = ? WHERE name = ? AND revoked_at IS NULL")
+                    .bind(0, tokenHash(token)).bind(1, generation).bind(2, name).execute();
+            if (changed == 0) {
+                boolean exists = h.createQuery("SELECT COUNT(*) FROM auth_service_accounts WHERE name = ?").bind(0, name).mapTo(Integer.class).one() > 0;
+                throw exists ? new AccountException(CONFLICT, "the service account is revoked; create a new one")
+                        : new AccountException(NOT_FOUND, "no such service account");
+            }
+        });
+        return new ServiceAccount.Created(serviceAccount(name).orElseThrow(), token);
+    }
+
+    /** Removes a service account (revoked or not) with every grant, membership, ownership and curatorship it held. */
+    public void deleteServiceAccount(String name) {
+        write(h -> {
+            if (h.createUpdate("DELETE FROM auth_service_accounts WHERE name = ?").bind(0, name).execute() == 0) {
+                throw new AccountException(NOT_FOUND, "no such service account");
+            }
+            forgetPrincipal(h, name);
+        });
     }
 
     // ---------------------------------------------------------------- organizations
@@ -299,6 +329,13 @@ public final class Accounts {
         }
     }
 
+    /** A new service-account token: the prefix and 256 random bits. */
+    private static String newToken() {
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        return TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    }
+
     /** 128 random bits, hex: a new account generation (see {@link User#generation()}). */
     private static String newGeneration() {
         byte[] b = new byte[16];
@@ -307,8 +344,8 @@ public final class Accounts {
     }
 
     private static void requirePassword(char[] password) {
-        if (password == null || password.length < 8) throw new AccountException(INVALID, "password must have at least 8 characters");
-        if (password.length > 1024) throw new AccountException(INVALID, "password longer than 1024 characters");
+        if (password == null || password.length < MIN_PASSWORD) throw new AccountException(INVALID, "password must have at least " + MIN_PASSWORD + " characters");
+        if (password.length > MAX_PASSWORD) throw new AccountException(INVALID, "password longer than " + MAX_PASSWORD + " characters");
     }
 
     private static boolean principalExists(Handle h, String name) {

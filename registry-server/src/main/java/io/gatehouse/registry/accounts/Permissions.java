@@ -55,6 +55,13 @@ public final class Permissions {
                         Grant.GranteeKind.parse(rs.getString("grantee_kind")), rs.getString("grantee"), Role.parse(rs.getString("role")))).list());
     }
 
+    /** Every grant, organization-level and repository-level, ordered by target and grantee. */
+    public List<Grant> allGrants() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM auth_grants ORDER BY target_kind, target, grantee_kind, grantee")
+                .map((rs, ctx) -> new Grant(Grant.TargetKind.valueOf(rs.getString("target_kind").toUpperCase(Locale.ROOT)), rs.getString("target"),
+                        Grant.GranteeKind.parse(rs.getString("grantee_kind")), rs.getString("grantee"), Role.parse(rs.getString("role")))).list());
+    }
+
     /**
      * The strongest role the principal (directly or through one of {@code teams}) holds on {@code org} and on
      * {@code repo}, in one query: this is on the authorization path (cached above it).

@@ -58,7 +58,9 @@ public final class AccountsApi {
         r.add("POST", "/service-accounts", admin, this::createServiceAccount, "Create a service account; its token is in this response only");
         r.add("GET", "/service-accounts/{name}", admin, c -> ApiResult.ok(Views.serviceAccount(accounts.serviceAccount(c.path("name"))
                 .orElseThrow(() -> ApiException.notFound("no such service account")))), "Show a service account");
-        r.add("DELETE", "/service-accounts/{name}", admin, this::revokeServiceAccount, "Revoke a service account (its token and bearer tokens stop working)");
+        r.add("DELETE", "/service-accounts/{name}", admin, this::revokeServiceAccount,
+                "Revoke a service account (its token and bearer tokens stop working); with ?purge=true delete it with its grants");
+        r.add("POST", "/service-accounts/{name}/token", admin, this::rotateToken, "Rotate a service account's token; the new one is in this response only");
 
         r.add("GET", "/orgs", Scope.self(), this::listOrgs, "List organizations (all for system admins, else those I own or belong to)");
         r.add("POST", "/orgs", admin, this::createOrg, "Create an organization");
@@ -79,6 +81,9 @@ public final class AccountsApi {
                 "List organization-level grants (they apply to every repository of the organization)");
         r.add("PUT", "/orgs/{org}/permissions", p -> Scope.org(p.get("org"), Scope.ADMIN), c -> orgGrants.grant(c, org(c)), "Grant read, write or admin on every repository of the organization");
         r.add("DELETE", "/orgs/{org}/permissions/{granteeKind}/{grantee*}", p -> Scope.org(p.get("org"), Scope.ADMIN), c -> orgGrants.revoke(c, org(c)), "Revoke an organization-level grant");
+
+        r.add("GET", "/permissions", admin, c -> ApiResult.ok(Map.of("permissions", permissions.allGrants().stream().map(Views::targetGrant).toList())),
+                "List every grant, organization-level and repository-level");
     }
 
     private ApiResult me(ApiCall c) {
@@ -186,9 +191,26 @@ public final class AccountsApi {
     private ApiResult revokeServiceAccount(ApiCall c) {
         String name = c.path("name");
         ServiceAccount a = accounts.serviceAccount(name).orElseThrow(() -> ApiException.notFound("no such service account"));
+        String purge = c.query("purge");
+        if (purge != null && !purge.equals("true") && !purge.equals("false")) throw ApiException.badRequest("purge must be true or false");
+        if ("true".equals(purge)) {
+            // gone for good: the name is free again, and a new account of that name inherits nothing (a new generation)
+            accounts.deleteServiceAccount(name);
+            audit.record(c.principal(), "service-account.delete", name, c.remoteAddress(), AuditEvent.Outcome.SUCCESS, "");
+            return ApiResult.noContent();
+        }
         if (a.revokedAt() == null) accounts.revokeServiceAccount(name);
         audit.record(c.principal(), "service-account.revoke", name, c.remoteAddress(), AuditEvent.Outcome.SUCCESS, "");
         return ApiResult.noContent();
+    }
+
+    private ApiResult rotateToken(ApiCall c) {
+        String name = c.path("name");
+        ServiceAccount.Created rotated = accounts.rotateToken(name);
+        audit.record(c.principal(), "service-account.rotate", name, c.remoteAddress(), AuditEvent.Outcome.SUCCESS, "");
+        Map<String, Object> m = Views.serviceAccount(rotated.account());
+        m.put("token", rotated.token());
+        return ApiResult.ok(m);
     }
 
     private ApiResult listOrgs(ApiCall c) {
@@ -205,11 +227,15 @@ public final class AccountsApi {
     private ApiResult createOrg(ApiCall c) {
         JsonNode b = c.json();
         String name = text(b, "name");
-        accounts.createOrg(name);
         JsonNode owners = b.get("owners");
-        if (owners != null && owners.isArray()) {
-            for (JsonNode o : owners) accounts.addOwner(name, o.asText());
+        if (owners != null && !owners.isNull() && !owners.isArray()) throw ApiException.badRequest("owners must be a list of names");
+        List<String> ownerNames = owners == null || owners.isNull() ? List.of() : java.util.stream.StreamSupport.stream(owners.spliterator(), false).map(JsonNode::asText).toList();
+        // checked before the organization exists, so a wrong owner leaves nothing half made
+        for (String o : ownerNames) {
+            if (!accounts.principalExists(o)) throw ApiException.notFound("no such user or service account: " + o);
         }
+        accounts.createOrg(name);
+        for (String o : ownerNames) accounts.addOwner(name, o);
         audit.record(c.principal(), "org.create", name, c.remoteAddress(), AuditEvent.Outcome.SUCCESS, "");
         return ApiResult.created(orgView(name));
     }

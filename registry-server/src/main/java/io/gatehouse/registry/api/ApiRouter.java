@@ -7,6 +7,7 @@ import io.gatehouse.registry.audit.AuditUnavailableException;
 import io.gatehouse.registry.auth.AccessController;
 import io.gatehouse.registry.auth.Decision;
 import io.gatehouse.registry.auth.HttpReplies;
+import io.gatehouse.registry.auth.Principal;
 import io.gatehouse.registry.auth.Scope;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -14,6 +15,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,23 +101,66 @@ public final class ApiRouter extends Handler.Abstract {
     }
 
     /**
-     * Runs the route answering {@code method path} (relative to {@value #PREFIX}) in this process, for a principal the
-     * caller has already authorized for that route's {@link #scopeFor scope}: the web interface's forms act through
-     * this, so a browser and {@code curl} get the same handler, the same body checks and the same errors. Whatever
-     * the handler throws ({@link ApiException}, {@link AccountException}, ...) reaches the caller as it is.
+     * Runs the route answering {@code method path} (relative to {@value #PREFIX}) in this process, for a principal
+     * the caller has already authorized for that route's scope ({@link #scopeFor}): the web interface does this for
+     * its signed-in sessions, so its forms run the API's own handlers (validation, audit, answers) and nothing else.
+     * What would be an error answer over HTTP is thrown as an {@link ApiException} with the same status, code and
+     * message; an unexpected failure is thrown as it is (the HTTP answer would be a 500).
      *
-     * @param body the JSON body, as a client would send it (empty for none)
+     * @param query the query parameters (may be empty)
+     * @param body  the JSON body as bytes, or what Jackson serialises as the JSON body, or null for none
      */
-    public ApiResult invoke(io.gatehouse.registry.auth.Principal principal, String remoteAddress, String method, String path,
-                            org.eclipse.jetty.util.Fields query, byte[] body) throws Exception {
+    public ApiResult invoke(Principal principal, String remoteAddress, String method, String path, Map<String, String> query, Object body) {
+        ApiRoute.Compiled found = null;
+        Map<String, String> params = null;
         for (ApiRoute.Compiled c : routes) {
             if (!c.route().method().equalsIgnoreCase(method)) continue;
-            Map<String, String> p = c.match(path);
-            if (p == null) continue;
-            if (body.length > MAX_BODY) throw new ApiException(413, "SIZE_INVALID", "request body larger than 1 MiB");
-            return c.route().handler().handle(new ApiCall(principal, remoteAddress, p, query, body, json));
+            params = c.match(path);
+            if (params != null) {
+                found = c;
+                break;
+            }
         }
-        throw ApiException.notFound("no such API resource");
+        if (found == null) throw new ApiException(404, "NOT_FOUND", "no such API resource");
+        requireValidName(found.route().scope().apply(params));
+        Fields fields = new Fields();
+        query.forEach(fields::put);
+        try {
+            byte[] bytes = body == null ? new byte[0] : body instanceof byte[] raw ? raw : json.writeValueAsBytes(body);
+            return found.route().handler().handle(new ApiCall(principal, remoteAddress, params, fields, bytes, json));
+        } catch (Exception e) {
+            ApiException answer = answerFor(e);
+            if (answer != null) throw answer;
+            if (e instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A repository scope with a name no repository can have is a 400 for every caller, before any permission check:
+     * no repository has such a name, so this tells nothing about which valid ones exist.
+     */
+    public static void requireValidName(Scope scope) {
+        if (Scope.REPOSITORY.equals(scope.type()) && !RepositoryName.isValid(scope.name())) {
+            throw new ApiException(400, "NAME_INVALID", "invalid repository name");
+        }
+    }
+
+    /** The error answer for what a handler threw, or null when it is unexpected (an internal error). */
+    private static ApiException answerFor(Exception e) {
+        if (e instanceof ApiException a) return a;
+        // neither the database nor the audit spool took the record (logged where it failed); the change may be committed
+        // (not in the audit's transaction), the client must know
+        if (e instanceof AuditUnavailableException) return new ApiException(503, "UNAVAILABLE", AuditUnavailableException.MESSAGE);
+        if (e instanceof AccountException a) {
+            return switch (a.reason()) {
+                case INVALID -> new ApiException(400, "INVALID_REQUEST", a.getMessage());
+                case NOT_FOUND -> new ApiException(404, "NOT_FOUND", a.getMessage());
+                case CONFLICT -> new ApiException(409, "CONFLICT", a.getMessage());
+            };
+        }
+        if (e instanceof IllegalArgumentException) return new ApiException(400, "INVALID_REQUEST", String.valueOf(e.getMessage()));
+        return null;
     }
 
     @Override
@@ -149,12 +194,7 @@ public final class ApiRouter extends Handler.Abstract {
         String addr = Request.getRemoteAddr(request);
         try {
             Scope scope = found.route().scope().apply(params);
-            if (Scope.REPOSITORY.equals(scope.type()) && !RepositoryName.isValid(scope.name())) {
-                // Before the permission check, for every caller: no repository can have an invalid name, so this
-                // tells nothing about which valid ones exist (those still answer as the access rules say).
-                HttpReplies.error(response, callback, 400, "NAME_INVALID", "invalid repository name", Map.of());
-                return true;
-            }
+            requireValidName(scope);
             Decision d = access.authorize(request.getHeaders().get(HttpHeader.AUTHORIZATION), addr, scope);
             if (d instanceof Decision.Denied denied) {
                 HttpReplies.denied(response, callback, denied);
@@ -186,21 +226,9 @@ public final class ApiRouter extends Handler.Abstract {
             } else {
                 HttpReplies.json(response, callback, result.status(), result.body(), result.headers());
             }
-        } catch (ApiException e) {
-            HttpReplies.error(response, callback, e.status(), e.code(), e.getMessage(), Map.of());
-        } catch (AuditUnavailableException e) {
-            // neither the database nor the audit spool took the record (logged where it failed); the change may be committed
-            // (not in the audit's transaction), the client must know
-            HttpReplies.error(response, callback, 503, "UNAVAILABLE", AuditUnavailableException.MESSAGE, Map.of());
-        } catch (AccountException e) {
-            int status = switch (e.reason()) {
-                case INVALID -> 400;
-                case NOT_FOUND -> 404;
-                case CONFLICT -> 409;
-            };
-            HttpReplies.error(response, callback, status, status == 400 ? "INVALID_REQUEST" : status == 404 ? "NOT_FOUND" : "CONFLICT", e.getMessage(), Map.of());
-        } catch (IllegalArgumentException e) {
-            HttpReplies.error(response, callback, 400, "INVALID_REQUEST", String.valueOf(e.getMessage()), Map.of());
+        } catch (ApiException | AuditUnavailableException | AccountException | IllegalArgumentException e) {
+            ApiException a = answerFor(e);
+            HttpReplies.error(response, callback, a.status(), a.code(), a.getMessage(), Map.of());
         } catch (Exception e) {
             if (io.gatehouse.registry.cluster.Faults.unavailable(e)) {
                 LOG.warn("management API {} {} answered 503: {}", method, found.route().path(), io.gatehouse.registry.cluster.Faults.describe(e));

@@ -51,6 +51,15 @@ final class Views {
         return m;
     }
 
+    /** A grant with its target: {@code targetKind} is {@code org} or {@code repository}. */
+    static Map<String, Object> targetGrant(Grant g) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("targetKind", g.targetKind() == Grant.TargetKind.ORG ? "org" : "repository");
+        m.put("target", g.target());
+        m.putAll(grant(g));
+        return m;
+    }
+
     static Map<String, Object> audit(AuditEvent e) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", e.id());

@@ -32,6 +32,7 @@ import io.gatehouse.registry.ui.UiHandler.Download;
 import io.gatehouse.registry.ui.UiHandler.Html;
 import io.gatehouse.registry.ui.UiHandler.Redirect;
 import io.gatehouse.registry.ui.UiHandler.Refused;
+import io.gatehouse.registry.ui.admin.AdminPages;
 import io.gatehouse.registry.ui.UiModel.*;
 import io.gatehouse.registry.ui.mirrors.MirrorPages;
 import io.gatehouse.registry.ui.policies.PolicyPages;
@@ -66,6 +67,7 @@ public final class Pages {
 
     private final UiServices services;
     private final UiHandler ui;
+    private final AdminPages admin;
     /** Size and platforms of a manifest: content-addressed, so never stale. */
     private final Cache<String, ImageFacts> facts = Caffeine.newBuilder().maximumSize(50_000).build();
 
@@ -88,6 +90,7 @@ public final class Pages {
         this.ui = ui;
         this.policies = new PolicyPages(services, ui);
         this.mirrors = new MirrorPages(services, ui);
+        this.admin = new AdminPages(services, ui);
     }
 
     Answer route(Call c) {
@@ -99,6 +102,7 @@ public final class Pages {
             return new Redirect("/login");
         }
         if (p.equals("/mirrors") || p.startsWith("/mirrors/")) return mirrors.route(c, p);
+        if (p.equals("/admin") || p.startsWith("/admin/")) return admin.route(c);
         if (p.startsWith("/repositories/")) {
             String rest = p.substring("/repositories/".length());
             int dash = rest.indexOf("/-/");
@@ -125,7 +129,6 @@ public final class Pages {
             case "/vulnerabilities" -> get(c, () -> vulnerabilities(c));
             case "/policies" -> policies.route(c);
             case "/audit" -> get(c, () -> audit(c));
-            case "/admin" -> admin(c);
             default -> throw UiHandler.notFound();
         };
     }
@@ -620,41 +623,6 @@ public final class Pages {
         Link older = events.size() == 100 ? new Link("Older events", "/audit?" + param("actor", actor) + param("action", action)
                 + param("target", target) + "before=" + events.get(events.size() - 1).id()) : null;
         return new Html(200, "audit.jte", ui.page(c, "Audit log", "audit"), new Audit(actor, action, target, rows, older));
-    }
-
-    private Answer admin(Call c) {
-        ui.require(c, "GET", "/users");
-        var accounts = services.auth().accounts();
-        String token = null;
-        Message message = null;
-        if (c.post()) {
-            ui.require(c, "POST", "/service-accounts");
-            String name = c.form("name");
-            if (name == null) {
-                message = new Message("error", "A service account needs a name.");
-            } else {
-                try {
-                    var created = accounts.createServiceAccount(name, Optional.ofNullable(c.form("description")).orElse(""), null, false, c.principal.name());
-                    services.auth().auditLog().record(c.principal, "service-account.create", name, c.address(), AuditEvent.Outcome.SUCCESS, "no expiry");
-                    token = created.token();
-                    message = new Message("ok", "Service account " + name + " created. Its token is shown this once: copy it now.");
-                } catch (io.gatehouse.registry.accounts.AccountException e) {
-                    message = new Message("error", e.getMessage());
-                }
-            }
-        }
-        List<List<String>> users = new ArrayList<>();
-        for (var u : accounts.users()) users.add(List.of(u.name(), u.systemAdmin() ? "system admin" : "", u.disabled() ? "disabled" : "active"));
-        List<List<String>> sas = new ArrayList<>();
-        for (var a : accounts.serviceAccounts()) {
-            sas.add(List.of(a.name(), Optional.ofNullable(a.description()).orElse(""), a.revokedAt() != null ? "revoked"
-                    : a.expiresAt() == null ? "active" : "expires " + a.expiresAt()));
-        }
-        List<KeyValue> teams = new ArrayList<>();
-        for (String org : accounts.orgs()) {
-            teams.add(new KeyValue(org, "owners: " + String.join(", ", accounts.owners(org)) + "; teams: " + String.join(", ", accounts.teams(org))));
-        }
-        return new Html(200, "admin.jte", ui.page(c, "Administration", "admin"), new Admin(users, sas, accounts.orgs(), teams, token, message));
     }
 
     // ---- helpers

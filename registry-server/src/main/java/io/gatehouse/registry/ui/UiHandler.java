@@ -100,7 +100,16 @@ public final class UiHandler extends Handler.Abstract {
             return principal;
         }
 
-        /** A form field exactly as sent (a document keeps its whitespace), or "" when absent. */
+        public String path() {
+            return path;
+        }
+
+        /** The session's id, or null when there is none. */
+        public String sessionId() {
+            return session == null ? null : session.id();
+        }
+
+        /** A form field exactly as sent (a document keeps its whitespace, a password its spaces), or "" when absent. */
         public String rawForm(String name) {
             return form.getOrDefault(name, "");
         }
@@ -211,13 +220,9 @@ public final class UiHandler extends Handler.Abstract {
      */
     public io.gatehouse.registry.api.ApiResult callApi(Call c, String method, String apiPath, Fields query, byte[] body) {
         require(c, method, apiPath);
-        try {
-            return services.api().invoke(c.principal, c.address(), method, apiPath, query, body);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("API call " + method + " " + apiPath + " failed", e);
-        }
+        java.util.Map<String, String> params = new java.util.LinkedHashMap<>();
+        query.forEach(f -> params.put(f.getName(), f.getValue()));
+        return services.api().invoke(c.principal, c.address(), method, apiPath, params, body);
     }
 
     /** Whether the caller may make the API call (to show or hide a button); never audited as a refusal. */

@@ -111,8 +111,4 @@ public final class UiModel {
 
     public record Audit(String actor, String action, String target, List<AuditRow> rows, Link older) {
     }
-
-    public record Admin(List<List<String>> users, List<List<String>> serviceAccounts, List<String> orgs,
-                        List<KeyValue> teams, String newToken, Message message) {
-    }
 }

@@ -117,6 +117,65 @@ class ManagementApiHttpTest {
     }
 
     @Test
+    void serviceAccountTokensRotateAndAccountsAreDeletedForGood() {
+        Http.Reply created = call("POST", "/service-accounts", ADMIN, "{\"name\":\"rotor\"}");
+        String first = created.json().get("token").asText();
+        String bearer = Http.bearer(http.tokenFor("rotor", first, "repository:any/repo:pull"));
+        assertThat(http.get("/v2/", bearer).status()).isEqualTo(200);
+        Http.Reply rotated = call("POST", "/service-accounts/rotor/token", ADMIN, null);
+        assertThat(rotated.status()).isEqualTo(200);
+        String second = rotated.json().get("token").asText();
+        assertThat(second).startsWith("ghsa_").isNotEqualTo(first);
+        assertThat(rotated.json().get("name").asText()).isEqualTo("rotor");
+        // the old token, and the bearer tokens issued with it, stop at once; the new one works
+        assertThat(call("GET", "/me", basic("rotor", first), null).status()).isEqualTo(401);
+        assertThat(http.get("/v2/", bearer).status()).isEqualTo(401);
+        assertThat(call("GET", "/me", basic("rotor", second), null).status()).isEqualTo(200);
+        assertThat(call("GET", "/service-accounts/rotor", ADMIN, null).body()).doesNotContain(second);
+        assertThat(call("POST", "/service-accounts/ghost/token", ADMIN, null).status()).isEqualTo(404);
+
+        // revoked stays revoked: no new token for it
+        assertThat(call("DELETE", "/service-accounts/rotor", ADMIN, null).status()).isEqualTo(204);
+        assertThat(call("POST", "/service-accounts/rotor/token", ADMIN, null).status()).isEqualTo(409);
+        assertThat(call("GET", "/me", basic("rotor", second), null).status()).isEqualTo(401);
+
+        // purge: gone with its grants and memberships, the name free again
+        assertThat(call("POST", "/orgs", ADMIN, "{\"name\":\"robots\",\"owners\":[\"rotor\"]}").status()).isEqualTo(201);
+        assertThat(call("PUT", "/orgs/robots/permissions", ADMIN, "{\"granteeKind\":\"principal\",\"grantee\":\"rotor\",\"role\":\"write\"}").status()).isEqualTo(200);
+        assertThat(call("DELETE", "/service-accounts/rotor?purge=maybe", ADMIN, null).status()).isEqualTo(400);
+        assertThat(call("DELETE", "/service-accounts/rotor?purge=true", ADMIN, null).status()).isEqualTo(204);
+        assertThat(call("GET", "/service-accounts/rotor", ADMIN, null).status()).isEqualTo(404);
+        assertThat(call("GET", "/orgs/robots/permissions", ADMIN, null).json().get("permissions").size()).isZero();
+        assertThat(call("GET", "/orgs/robots", ADMIN, null).json().get("owners").size()).isZero();
+        assertThat(call("DELETE", "/service-accounts/rotor?purge=true", ADMIN, null).status()).isEqualTo(404);
+        assertThat(call("POST", "/service-accounts", ADMIN, "{\"name\":\"rotor\"}").status()).isEqualTo(201);
+        assertThat(call("GET", "/audit?target=rotor", ADMIN, null).body())
+                .contains("service-account.rotate", "service-account.revoke", "service-account.delete");
+    }
+
+    @Test
+    void everyGrantIsListedInOnePlace() {
+        call("POST", "/users", ADMIN, "{\"name\":\"hank\",\"password\":\"" + PW + "\"}");
+        call("POST", "/orgs", ADMIN, "{\"name\":\"listing\"}");
+        assertThat(call("PUT", "/orgs/listing/permissions", ADMIN, "{\"granteeKind\":\"principal\",\"grantee\":\"hank\",\"role\":\"read\"}").status()).isEqualTo(200);
+        assertThat(call("PUT", "/repositories/listing/app/permissions", ADMIN, "{\"granteeKind\":\"principal\",\"grantee\":\"hank\",\"role\":\"admin\"}").status()).isEqualTo(200);
+        String all = call("GET", "/permissions", ADMIN, null).json().get("permissions").toString();
+        assertThat(all).contains("{\"targetKind\":\"org\",\"target\":\"listing\",\"granteeKind\":\"principal\",\"grantee\":\"hank\",\"role\":\"read\"}")
+                .contains("{\"targetKind\":\"repository\",\"target\":\"listing/app\",\"granteeKind\":\"principal\",\"grantee\":\"hank\",\"role\":\"admin\"}");
+        assertThat(call("GET", "/permissions", basic("hank", PW), null).status()).isEqualTo(403);
+    }
+
+    @Test
+    void anOrganizationWithAnUnknownOwnerIsNotCreated() {
+        Http.Reply refused = call("POST", "/orgs", ADMIN, "{\"name\":\"halfmade\",\"owners\":[\"nobody-here\"]}");
+        assertThat(refused.status()).isEqualTo(404);
+        assertThat(refused.json().at("/errors/0/message").asText()).contains("no such user or service account");
+        assertThat(call("GET", "/orgs/halfmade", ADMIN, null).status()).isEqualTo(404);
+        assertThat(call("POST", "/orgs", ADMIN, "{\"name\":\"halfmade\",\"owners\":\"admin\"}").status()).isEqualTo(400);
+        assertThat(call("POST", "/orgs", ADMIN, "{\"name\":\"halfmade\",\"owners\":[\"admin\"]}").status()).isEqualTo(201);
+    }
+
+    @Test
     void usersChangeTheirPasswordAndAdminsDisableThem() {
         call("POST", "/users", ADMIN, "{\"name\":\"gina\",\"password\":\"" + PW + "\"}");
         assertThat(call("PUT", "/me/password", basic("gina", PW), "{\"password\":\"another-password\"}").status()).isEqualTo(204);

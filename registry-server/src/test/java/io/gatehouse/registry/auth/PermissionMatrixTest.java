@@ -188,6 +188,9 @@ class PermissionMatrixTest {
         api("POST", "/service-accounts", "/service-accounts", "{}", sys.formatted("400"));
         api("GET", "/service-accounts/ghost", "/service-accounts/{name}", null, sys.formatted("404"));
         api("DELETE", "/service-accounts/ghost", "/service-accounts/{name}", null, sys.formatted("404"));
+        api("DELETE", "/service-accounts/ghost?purge=true", "/service-accounts/{name}", null, sys.formatted("404"));
+        api("POST", "/service-accounts/ghost/token", "/service-accounts/{name}/token", null, sys.formatted("404"));
+        api("GET", "/permissions", "/permissions", null, sys.formatted("200"));
         api("GET", "/orgs", "/orgs", null, self);
         api("POST", "/orgs", "/orgs", "{}", sys.formatted("400"));
         api("GET", "/orgs/acme", "/orgs/{org}", null, orgRead);
