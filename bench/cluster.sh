@@ -245,9 +245,9 @@ Machine: $MACHINE. Load average (1/5/15 min) when the measurements started: $LOA
 
 $TABLE
 
-A manifest GET by tag on PostgreSQL is one indexed query (tags are not cached with replicas: a pull right after a push
-on another replica must see it) and a manifest served from the replica's cache by digest; on SQLite the tag comes
-from the cache too. By digest both answer from memory.
+On PostgreSQL a replica answers tags from its cache while it holds its read lease (docs/deployment.md, "Read
+leases": a push is acknowledged only once every replica has dropped the tag, so nothing stale is served), as a single
+SQLite node does; manifests by digest come from memory on both.
 
 The model for replicas: a request costs c_r of CPU on a replica, c_lb on HAProxy, c_db on PostgreSQL and c_w on the
 client; with N replicas on their own cores X(N) = min(N · P_r / c_r, P_lb / c_lb, P_db / c_db), where P is the cores

@@ -196,7 +196,7 @@ public final class RegistryServer implements AutoCloseable {
             DigestLocks locks = cluster.shared() ? new DigestLocks(cluster.locks()) : new DigestLocks();
             this.content = new ContentService(meta, store, locks, gate, journal, events, clock,
                     config.maxManifestBytes(), config.uploadExpiry(), config.gcGracePeriod(), config.gcKeepOrphanReferrers(),
-                    cluster.events(), cluster.shared());
+                    cluster.events(), cluster.readLeases());
             this.metrics = new Metrics();
             metrics.storageSize(meta::totalBlobBytes);
             this.gc = new GarbageCollector(content, clock, config.gcGracePeriod(), config.gcDeleteUntagged(), cluster.locks());

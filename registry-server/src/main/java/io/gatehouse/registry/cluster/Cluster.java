@@ -19,7 +19,7 @@ import java.util.HexFormat;
  * the database whatever its kind: {@code metadata/SigningKeys}.)
  *
  * <p>{@link #shared()} tells the capabilities that cache or own work whether another process may change the database
- * under them (content: no tag cache; scanning: claims under a lease; throttling: counts in the database).
+ * under them (content: tags cached under read leases; scanning: claims under a lease; throttling: counts in the database).
  */
 public final class Cluster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
@@ -28,19 +28,22 @@ public final class Cluster implements AutoCloseable {
     private final String node;
     private final ClusterEvents events;
     private final ClusterLocks locks;
+    private final ReadLeases readLeases;
     private final HikariDataSource coordination;
 
-    private Cluster(boolean shared, String node, ClusterEvents events, ClusterLocks locks, HikariDataSource coordination) {
+    private Cluster(boolean shared, String node, ClusterEvents events, ClusterLocks locks, ReadLeases readLeases,
+                    HikariDataSource coordination) {
         this.shared = shared;
         this.node = node;
         this.events = events;
         this.locks = locks;
+        this.readLeases = readLeases;
         this.coordination = coordination;
     }
 
     /** A single node: in-memory events and locks. */
     public static Cluster single() {
-        return new Cluster(false, nodeId(), new LocalClusterEvents(), new LocalClusterLocks(), null);
+        return new Cluster(false, nodeId(), new LocalClusterEvents(), new LocalClusterLocks(), new LocalReadLeases(), null);
     }
 
     /** The coordination for the database behind {@code dataSource}: replicas on PostgreSQL, a single node otherwise. */
@@ -55,9 +58,10 @@ public final class Cluster implements AutoCloseable {
         String node = nodeId();
         HikariDataSource pool = coordinationPool(dataSource);
         try {
-            ClusterEvents events = new PostgresClusterEvents(pool, node);
-            LOG.info("cluster mode (PostgreSQL): replica {}; caches follow the other replicas within {} ms", node, events.bound().toMillis());
-            return new Cluster(true, node, events, new PostgresClusterLocks(pool), pool);
+            PostgresClusterEvents events = new PostgresClusterEvents(pool, node);
+            LOG.info("cluster mode (PostgreSQL): replica {}; caches follow the other replicas within {} ms, tags under read leases",
+                    node, events.bound().toMillis());
+            return new Cluster(true, node, events, new PostgresClusterLocks(pool), new PostgresReadLeases(pool, events, node), pool);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -83,6 +87,11 @@ public final class Cluster implements AutoCloseable {
 
     public ClusterLocks locks() {
         return locks;
+    }
+
+    /** What lets a replica cache tags and still never serve one older than an acknowledged push elsewhere. */
+    public ReadLeases readLeases() {
+        return readLeases;
     }
 
     static boolean isPostgres(DataSource ds) {
@@ -144,6 +153,7 @@ public final class Cluster implements AutoCloseable {
 
     @Override
     public void close() {
+        readLeases.close();
         events.close();
         if (coordination != null) coordination.close();
     }

@@ -9,6 +9,8 @@ import io.gatehouse.core.reference.RepositoryName;
 import io.gatehouse.registry.auth.Principal;
 import io.gatehouse.registry.cluster.ClusterEvents;
 import io.gatehouse.registry.cluster.LocalClusterEvents;
+import io.gatehouse.registry.cluster.LocalReadLeases;
+import io.gatehouse.registry.cluster.ReadLeases;
 import io.gatehouse.registry.metadata.MetadataStore;
 import io.gatehouse.registry.storage.BlobStore;
 import io.gatehouse.registry.storage.DigestLocks;
@@ -58,10 +60,14 @@ public final class ContentService {
     private final boolean keepOrphanReferrers;
     private final Uploads uploads;
     private final Cache<String, StoredManifest> manifestCache;
-    private final Cache<String, String> tagCache;
+    private final Cache<String, CachedTag> tagCache;
     private final Cache<String, Boolean> recentlyTouched;
     private final ClusterEvents cluster;
-    private final boolean cacheTags;
+    private final ReadLeases tagLeases;
+
+    /** A tag's digest as loaded under a read lease's generation: from another generation it is not to be trusted. */
+    private record CachedTag(String digest, long generation) {
+    }
 
     /** The cluster topic of a deleted manifest ({@code repository@digest}): every replica drops it from its cache. */
     static final String MANIFEST_DELETED = "manifest-deleted";
@@ -76,21 +82,21 @@ public final class ContentService {
                           RegistryEvents events, Clock clock, int maxManifestBytes, Duration uploadExpiry, Duration gcGrace,
                           boolean keepOrphanReferrers) {
         this(meta, store, locks, gate, journal, events, clock, maxManifestBytes, uploadExpiry, gcGrace, keepOrphanReferrers,
-                new LocalClusterEvents(), false);
+                new LocalClusterEvents(), new LocalReadLeases());
     }
 
     /**
      * @param cluster tells the other replicas of deleted manifests, and this one of theirs
-     * @param shared  other replicas write the same database: tags are not cached. A tag's digest cached here could be
-     *                older than one another replica has acknowledged a push of, and a client pulling right after its
-     *                push must get what it pushed; one indexed query per tag lookup is the price. Manifests stay cached
-     *                by digest (their bytes never change; a deletion reaches every replica within the cluster's bound).
+     * @param tagLeases when tags may be answered from the cache, and how a change of tags reaches every replica's
+     *                cache before it is acknowledged: a client pulling right after its push, through any replica, must
+     *                get what it pushed, which the cluster's invalidation bound alone would not promise. Manifests are
+     *                cached by digest (their bytes never change; a deletion reaches every replica within the bound).
      */
     public ContentService(MetadataStore meta, BlobStore store, DigestLocks locks, ContentGate gate, RegistryEvents journal,
                           RegistryEvents events, Clock clock, int maxManifestBytes, Duration uploadExpiry, Duration gcGrace,
-                          boolean keepOrphanReferrers, ClusterEvents cluster, boolean shared) {
+                          boolean keepOrphanReferrers, ClusterEvents cluster, ReadLeases tagLeases) {
         this.cluster = cluster;
-        this.cacheTags = !shared;
+        this.tagLeases = tagLeases;
         this.keepOrphanReferrers = keepOrphanReferrers;
         this.meta = meta;
         this.store = store;
@@ -108,7 +114,18 @@ public final class ContentService {
         // cannot put its stale answer back after the invalidate: the cache holds nothing or what the database holds.
         this.manifestCache = Caffeine.newBuilder().maximumWeight(64L << 20)
                 .weigher((String k, StoredManifest m) -> m.bytes().length + 256).build();
-        this.tagCache = Caffeine.newBuilder().maximumSize(100_000).build();
+        // With replicas, entries also expire: the one change a lease cannot cover is a commit whose announcement the
+        // database refused (its client got 503 and is expected to retry, which announces it); a minute bounds it.
+        this.tagCache = tagLeases instanceof LocalReadLeases
+                ? Caffeine.newBuilder().maximumSize(100_000).build()
+                : Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(1)).build();
+        tagLeases.subscribe(key -> {
+            if (key == null) {
+                tagCache.invalidateAll();
+            } else {
+                tagCache.invalidate(key);
+            }
+        });
         this.recentlyTouched = Caffeine.newBuilder().maximumSize(100_000)
                 .expireAfterWrite(gcGrace.isZero() ? Duration.ofSeconds(1) : gcGrace.dividedBy(4)).build();
         cluster.subscribe(MANIFEST_DELETED, key -> {
@@ -164,9 +181,32 @@ public final class ContentService {
             Digest d = parseDigest(reference);
             return getManifest(repository, d).map(StoredManifest::digest);
         }
-        if (!cacheTags) return meta.resolveTag(repository, reference).map(Digest::parse);
-        String cached = tagCache.get(repository + ":" + reference, k -> meta.resolveTag(repository, reference).orElse(null));
-        return Optional.ofNullable(cached).map(Digest::parse);
+        long generation = tagLeases.generation();
+        if (generation < 0) return meta.resolveTag(repository, reference).map(Digest::parse); // no lease: no cache
+        String key = repository + ":" + reference;
+        CachedTag cached = tagCache.get(key, k -> loadTag(repository, reference, generation));
+        if (cached != null && cached.generation() != generation) {
+            cached = tagCache.asMap().compute(key, (k, old) -> old != null && old.generation() == generation
+                    ? old : loadTag(repository, reference, generation));
+        }
+        return cached == null ? Optional.empty() : Optional.of(Digest.parse(cached.digest()));
+    }
+
+    // absent tags are not cached (a scanner asking for random ones would fill the cache)
+    private CachedTag loadTag(String repository, String tag, long generation) {
+        return meta.resolveTag(repository, tag).map(d -> new CachedTag(d, generation)).orElse(null);
+    }
+
+    /**
+     * After a commit that changed tags: drops them here, then (with replicas) waits until every replica caching
+     * tags has dropped them; only then may the change be acknowledged.
+     */
+    private void tagsChanged(String repository, Collection<String> tags) {
+        if (tags.isEmpty()) return;
+        List<String> keys = new ArrayList<>(tags.size());
+        for (String t : tags) keys.add(repository + ":" + t);
+        for (String k : keys) tagCache.invalidate(k);
+        tagLeases.changed(keys);
     }
 
     /** A manifest by tag or digest. */
@@ -237,6 +277,7 @@ public final class ContentService {
         manifestCache.invalidate(repository + "@" + digest);
         for (String t : tags) tagCache.invalidate(repository + ":" + t);
         fire(l -> l.manifestPushed(repository, digest, parsed.mediaType(), firstTag, subject, parsed.artifactType(), principal));
+        tagsChanged(repository, tags);
         return new PushedManifest(digest, parsed.mediaType(), subject, tagList);
     }
 
@@ -289,7 +330,9 @@ public final class ContentService {
     }
 
     private void afterDeletes(String repository, List<MetadataStore.DeletedManifest> removed, Principal principal) {
+        List<String> tags = new ArrayList<>();
         for (MetadataStore.DeletedManifest m : removed) {
+            tags.addAll(m.tags());
             Digest d = Digest.parse(m.digest());
             manifestCache.invalidate(repository + "@" + d);
             cluster.publish(MANIFEST_DELETED, repository + "@" + d);
@@ -297,6 +340,7 @@ public final class ContentService {
             for (String t : m.tags()) fire(l -> l.tagDeleted(repository, t, principal));
             fire(l -> l.manifestDeleted(repository, d, principal));
         }
+        tagsChanged(repository, tags);
     }
 
     /** GC's deletion of an untagged manifest: only if it is still untagged and unreferenced. */
@@ -315,6 +359,7 @@ public final class ContentService {
         if (!meta.deleteTag(repository, tag, () -> journal.tagDeleted(repository, tag, principal))) throw OciError.manifestUnknown(tag).exception();
         tagCache.invalidate(repository + ":" + tag);
         fire(l -> l.tagDeleted(repository, tag, principal));
+        tagsChanged(repository, List.of(tag));
     }
 
     /** Every tag of a repository, in byte order. */

@@ -53,8 +53,8 @@ public final class RegistryMigration {
             "scan_repository_settings", "scan_job", "scan_report", "scan_finding",
             "mirror_runs", "signing_keys");
 
-    /** Not copied: Flyway's own history (each database has its own), upload sessions (see above). */
-    static final Set<String> SKIPPED = Set.of("flyway_schema_history", "uploads");
+    /** Not copied: Flyway's own history (each database has its own), upload sessions (see above), replicas' read leases. */
+    static final Set<String> SKIPPED = Set.of("flyway_schema_history", "uploads", "cache_lease");
 
     /** Tables without a key to detect rows already copied: replaced as a whole, in one transaction. */
     static final Set<String> REPLACED = Set.of("scan_finding");

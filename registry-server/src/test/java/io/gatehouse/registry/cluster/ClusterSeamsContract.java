@@ -28,7 +28,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The one suite every implementation of the cluster seams passes: {@link ClusterEvents}, {@link ClusterLocks},
- * login throttling {@link LoginThrottle.Counts} and the scan job claims of {@link ScanIndex}.
+ * {@link ReadLeases}, login throttling {@link LoginThrottle.Counts} and the scan job claims of {@link ScanIndex}.
  * "Node 0" and "node 1" are two replicas: two objects on one PostgreSQL database, or the same in-process object for a
  * single node (where there is nobody else, the contract must hold all the same).
  */
@@ -41,6 +41,13 @@ abstract class ClusterSeamsContract {
     abstract LoginThrottle.Counts counts(int node);
 
     abstract ScanIndex scans(int node);
+
+    abstract ReadLeases readLeases(int node);
+
+    /** Waits until node holds its read lease (a PostgreSQL replica renews it once its listener is connected). */
+    void awaitLease(int node) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> readLeases(node).generation() >= 0);
+    }
 
     /** The database behind {@link #scans}, to set up jobs. */
     abstract Jdbi jdbi();
@@ -213,5 +220,30 @@ abstract class ClusterSeamsContract {
         assertThat(scans(1).status(repo, "sha256:a")).hasValueSatisfying(s -> assertThat(s.state().name()).isEqualTo("RUNNING"));
         scans(1).finished("live-replica", repo, "sha256:a", io.gatehouse.registry.scan.service.ScanStatus.State.DONE, null, now + 4_000);
         assertThat(scans(0).status(repo, "sha256:a")).hasValueSatisfying(s -> assertThat(s.state().name()).isEqualTo("DONE"));
+    }
+
+    @Test
+    void aChangeIsDroppedByEveryNodeHoldingALeaseBeforeChangedReturns() {
+        awaitLease(0);
+        awaitLease(1);
+        List<String> here = new CopyOnWriteArrayList<>();
+        List<String> there = new CopyOnWriteArrayList<>();
+        readLeases(0).subscribe(k -> here.add(String.valueOf(k)));
+        readLeases(1).subscribe(k -> there.add(String.valueOf(k)));
+        String key = "leases/" + UUID.randomUUID().toString().substring(0, 8) + ":latest";
+        readLeases(0).changed(List.of(key, key + "-2"));
+        // no waiting here: that is the point
+        assertThat(here).contains(key, key + "-2");
+        assertThat(there).contains(key, key + "-2");
+        assertThat(readLeases(1).generation()).as("still caching").isGreaterThanOrEqualTo(0);
+        readLeases(1).changed(List.of()); // nothing changed, nothing to say
+    }
+
+    @Test
+    void aGenerationStaysWhileTheLeaseIsHeld() {
+        awaitLease(1);
+        long g = readLeases(1).generation();
+        readLeases(0).changed(List.of("leases/same:" + UUID.randomUUID().toString().substring(0, 8)));
+        assertThat(readLeases(1).generation()).as("a key dropped, not everything").isEqualTo(g);
     }
 }

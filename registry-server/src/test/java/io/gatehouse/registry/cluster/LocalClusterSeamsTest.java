@@ -23,6 +23,7 @@ class LocalClusterSeamsTest extends ClusterSeamsContract {
     static Database db;
     static final LocalClusterEvents EVENTS = new LocalClusterEvents();
     static final LocalClusterLocks LOCKS = new LocalClusterLocks();
+    static final LocalReadLeases LEASES = new LocalReadLeases();
     static ScanIndex scans;
     static DatabaseCounts counts;
 
@@ -59,6 +60,11 @@ class LocalClusterSeamsTest extends ClusterSeamsContract {
     }
 
     @Override
+    ReadLeases readLeases(int node) {
+        return LEASES;
+    }
+
+    @Override
     Jdbi jdbi() {
         return db.jdbi();
     }
@@ -76,6 +82,11 @@ class LocalClusterSeamsTest extends ClusterSeamsContract {
         @Override
         ClusterLocks locks(int node) {
             return LOCKS;
+        }
+
+        @Override
+        ReadLeases readLeases(int node) {
+            return LEASES;
         }
 
         @Override

@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -32,17 +34,20 @@ class PostgresClusterSeamsTest extends ClusterSeamsContract {
     static final Jdbi[] jdbis = new Jdbi[2];
     static final PostgresClusterEvents[] events = new PostgresClusterEvents[2];
     static final PostgresClusterLocks[] locks = new PostgresClusterLocks[2];
+    static final PostgresReadLeases[] leases = new PostgresReadLeases[2];
 
     @BeforeAll
     static void start() throws Exception {
         pg = PostgresServer.launch();
         // the tables these seams use, as the migrations create them (V60 scan jobs, V90 cluster coordination)
-        pg.execute(resource("db/migration/postgresql/V60__scan.sql"), resource("db/migration/common/V90__cluster.sql"));
+        pg.execute(resource("db/migration/postgresql/V60__scan.sql"), resource("db/migration/common/V90__cluster.sql"),
+                resource("db/migration/postgresql/V92__read_leases.sql"));
         for (int i = 0; i < 2; i++) {
             pools[i] = pool(i);
             jdbis[i] = Jdbi.create(pools[i]);
             events[i] = new PostgresClusterEvents(pools[i], "node" + i);
             locks[i] = new PostgresClusterLocks(pools[i]);
+            leases[i] = new PostgresReadLeases(pools[i], events[i], "node" + i);
         }
     }
 
@@ -65,6 +70,7 @@ class PostgresClusterSeamsTest extends ClusterSeamsContract {
     @AfterAll
     static void stop() throws Exception {
         for (int i = 0; i < 2; i++) {
+            if (leases[i] != null) leases[i].close();
             if (events[i] != null) events[i].close();
             if (pools[i] != null) pools[i].close();
         }
@@ -99,6 +105,82 @@ class PostgresClusterSeamsTest extends ClusterSeamsContract {
     @Override
     Jdbi jdbi() {
         return jdbis[0];
+    }
+
+    @Override
+    ReadLeases readLeases(int node) {
+        return leases[node];
+    }
+
+    @Test
+    void aReplicaThatMissesAnAnnouncementDropsEverythingBeforeAWriterGoesOn() throws Exception {
+        HikariDataSource pool = pool(7);
+        PostgresClusterEvents deafEvents = new PostgresClusterEvents(pool, "deaf");
+        PostgresReadLeases deaf = new PostgresReadLeases(pool, deafEvents, "deaf");
+        CountDownLatch stalled = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> deaf.generation() >= 0);
+            List<String> dropped = new CopyOnWriteArrayList<>();
+            deaf.subscribe(k -> dropped.add(String.valueOf(k)));
+            // its listener thread hangs in a subscriber: announcements wait behind it, unheard
+            deafEvents.subscribe("stall", m -> {
+                stalled.countDown();
+                try {
+                    release.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            events(0).publish("stall", "now");
+            assertThat(stalled.await(30, TimeUnit.SECONDS)).isTrue();
+            long generation = deaf.generation();
+            readLeases(0).changed(List.of("deaf/app:latest"));
+            assertThat(dropped).as("it could not hear the key, so it dropped everything").contains("null")
+                    .doesNotContain("deaf/app:latest");
+            assertThat(deaf.generation()).as("entries loaded before are stale").isNotEqualTo(generation);
+        } finally {
+            release.countDown();
+            deaf.close();
+            deafEvents.close();
+            pool.close();
+        }
+    }
+
+    @Test
+    void aDeadReplicasLeaseHoldsAWriterUntilItHasRunOut() {
+        HikariDataSource pool = pool(8);
+        PostgresClusterEvents doomedEvents = new PostgresClusterEvents(pool, "doomed");
+        PostgresReadLeases doomed = new PostgresReadLeases(pool, doomedEvents, "doomed");
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> doomed.generation() >= 0);
+            pool.close(); // as a killed replica's connections close: it renews nothing and acknowledges nothing
+            readLeases(0).changed(List.of("doomed/app:latest"));
+            Boolean ranOut = jdbi().withHandle(h -> h.createQuery("SELECT until < (extract(epoch from clock_timestamp()) * 1000)::bigint"
+                    + " FROM cache_lease WHERE node = 'doomed'").mapTo(Boolean.class).one());
+            assertThat(ranOut).as("the writer went on only once the dead replica's lease had run out").isTrue();
+            assertThat(doomed.generation()).as("and the dead replica believed it had run out before that").isNegative();
+        } finally {
+            doomed.close();
+            doomedEvents.close();
+        }
+    }
+
+    @Test
+    void aReplicaThatLeavesIsNotWaitedFor() {
+        HikariDataSource pool = pool(6);
+        PostgresClusterEvents events = new PostgresClusterEvents(pool, "leaving");
+        PostgresReadLeases leaving = new PostgresReadLeases(pool, events, "leaving");
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> leaving.generation() >= 0);
+        } finally {
+            leaving.close();
+            events.close();
+            pool.close();
+        }
+        int rows = jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM cache_lease WHERE node = 'leaving'")
+                .mapTo(Integer.class).one());
+        assertThat(rows).isZero();
     }
 
     @Test
