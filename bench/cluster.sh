@@ -227,7 +227,7 @@ TABLE=$(cat <<EOF
 | blob GET, 4 MiB from S3Proxy (MiB/s) | $PULL_TWO | $PULL_ONE | $R_PULL × one | ≈ 1 (S3Proxy and the client share the cores) |
 EOF
 )
-MACHINE="$(nproc) cores ($(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; exit }')), $(free -g | awk '/^Mem:/ { print $2 }') GiB RAM, $(. /etc/os-release; echo "$PRETTY_NAME"), $(java -version 2>&1 | head -1), PostgreSQL $("$PGBIN/postgres" --version | awk '{ print $3 }'), $("$HAPROXY" -v | head -1 | awk '{ print "HAProxy", $3 }')"
+MACHINE="$(nproc) cores ($(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; exit }')), $(free -g | awk '/^Mem:/ { print $2 }') GiB RAM, $(. /etc/os-release; echo "$PRETTY_NAME"), $(java -version 2>&1 | sed -n 1p), PostgreSQL $("$PGBIN/postgres" --version | awk '{ print $3 }'), $("$HAPROXY" -v | sed -n 1p | awk '{ print "HAProxy", $3 }')"
 STAMP=$(run_conditions)
 SAMPLES=$(for k in tag:sqlite tag:pg digest:sqlite digest:pg lb:one lb:two pull:one pull:two; do
   printf '%s: %s\n' "$k" "$(printf '%s' "${T[$k]:-}" | grep -v '^$' | tr '\n' ' ')"; done)

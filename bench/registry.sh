@@ -347,7 +347,7 @@ TABLE=$(cat <<EOF
 EOF
 )
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
-MACHINE="$(nproc) cores ($(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; exit }')), $(free -g | awk '/^Mem:/ { print $2 }') GiB RAM, $(. /etc/os-release; echo "$PRETTY_NAME"), $(java -version 2>&1 | head -1), $(/usr/bin/docker-registry --version 2>/dev/null | head -1), nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///')"
+MACHINE="$(nproc) cores ($(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; exit }')), $(free -g | awk '/^Mem:/ { print $2 }') GiB RAM, $(. /etc/os-release; echo "$PRETTY_NAME"), $(java -version 2>&1 | sed -n 1p), $(/usr/bin/docker-registry --version 2>/dev/null | sed -n 1p), nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///')"
 STAMP=$(run_conditions)
 SAMPLES=$(for k in mono:ours mono:dist chunked:ours chunked:dist pull:ours pull:dist pull:nginx rps:ours rps:dist rps:nginx; do
   printf '%s: %s\n' "$k" "$(printf '%s' "${T[$k]:-}" | grep -v '^$' | tr '\n' ' ')"; done)

@@ -361,7 +361,7 @@ TABLE=$(cat <<EOF
 | peak resident memory, whole run (MiB, VmHWM) | $(hwm "$OURS_PID") (-Xmx$XMX) | $(hwm "$DIST_PID") | – | – | – |
 EOF
 )
-MACHINE="$(nproc) cores ($(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; exit }')), $(free -g | awk '/^Mem:/ { print $2 }') GiB RAM, $(. /etc/os-release; echo "$PRETTY_NAME"), $(java -version 2>&1 | head -1), $(/usr/bin/docker-registry --version 2>/dev/null | head -1), S3Proxy $(basename "$S3PROXY_JAR")"
+MACHINE="$(nproc) cores ($(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; exit }')), $(free -g | awk '/^Mem:/ { print $2 }') GiB RAM, $(. /etc/os-release; echo "$PRETTY_NAME"), $(java -version 2>&1 | sed -n 1p), $(/usr/bin/docker-registry --version 2>/dev/null | sed -n 1p), S3Proxy $(basename "$S3PROXY_JAR")"
 STAMP=$(run_conditions)
 SAMPLES=$(for k in push:ours push:dist stall:dist pushnet:dist pull:ours pull:dist rps:ours rps:dist; do
   printf '%s: %s\n' "$k" "$(printf '%s' "${T[$k]:-}" | grep -v '^$' | tr '\n' ' ')"; done)

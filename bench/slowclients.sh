@@ -142,7 +142,7 @@ fi
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b + 0 > 0) printf "%.1f×", a / b; else print "–" }'; }
 MET=$(awk -v m="$G1_MAX" -v f="$G1_FAIL" 'BEGIN { print (f == 0 && m + 0 < 1000) ? "met: every /healthz under attack answered within 1 s" : "NOT met" }')
 VERDICT=$(judge "$MET")
-MACHINE="$(nproc) cores, $(free -g | awk '/^Mem:/ { print $2 }') GiB RAM, $(java -version 2>&1 | head -1), $(/usr/bin/docker-registry --version 2>/dev/null | head -1)"
+MACHINE="$(nproc) cores, $(free -g | awk '/^Mem:/ { print $2 }') GiB RAM, $(java -version 2>&1 | sed -n 1p), $(/usr/bin/docker-registry --version 2>/dev/null | sed -n 1p)"
 STAMP=$(run_conditions)
 ROWS="| Gatehouse (auth on), idle | $G0_P50 | $G0_P99 | $G0_MAX | $G0_FAIL/$PROBES | |
 | Gatehouse (auth on), $CONNECTIONS slow clients | $G1_P50 | $G1_P99 | $G1_MAX | $G1_FAIL/$PROBES | $(ratio "$G1_P99" "$G0_P99") |"

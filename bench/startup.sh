@@ -97,7 +97,7 @@ echo "$TABLE"
 STAMP=$(run_conditions)
 SECTION=$(cat <<EOF
 <!-- bench/startup.sh:begin (generated; rerun the script to refresh) -->
-Run: $STAMP; RUNS=$RUNS, -Xmx$XMX, $(nproc) cores, $(java -version 2>&1 | head -1), access control on (the default), an existing data folder and database (a restart).
+Run: $STAMP; RUNS=$RUNS, -Xmx$XMX, $(nproc) cores, $(java -version 2>&1 | sed -n 1p), access control on (the default), an existing data folder and database (a restart).
 
 $TABLE
 
