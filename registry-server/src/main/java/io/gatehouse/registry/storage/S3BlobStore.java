@@ -14,6 +14,7 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -116,6 +117,11 @@ public final class S3BlobStore implements BlobStore {
     private final Path buffers;
 
     public S3BlobStore(S3Settings settings, Path dataDir) throws IOException {
+        this(settings, dataDir, null);
+    }
+
+    /** With {@code observer} on both clients (tests: the requests as signed, before they are sent). */
+    S3BlobStore(S3Settings settings, Path dataDir, ExecutionInterceptor observer) throws IOException {
         this.settings = settings;
         this.buffers = dataDir.resolve("s3-buffers");
         Files.createDirectories(buffers);
@@ -130,8 +136,8 @@ public final class S3BlobStore implements BlobStore {
         AwsCredentialsProvider credentials = settings.accessKey() == null
                 ? DefaultCredentialsProvider.builder().build()
                 : StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKey(), settings.secretKey()));
-        this.s3 = client(credentials, true);
-        this.once = client(credentials, false);
+        this.s3 = client(credentials, true, observer);
+        this.once = client(credentials, false, observer);
         S3Presigner.Builder p = S3Presigner.builder().region(Region.of(settings.region())).credentialsProvider(credentials)
                 .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder()
                         .pathStyleAccessEnabled(settings.pathStyle()).build());
@@ -143,7 +149,7 @@ public final class S3BlobStore implements BlobStore {
                 settings.redirect() ? ", pulls redirected to presigned URLs" : "");
     }
 
-    private S3Client client(AwsCredentialsProvider credentials, boolean retries) {
+    private S3Client client(AwsCredentialsProvider credentials, boolean retries, ExecutionInterceptor observer) {
         SdkHttpClient http = UrlConnectionHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(5))
                 .socketTimeout(Duration.ofSeconds(60))
@@ -153,10 +159,15 @@ public final class S3BlobStore implements BlobStore {
                 .region(Region.of(settings.region()))
                 .credentialsProvider(credentials)
                 .forcePathStyle(settings.pathStyle())
+                // parts and objects go out with their length and unsigned, as over HTTPS, on http:// endpoints too
+                .putAuthScheme(new UnsignedStreamingScheme())
                 // S3-compatible stores (S3Proxy, MinIO, Ceph) do not all take the SDK's newer default checksums
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
-        if (!retries) b.overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
+        b.overrideConfiguration(o -> {
+            if (!retries) o.retryStrategy(AwsRetryStrategy.doNotRetry());
+            if (observer != null) o.addExecutionInterceptor(observer);
+        });
         if (settings.endpoint() != null) b.endpointOverride(settings.endpoint());
         return b.build();
     }

@@ -3,6 +3,11 @@ package io.gatehouse.registry.storage;
 import io.gatehouse.core.reference.Digest;
 import io.gatehouse.testing.S3ProxyServer;
 import org.junit.jupiter.api.AfterAll;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +21,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -106,6 +113,52 @@ class S3BlobStoreTest extends BlobStoreContract {
             assertThat(down.available()).isFalse();
         } finally {
             down.close();
+        }
+    }
+
+    /**
+     * Over plain HTTP, parts (streamed from the request body, or sent again from the part file) and the tail object
+     * go out as over HTTPS: their own length, UNSIGNED-PAYLOAD, no aws-chunked encoding (which the SDK otherwise
+     * switches to on http:// endpoints, and which S3Proxy decodes a byte at a time). S3Proxy checks the signatures.
+     */
+    @Test
+    void partsAndTailsGoOutWithTheirLengthUnsignedAndNotChunkEncoded() throws IOException {
+        List<SdkHttpRequest> sent = new CopyOnWriteArrayList<>();
+        ExecutionInterceptor observer = new ExecutionInterceptor() {
+            @Override
+            public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+                sent.add(context.httpRequest());
+            }
+        };
+        S3BlobStore watched = new S3BlobStore(settings(false), dir.resolve("watched"), observer);
+        try {
+            byte[] data = random(2 * PART + 4321, 23);
+            Digest d = Digest.sha256(data);
+            RunningDigest[] h = {RunningDigest.resumable("sha256")};
+            UploadCursor at = appendChunks(watched, watched.createUpload(newId()), data, h, PART + 1000, PART + 3321);
+            UploadCursor unknownLength = watched.append(at, new ByteArrayInputStream(new byte[0]), -1, null);
+            watched.commit(unknownLength, d);
+            assertThat(Digest.fromBytes("sha256", h[0].digest())).isEqualTo(d);
+            assertThat(readAll(watched, d)).isEqualTo(data);
+
+            List<SdkHttpRequest> bodies = sent.stream().filter(r -> r.method() == SdkHttpMethod.PUT
+                    && r.firstMatchingHeader("x-amz-copy-source").isEmpty()).toList();
+            // two streamed parts, the tails (PutObject), the last tail as the last part (UploadPart from its file)
+            assertThat(bodies).filteredOn(r -> r.firstMatchingRawQueryParameter("partNumber").isPresent()).hasSize(3);
+            assertThat(bodies).filteredOn(r -> r.getUri().getPath().contains("/tail-")).hasSizeGreaterThanOrEqualTo(2);
+            assertThat(bodies).allSatisfy(r -> {
+                assertThat(r.firstMatchingHeader("x-amz-content-sha256")).hasValue("UNSIGNED-PAYLOAD");
+                assertThat(r.firstMatchingHeader("Content-Encoding")).isEmpty();
+                assertThat(r.firstMatchingHeader("x-amz-decoded-content-length")).isEmpty();
+                assertThat(r.firstMatchingHeader("Content-Length")).isPresent();
+                assertThat(r.firstMatchingHeader("Authorization").orElseThrow()).contains("SignedHeaders=").contains("content-length");
+            });
+            // everything else keeps a signed body (here: CompleteMultipartUpload's XML)
+            assertThat(sent).filteredOn(r -> r.method() == SdkHttpMethod.POST && r.firstMatchingRawQueryParameter("uploadId").isPresent())
+                    .isNotEmpty()
+                    .allSatisfy(r -> assertThat(r.firstMatchingHeader("x-amz-content-sha256").orElseThrow()).matches("[0-9a-f]{64}"));
+        } finally {
+            watched.close();
         }
     }
 
