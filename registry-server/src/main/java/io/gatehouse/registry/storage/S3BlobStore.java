@@ -742,12 +742,17 @@ public final class S3BlobStore implements BlobStore {
         }
     }
 
-    /** One part's bytes for the SDK: the file's first {@code prefix} bytes, then the body's, {@code size} in all. */
+    /**
+     * One part's bytes for the SDK: the file's first {@code prefix} bytes, then the body's, {@code size} in all. The
+     * SDK reads 4 KiB at a time; the body is taken from {@link Tee} in chunks of up to {@link #BUFFER} (hashed and
+     * written to the part file in one go, not 4 KiB and a system call at a time) and handed out from there.
+     */
     private static final class PartStream extends InputStream {
         private final FileChannel file;
         private final long prefix;
         private final Tee body;
         private final long size;
+        private ByteBuffer chunk;
         private long sent;
         private boolean opened;
         boolean shortBody;
@@ -784,13 +789,16 @@ public final class S3BlobStore implements BlobStore {
                 sent += n;
                 return n;
             }
-            ByteBuffer bb = body.next(want);
-            if (bb == null) {
-                shortBody = true;
-                throw new ShortBody();
+            if (chunk == null || !chunk.hasRemaining()) {
+                // never past the part's end: what is taken is in the part file, which must hold this part only
+                chunk = body.next((int) Math.min(BUFFER, size - sent));
+                if (chunk == null) {
+                    shortBody = true;
+                    throw new ShortBody();
+                }
             }
-            int n = bb.remaining();
-            bb.get(b, off, n);
+            int n = Math.min(want, chunk.remaining());
+            chunk.get(b, off, n);
             sent += n;
             return n;
         }
