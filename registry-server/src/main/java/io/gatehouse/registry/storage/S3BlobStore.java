@@ -147,6 +147,11 @@ public final class S3BlobStore implements BlobStore {
                 settings.endpoint() == null ? "AWS " + settings.region() : settings.endpoint(),
                 settings.accessKey() == null ? "default-chain" : "configured", settings.partSize() >> 20,
                 settings.redirect() ? ", pulls redirected to presigned URLs" : "");
+        if (!JdkSha256State.AVAILABLE) {
+            LOG.info("resumable upload digests use Bouncy Castle's SHA-256: start with java -jar (or add --add-opens "
+                    + "java.base/java.security=ALL-UNNAMED --add-opens java.base/sun.security.provider=ALL-UNNAMED) for the JDK's, "
+                    + "several times faster");
+        }
     }
 
     private S3Client client(AwsCredentialsProvider credentials, boolean retries, ExecutionInterceptor observer) {

@@ -434,7 +434,10 @@ class ClusterReplicasTest {
             env.put("GATEHOUSE_SCAN_LEASE", "3s");
             env.put("GATEHOUSE_SCAN_VULNDB", dir.resolve("vulndb.sqlite").toString());
             env.putAll(sharedParts());
-            start(env, List.of());
+            // replica 0 runs as `java -jar` does (the JDK's SHA-256 for resumable upload digests), the others without
+            // the opened packages (Bouncy Castle's): the chunked push that crosses replicas crosses both kinds
+            start(env, index == 0 ? List.of("--add-opens", "java.base/java.security=ALL-UNNAMED",
+                    "--add-opens", "java.base/sun.security.provider=ALL-UNNAMED") : List.of());
         }
 
         /** Requests this replica served on the upload routes (its /metrics). */
