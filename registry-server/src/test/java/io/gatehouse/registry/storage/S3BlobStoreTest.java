@@ -162,6 +162,88 @@ class S3BlobStoreTest extends BlobStoreContract {
         }
     }
 
+    /**
+     * S3 drops the connection in the middle of a streamed part: the part is sent again from the part file (which
+     * holds what the body delivered, some of it not yet sent) and the body continues after it, every byte once.
+     */
+    @Test
+    void aPartCutOffInTheMiddleIsSentAgainFromThePartFile() throws Exception {
+        try (CuttingRelay relay = new CuttingRelay(s3proxy.port(), 3 << 20)) {
+            S3Settings via = new S3Settings("contract", S3ProxyServer.REGION, URI.create("http://127.0.0.1:" + relay.port()), true, "gh/",
+                    S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY, false, Duration.ofMinutes(5), PART);
+            S3BlobStore cut = new S3BlobStore(via, dir.resolve("cut"));
+            try {
+                byte[] data = random(2 * PART + 1000, 24);
+                Digest d = Digest.sha256(data);
+                RunningDigest h = RunningDigest.resumable("sha256");
+                UploadCursor at = cut.append(cut.createUpload(newId()), new ByteArrayInputStream(data), data.length, h);
+                assertThat(relay.cuts.get()).isEqualTo(1);
+                assertThat(at.length()).isEqualTo(data.length);
+                assertThat(Digest.fromBytes("sha256", h.digest())).isEqualTo(d);
+                cut.commit(at, d);
+                assertThat(readAll(store, d)).isEqualTo(data);
+            } finally {
+                cut.close();
+            }
+        }
+    }
+
+    /** A TCP relay to S3Proxy that closes the first connection to carry more than {@code after} bytes upstream. */
+    static final class CuttingRelay implements AutoCloseable {
+        final java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        final java.util.concurrent.atomic.AtomicInteger cuts = new java.util.concurrent.atomic.AtomicInteger();
+
+        CuttingRelay(int target, long after) throws IOException {
+            daemon(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        java.net.Socket in = server.accept();
+                        java.net.Socket out = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), target);
+                        daemon(() -> pipe(in, out, after));
+                        daemon(() -> pipe(out, in, Long.MAX_VALUE));
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        private static void daemon(Runnable r) {
+            Thread t = new Thread(r, "cutting-relay");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        private void pipe(java.net.Socket from, java.net.Socket to, long after) {
+            byte[] buf = new byte[64 * 1024];
+            long moved = 0;
+            try {
+                int n;
+                while ((n = from.getInputStream().read(buf)) > 0) {
+                    to.getOutputStream().write(buf, 0, n);
+                    moved += n;
+                    if (moved > after && cuts.compareAndSet(0, 1)) break;
+                }
+            } catch (IOException ignored) {
+                // the other side closed
+            }
+            try {
+                from.close();
+                to.close();
+            } catch (IOException ignored) {
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+    }
+
     @Test
     void theSecretIsNotInTheSettingsText() {
         assertThat(settings(false).toString()).doesNotContain(S3ProxyServer.SECRET_KEY).contains("***");
