@@ -1,0 +1,3 @@
+-- Read leases: nothing to create on SQLite. A single node caches tags without asking anybody (cluster/LocalReadLeases);
+-- PostgreSQL's V92 creates the cache_lease table and cache_epoch sequence its replicas share. Both dialects ship every
+-- version so that one history describes a registry whichever database it runs on.
