@@ -9,6 +9,8 @@ import io.gatehouse.registry.auth.Decision;
 import io.gatehouse.registry.auth.HttpReplies;
 import io.gatehouse.registry.auth.Principal;
 import io.gatehouse.registry.auth.Scope;
+import io.gatehouse.registry.content.OciError;
+import io.gatehouse.registry.http.Errors;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -197,7 +199,7 @@ public final class ApiRouter extends Handler.Abstract {
             requireValidName(scope);
             Decision d = access.authorize(request.getHeaders().get(HttpHeader.AUTHORIZATION), addr, scope);
             if (d instanceof Decision.Denied denied) {
-                HttpReplies.denied(response, callback, denied);
+                Errors.dropBodyThen(request, response, () -> HttpReplies.denied(response, callback, denied));
                 return true;
             }
             ApiResult result;
@@ -208,12 +210,22 @@ public final class ApiRouter extends Handler.Abstract {
                     result = streaming.handle(call, in);
                 }
             } else {
+                OciError tooLarge = new OciError(413, "SIZE_INVALID", "request body larger than 1 MiB");
+                if (request.getLength() > MAX_BODY) {
+                    // refused on its announced length, before reading; the body is dropped without holding a thread
+                    // so that the 413 reaches a client still sending (a reset would destroy it)
+                    Errors.send(request, response, callback, tooLarge);
+                    return true;
+                }
                 byte[] body;
+                boolean wholeBodyRead = true;
                 try (InputStream in = Content.Source.asInputStream(request)) {
                     body = in.readNBytes(MAX_BODY + 1);
+                    if (body.length > MAX_BODY) wholeBodyRead = Errors.dropRest(in); // chunked: found too large as read
                 }
                 if (body.length > MAX_BODY) {
-                    HttpReplies.error(response, callback, 413, "SIZE_INVALID", "request body larger than 1 MiB", Map.of());
+                    Map<String, String> close = wholeBodyRead ? Map.of() : Map.of("Connection", "close");
+                    HttpReplies.error(response, callback, 413, tooLarge.code(), tooLarge.message(), close);
                     return true;
                 }
                 ApiCall call = new ApiCall(((Decision.Allowed) d).principal(), addr, params, Request.extractQueryParameters(request), body, json);

@@ -36,7 +36,41 @@ public final class Errors {
      * 4 MiB manifest, a chunk sent out of order) can lose the error response itself ("no bytes received") instead
      * of reading why it was refused. Larger bodies (layers) are not worth receiving: the connection just closes.
      */
-    static final long DRAIN_LIMIT = 16L << 20;
+    public static final long DRAIN_LIMIT = 16L << 20;
+
+    /**
+     * For handlers that read a bounded body through a blocking stream and found it too large: reads and drops the
+     * rest, up to {@link #DRAIN_LIMIT}, so that the refusal reaches a client still sending (see above). Returns false
+     * when more is left (or the read failed): the answer must then say {@code Connection: close}.
+     */
+    public static boolean dropRest(java.io.InputStream in) {
+        try {
+            long dropped = in.transferTo(new BoundedSink(DRAIN_LIMIT));
+            return dropped <= DRAIN_LIMIT;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    /** Swallows bytes until more than its limit arrived, then fails the copy. */
+    private static final class BoundedSink extends java.io.OutputStream {
+        private long left;
+
+        BoundedSink(long limit) {
+            left = limit;
+        }
+
+        @Override
+        public void write(int b) throws java.io.IOException {
+            write(new byte[]{(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws java.io.IOException {
+            left -= len;
+            if (left < 0) throw new java.io.IOException("body longer than the drain limit");
+        }
+    }
 
     /**
      * Sends {@code error} (no body for HEAD, as HTTP requires). A request body not read yet is dropped first, without
@@ -44,16 +78,25 @@ public final class Errors {
      * long, too slow, failed) the answer says {@code Connection: close} and the connection closes after it.
      */
     public static void send(Request request, Response response, Callback callback, OciError error) {
+        dropBodyThen(request, response, () -> write(request, response, callback, error));
+    }
+
+    /**
+     * Runs {@code answer} once the request's unread body, if any, is dropped (up to {@link #DRAIN_LIMIT}, without
+     * holding a thread); a body that is longer, or cannot be read, makes the answer say {@code Connection: close}.
+     * For any refusal answered before the body was looked at (a 401, a 413 on the announced length).
+     */
+    public static void dropBodyThen(Request request, Response response, Runnable answer) {
         if (request.getLength() > DRAIN_LIMIT) {
             response.getHeaders().put(HttpHeader.CONNECTION, "close");
-            write(request, response, callback, error);
+            answer.run();
         } else if (BodyDrain.hasUnreadBody(request)) {
             BodyDrain.then(request, DRAIN_LIMIT, wholeBodyRead -> {
                 if (!wholeBodyRead) response.getHeaders().put(HttpHeader.CONNECTION, "close");
-                write(request, response, callback, error);
+                answer.run();
             });
         } else {
-            write(request, response, callback, error);
+            answer.run();
         }
     }
 

@@ -348,6 +348,7 @@ public final class UiHandler extends Handler.Abstract {
         byte[] body;
         try (InputStream in = Content.Source.asInputStream(request)) {
             body = in.readNBytes(MAX_FORM + 1);
+            if (body.length > MAX_FORM) io.gatehouse.registry.http.Errors.dropRest(in); // so the 413 page is read, not reset
         } catch (IOException e) {
             throw new Refused(400, "Bad request", "The form could not be read.");
         }
