@@ -17,6 +17,13 @@ import java.security.MessageDigest;
  */
 public interface RunningDigest {
 
+    /**
+     * The JVM options that make the JDK's SHA-256 resumable ({@link JdkSha256State}); {@code java -jar gatehouse.jar}
+     * has them from the jar's manifest ({@code Add-Opens}), anything else that starts the registry passes them.
+     */
+    java.util.List<String> JDK_DIGEST_OPTIONS = java.util.List.of(
+            "--add-opens", "java.base/java.security=ALL-UNNAMED", "--add-opens", "java.base/sun.security.provider=ALL-UNNAMED");
+
     String algorithm();
 
     /** Hashes the buffer's remaining bytes (its position moves to its limit). */
@@ -30,33 +37,12 @@ public interface RunningDigest {
 
     /** Fast, not resumable in another process. */
     static RunningDigest fast(String algorithm) {
-        MessageDigest md = Digest.newMessageDigest(algorithm);
-        return new RunningDigest() {
-            @Override
-            public String algorithm() {
-                return algorithm;
-            }
-
-            @Override
-            public void update(ByteBuffer bytes) {
-                md.update(bytes);
-            }
-
-            @Override
-            public byte[] digest() {
-                return md.digest();
-            }
-
-            @Override
-            public byte[] state() {
-                return null;
-            }
-        };
+        return new Jdk(algorithm, Digest.newMessageDigest(algorithm), false);
     }
 
     /** A fresh digest whose state can be saved. */
     static RunningDigest resumable(String algorithm) {
-        if (algorithm.equals("sha256") && JdkSha256State.AVAILABLE) return new JdkResumable(JdkSha256State.newDigest());
+        if (algorithm.equals("sha256") && JdkSha256State.AVAILABLE) return new Jdk(algorithm, JdkSha256State.newDigest(), true);
         return bouncyCastle(algorithm);
     }
 
@@ -71,7 +57,7 @@ public interface RunningDigest {
 
     /** Continues from a {@link #state()} saved earlier (by either kind). */
     static RunningDigest resume(String algorithm, byte[] state) {
-        if (algorithm.equals("sha256") && JdkSha256State.AVAILABLE) return new JdkResumable(JdkSha256State.restore(state));
+        if (algorithm.equals("sha256") && JdkSha256State.AVAILABLE) return new Jdk(algorithm, JdkSha256State.restore(state), true);
         return resumeBouncyCastle(algorithm, state);
     }
 
@@ -84,17 +70,24 @@ public interface RunningDigest {
         });
     }
 
-    /** The JDK's SHA-256, its state saved in Bouncy Castle's encoding. */
-    final class JdkResumable implements RunningDigest {
+    /**
+     * The JDK's digest. Resumable only for the SUN provider's SHA-256 ({@link JdkSha256State}), whose state it saves in
+     * Bouncy Castle's encoding.
+     */
+    final class Jdk implements RunningDigest {
+        private final String algorithm;
         private final MessageDigest md;
+        private final boolean resumable;
 
-        private JdkResumable(MessageDigest md) {
+        private Jdk(String algorithm, MessageDigest md, boolean resumable) {
+            this.algorithm = algorithm;
             this.md = md;
+            this.resumable = resumable;
         }
 
         @Override
         public String algorithm() {
-            return "sha256";
+            return algorithm;
         }
 
         @Override
@@ -109,7 +102,7 @@ public interface RunningDigest {
 
         @Override
         public byte[] state() {
-            return JdkSha256State.save(md);
+            return resumable ? JdkSha256State.save(md) : null;
         }
     }
 

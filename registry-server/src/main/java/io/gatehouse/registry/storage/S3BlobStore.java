@@ -148,9 +148,8 @@ public final class S3BlobStore implements BlobStore {
                 settings.accessKey() == null ? "default-chain" : "configured", settings.partSize() >> 20,
                 settings.redirect() ? ", pulls redirected to presigned URLs" : "");
         if (!JdkSha256State.AVAILABLE) {
-            LOG.info("resumable upload digests use Bouncy Castle's SHA-256: start with java -jar (or add --add-opens "
-                    + "java.base/java.security=ALL-UNNAMED --add-opens java.base/sun.security.provider=ALL-UNNAMED) for the JDK's, "
-                    + "several times faster");
+            LOG.info("resumable upload digests use Bouncy Castle's SHA-256: start with java -jar (or add {}) for the JDK's, "
+                    + "several times faster", String.join(" ", RunningDigest.JDK_DIGEST_OPTIONS));
         }
     }
 

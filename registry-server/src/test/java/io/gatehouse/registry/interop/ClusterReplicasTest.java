@@ -436,8 +436,7 @@ class ClusterReplicasTest {
             env.putAll(sharedParts());
             // replica 0 runs as `java -jar` does (the JDK's SHA-256 for resumable upload digests), the others without
             // the opened packages (Bouncy Castle's): the chunked push that crosses replicas crosses both kinds
-            start(env, index == 0 ? List.of("--add-opens", "java.base/java.security=ALL-UNNAMED",
-                    "--add-opens", "java.base/sun.security.provider=ALL-UNNAMED") : List.of());
+            start(env, index == 0 ? io.gatehouse.registry.storage.RunningDigest.JDK_DIGEST_OPTIONS : List.of());
         }
 
         /** Requests this replica served on the upload routes (its /metrics). */

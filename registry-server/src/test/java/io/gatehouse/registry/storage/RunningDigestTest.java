@@ -35,7 +35,7 @@ class RunningDigestTest {
     void theJdksStateIsReachableAsTheJarRunsIt() {
         // surefire opens the two packages as gatehouse.jar's manifest does: the fast kind is the one tested here
         assertThat(JdkSha256State.AVAILABLE).isTrue();
-        assertThat(RunningDigest.resumable("sha256")).isInstanceOf(RunningDigest.JdkResumable.class);
+        assertThat(RunningDigest.resumable("sha256")).isInstanceOf(RunningDigest.Jdk.class);
     }
 
     @Test
