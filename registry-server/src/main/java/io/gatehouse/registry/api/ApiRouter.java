@@ -9,10 +9,8 @@ import io.gatehouse.registry.auth.Decision;
 import io.gatehouse.registry.auth.HttpReplies;
 import io.gatehouse.registry.auth.Principal;
 import io.gatehouse.registry.auth.Scope;
-import io.gatehouse.registry.content.OciError;
 import io.gatehouse.registry.http.Errors;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -205,27 +203,26 @@ public final class ApiRouter extends Handler.Abstract {
             ApiResult result;
             if (found.route().handler() instanceof ApiRoute.StreamingHandler streaming) {
                 // uploads (e.g. vulnerability data) read the body themselves, as a stream, past the 1 MiB JSON limit
-                try (InputStream in = Content.Source.asInputStream(request)) {
+                try (InputStream in = new RequestBody(request)) {
                     ApiCall call = new ApiCall(((Decision.Allowed) d).principal(), addr, params, Request.extractQueryParameters(request), new byte[0], json);
                     result = streaming.handle(call, in);
                 }
             } else {
-                OciError tooLarge = new OciError(413, "SIZE_INVALID", "request body larger than 1 MiB");
+                Runnable tooLarge = () -> HttpReplies.error(response, callback, 413, "SIZE_INVALID", "request body larger than 1 MiB", Map.of());
                 if (request.getLength() > MAX_BODY) {
                     // refused on its announced length, before reading; the body is dropped without holding a thread
                     // so that the 413 reaches a client still sending (a reset would destroy it)
-                    Errors.send(request, response, callback, tooLarge);
+                    Errors.dropBodyThen(request, response, tooLarge);
                     return true;
                 }
                 byte[] body;
-                boolean wholeBodyRead = true;
-                try (InputStream in = Content.Source.asInputStream(request)) {
+                try (InputStream in = new RequestBody(request)) {
                     body = in.readNBytes(MAX_BODY + 1);
-                    if (body.length > MAX_BODY) wholeBodyRead = Errors.dropRest(in); // chunked: found too large as read
+                    // chunked, found too large as read: drop the rest too, or close after answering
+                    if (body.length > MAX_BODY && !Errors.dropRest(in)) response.getHeaders().put(HttpHeader.CONNECTION, "close");
                 }
                 if (body.length > MAX_BODY) {
-                    Map<String, String> close = wholeBodyRead ? Map.of() : Map.of("Connection", "close");
-                    HttpReplies.error(response, callback, 413, tooLarge.code(), tooLarge.message(), close);
+                    tooLarge.run();
                     return true;
                 }
                 ApiCall call = new ApiCall(((Decision.Allowed) d).principal(), addr, params, Request.extractQueryParameters(request), body, json);
@@ -242,6 +239,14 @@ public final class ApiRouter extends Handler.Abstract {
             ApiException a = answerFor(e);
             HttpReplies.error(response, callback, a.status(), a.code(), a.getMessage(), Map.of());
         } catch (Exception e) {
+            if (RequestBody.Unreadable.in(e)) {
+                // the client's fault (broken chunked framing, a connection cut mid-body): no stack trace, and the
+                // connection closes, since where the next request would start is unknown
+                LOG.debug("management API {} {}: {}", method, found.route().path(), e.toString());
+                HttpReplies.error(response, callback, 400, "INVALID_REQUEST", "the request body could not be read (malformed or cut short)",
+                        Map.of("Connection", "close"));
+                return true;
+            }
             if (io.gatehouse.registry.cluster.Faults.unavailable(e)) {
                 LOG.warn("management API {} {} answered 503: {}", method, found.route().path(), io.gatehouse.registry.cluster.Faults.describe(e));
                 HttpReplies.error(response, callback, 503, "UNAVAILABLE", "the registry's database or storage is unavailable for a moment; retry later",

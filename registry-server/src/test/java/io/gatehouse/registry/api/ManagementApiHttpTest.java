@@ -250,6 +250,14 @@ class ManagementApiHttpTest {
         }
     }
 
+    /** A chunked body whose framing is broken is a 400 (never a 500), and the server goes on serving. */
+    @Test
+    void aMalformedChunkedBodyIsABadRequest() {
+        assertThat(http.rawStatusLine("POST /api/v1/users HTTP/1.1\r\nHost: x\r\nAuthorization: " + ADMIN
+                + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n{\"na\r\nzz\r\nme\"}\r\n0\r\n\r\n")).contains(" 400 ");
+        assertThat(call("GET", "/me", ADMIN, null).status()).isEqualTo(200);
+    }
+
     private static String statusLine(java.io.InputStream in) throws java.io.IOException {
         StringBuilder line = new StringBuilder();
         for (int b; (b = in.read()) != -1 && b != '\n'; ) line.append((char) b);

@@ -59,6 +59,24 @@ public final class Http {
         }
     }
 
+    /**
+     * Writes {@code request} as is on a new connection (for what java.net.http will not send: broken framing) and
+     * returns the status line of the answer.
+     */
+    public String rawStatusLine(String request) {
+        URI uri = URI.create(base);
+        try (java.net.Socket s = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            StringBuilder line = new StringBuilder();
+            java.io.InputStream in = s.getInputStream();
+            for (int b; (b = in.read()) != -1 && b != '\n'; ) line.append((char) b);
+            return line.toString().trim();
+        } catch (java.io.IOException e) {
+            throw new AssertionError("raw request failed", e);
+        }
+    }
+
     public Reply get(String path, String authorization) {
         return send("GET", path, authorization, null, null);
     }

@@ -173,6 +173,9 @@ class ScanApiHttpTest {
         assertThat(api("POST", "/vulndb/imports?format=osv", "").status()).isEqualTo(400);
         Http.Reply garbage = http.send("POST", "/api/v1/vulndb/imports?format=osv", admin, "application/octet-stream", "{not json");
         assertThat(garbage.status()).as(garbage.body()).isEqualTo(400);
+        // an upload whose chunked framing breaks halfway is the client's fault: 400, not 500
+        assertThat(http.rawStatusLine("POST /api/v1/vulndb/imports?format=osv HTTP/1.1\r\nHost: x\r\nAuthorization: " + admin
+                + "\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"id\"\r\nnot-hex\r\n")).contains(" 400 ");
         // the server still serves after all of that
         assertThat(api("GET", "/vulndb", null).status()).isEqualTo(200);
     }
