@@ -72,7 +72,12 @@ final class ManagementApi {
      * is cancelled, so the registry sees the client go away.
      */
     Reply postAndWait(String path, JsonNode body) throws IOException, InterruptedException {
-        OkHttpClient patient = http.newBuilder().readTimeout(java.time.Duration.ZERO).build();
+        // A connection of its own, and no silent second attempt: OkHttp sends a request again when its connection
+        // fails (RetryAndFollowUpInterceptor.recover), which for a run the registry may already have started means a
+        // second run, refused while the first holds the target (409 MIRROR_RUNNING), instead of the first one's error.
+        // A fresh connection cannot be a pooled one the registry has just closed, the failure that retry is there for.
+        OkHttpClient patient = http.newBuilder().readTimeout(java.time.Duration.ZERO).retryOnConnectionFailure(false)
+                .connectionPool(new okhttp3.ConnectionPool(0, 1, java.util.concurrent.TimeUnit.SECONDS)).build();
         okhttp3.Call call = patient.newCall(authorize.apply(new Request.Builder().url(url(path)).header("Accept", "application/json")
                 .post(RequestBody.create(JSON.writeValueAsBytes(body), JSON_TYPE))).build());
         java.util.concurrent.CompletableFuture<Reply> answer = new java.util.concurrent.CompletableFuture<>();

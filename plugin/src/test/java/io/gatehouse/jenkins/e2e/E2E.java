@@ -146,7 +146,11 @@ public final class E2E implements BeforeAllCallback {
         private void createCronJob() throws Exception {
             String script = "mirrorImage(source: '%s/library/base', target: 'cron/base', tags: '1\\\\.0', credentialsId: '%s')"
                     .formatted(registry.upstream.hostPort(), UPSTREAM_CREDENTIALS);
+            // one build at a time, as src-examples/jenkins/mirror-scheduled.Jenkinsfile says: on a loaded machine
+            // the first build can take over a minute to reach its step, and the next minute's build (started while
+            // builds of one Pipeline job may overlap) can then hold cron/base: CI saw build #1 refused MIRROR_RUNNING
             jenkins.job(CRON_JOB, RealJenkins.pipelineXml(script, """
+                    <org.jenkinsci.plugins.workflow.job.properties.DisableConcurrentBuildsJobProperty/>
                     <org.jenkinsci.plugins.workflow.job.properties.PipelineTriggersJobProperty>
                       <triggers><hudson.triggers.TimerTrigger><spec>* * * * *</spec></hudson.triggers.TimerTrigger></triggers>
                     </org.jenkinsci.plugins.workflow.job.properties.PipelineTriggersJobProperty>"""));

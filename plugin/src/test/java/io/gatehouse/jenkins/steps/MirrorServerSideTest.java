@@ -18,6 +18,7 @@ import io.gatehouse.core.reference.RepositoryName;
 import io.gatehouse.core.remote.Credentials;
 import io.gatehouse.core.remote.RegistryClient;
 import io.gatehouse.testing.ModelTestImages;
+import io.gatehouse.testing.RegistryProxy;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -41,6 +42,9 @@ class MirrorServerSideTest {
     @TempDir
     static Path dir;
     static DistributionRegistry upstream;
+    /** The upstream, answering manifest requests only when a test lets it ({@link #held}). */
+    static RegistryProxy gated;
+    static final java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
     static RegistryServer server;
     static String token;
     static String digest;
@@ -55,6 +59,16 @@ class MirrorServerSideTest {
             image.push(upstreamClient, RepositoryName.of("library/alpine"), tag);
         }
         digest = image.manifest().digest().toString();
+        gated = resources.closeAfterAll(RegistryProxy.start(upstream.url()).rule((ex, method, path) -> {
+            if (path.contains("/manifests/")) {
+                try {
+                    held.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return false;
+        }));
 
         RegistryConfig config = RegistryConfig.forTesting(Files.createDirectories(dir.resolve("ours")));
         RegistryServer.Builder b = RegistryServer.builder(config);
@@ -100,5 +114,29 @@ class MirrorServerSideTest {
     void aWrongUpstreamPasswordFailsClearlyWithoutEchoingIt() {
         assertThatThrownBy(() -> mirror("not-the-password", false))
                 .isInstanceOf(IOException.class).hasMessageContaining("MIRROR_FAILED").hasMessageNotContaining("not-the-password");
+    }
+
+    @Test
+    void aRunIntoATargetAnotherRunHoldsIsRefusedWithTheWayOut() throws Exception {
+        // a run started elsewhere (the web interface starts them so) waits on the upstream, holding mirror/held
+        java.net.http.HttpResponse<String> started = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(URI.create(server.baseUrl() + "/api/v1/mirrors/mirror/held?wait=false"))
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder()
+                        .encodeToString(("jenkins:" + token).getBytes(java.nio.charset.StandardCharsets.UTF_8))).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("""
+                        {"upstream": "%s/library/alpine", "tags": "edge", "credentials": {"username": "mirror", "password": "%s"}}"""
+                        .formatted(gated.hostPort(), UPSTREAM_PASSWORD))).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        try {
+            h = resources.harness(server.baseUrl(), "jenkins", token);
+            h.usernamePassword("upstream", "mirror", UPSTREAM_PASSWORD);
+            MirrorImageStep s = new MirrorImageStep(upstream.hostPort() + "/library/alpine", "mirror/held");
+            s.setCredentialsId("upstream");
+            assertThatThrownBy(() -> new MirrorImageStep.Execution(s, h.context, h.environment(RegistryGatehouseService::new)).run())
+                    .isInstanceOf(IOException.class).hasMessageContaining("409 MIRROR_RUNNING")
+                    .hasMessageContaining("disableConcurrentBuilds()").hasMessageNotContaining(UPSTREAM_PASSWORD);
+        } finally {
+            held.countDown();
+        }
     }
 }
