@@ -92,6 +92,23 @@ public final class RegistryProxy implements AutoCloseable {
         return this;
     }
 
+    /**
+     * A rule that holds every manifest request until {@code release} is counted down or {@code atMost} has passed, then
+     * lets it through: an upstream that is slow (a latch never released) or stalled until a test says so.
+     */
+    public static Rule stallManifests(java.util.concurrent.CountDownLatch release, java.time.Duration atMost) {
+        return (ex, method, path) -> {
+            if (path.contains("/manifests/")) {
+                try {
+                    release.await(atMost.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return false;
+        };
+    }
+
     public RegistryProxy rule(Rule r) {
         rules.add(r);
         return this;

@@ -175,13 +175,11 @@ public final class RegistryGatehouseService implements GatehouseService {
             throw new IOException("the registry at " + settings.registryHost() + " has no server-side mirroring into " + request.target()
                     + " (" + r.errors() + "): use onAgent: true, or a registry with /api/v1/mirrors");
         }
-        if (r.status() == 409 && r.errors().contains("MIRROR_RUNNING")) {
-            // two builds of one scheduled job overlapping is the usual cause; the way out is a job property
-            throw new IOException("mirror " + request.source() + " → " + request.target() + " failed: " + r.errors()
-                    + " (when it is another build of this job, give the job disableConcurrentBuilds())");
-        }
         if (!r.ok()) {
-            throw new IOException("mirror " + request.source() + " → " + request.target() + " failed: " + refusal(r));
+            // a run already under way into the target: two builds of one scheduled job overlapping is the usual cause
+            String wayOut = r.status() == 409 && r.errors().contains("MIRROR_RUNNING")
+                    ? " (when it is another build of this job, give the job disableConcurrentBuilds())" : "";
+            throw new IOException("mirror " + request.source() + " → " + request.target() + " failed: " + refusal(r) + wayOut);
         }
         io.gatehouse.core.copy.MirrorReport report;
         try {

@@ -59,16 +59,7 @@ class MirrorServerSideTest {
             image.push(upstreamClient, RepositoryName.of("library/alpine"), tag);
         }
         digest = image.manifest().digest().toString();
-        gated = resources.closeAfterAll(RegistryProxy.start(upstream.url()).rule((ex, method, path) -> {
-            if (path.contains("/manifests/")) {
-                try {
-                    held.await(60, java.util.concurrent.TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return false;
-        }));
+        gated = resources.closeAfterAll(RegistryProxy.start(upstream.url()).rule(RegistryProxy.stallManifests(held, Duration.ofSeconds(60))));
 
         RegistryConfig config = RegistryConfig.forTesting(Files.createDirectories(dir.resolve("ours")));
         RegistryServer.Builder b = RegistryServer.builder(config);

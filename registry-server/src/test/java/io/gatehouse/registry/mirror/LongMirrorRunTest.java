@@ -1,15 +1,10 @@
 package io.gatehouse.registry.mirror;
 
 import io.gatehouse.core.reference.RepositoryName;
-import io.gatehouse.core.remote.Credentials;
 import io.gatehouse.core.remote.RegistryClient;
 import io.gatehouse.registry.RegistryServer;
-import io.gatehouse.registry.auth.AuthFixture;
-import io.gatehouse.registry.auth.AuthWiring;
 import io.gatehouse.registry.auth.Http;
 import io.gatehouse.registry.auth.SecuredRegistry;
-import io.gatehouse.registry.config.RegistryConfig;
-import io.gatehouse.registry.trust.Trust;
 import io.gatehouse.testing.DistributionRegistry;
 import io.gatehouse.testing.ModelTestImages;
 import io.gatehouse.testing.RegistryProxy;
@@ -20,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.UnaryOperator;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,23 +40,10 @@ class LongMirrorRunTest {
         upstream = DistributionRegistry.start(dir.resolve("dist"));
         RegistryClient client = RegistryClient.builder(upstream.hostPort()).build();
         ModelTestImages.image("linux/amd64", ModelTestImages.randomLayer(5_000)).push(client, RepositoryName.of("library/app"), "1.0");
-        slow = RegistryProxy.start(upstream.url()).rule((ex, method, path) -> {
-            if (path.contains("/manifests/")) {
-                try {
-                    Thread.sleep(1_500);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return false;
-        });
-        RegistryConfig config = io.gatehouse.registry.TestDatabase.forTesting(Files.createDirectories(dir.resolve("ours")))
-                .with("server.idle_timeout", "1s");
-        RegistryServer.Builder b = RegistryServer.builder(config);
-        AuthWiring w = SecuredRegistry.installAuth(b, config, new AuthFixture.MutableClock(java.time.Instant.now()), UnaryOperator.identity());
-        Trust.install(b, s -> w.module().api(), s -> w.module().auditLog());
-        Mirrors.install(b, s -> w.module().api(), s -> w.module().auditLog(), s -> w.module().tokens());
-        server = b.build().start();
+        // every manifest request waits 1.5 s (the latch is never released): the run outlasts the 1 s idle timeout
+        slow = RegistryProxy.start(upstream.url()).rule(RegistryProxy.stallManifests(new CountDownLatch(1), Duration.ofMillis(1_500)));
+        server = MirrorRegistry.start(io.gatehouse.registry.TestDatabase.forTesting(Files.createDirectories(dir.resolve("ours")))
+                .with("server.idle_timeout", "1s")).server();
         http = new Http(server.baseUrl());
     }
 

@@ -4,12 +4,10 @@ import io.gatehouse.core.reference.RepositoryName;
 import io.gatehouse.core.remote.Credentials;
 import io.gatehouse.core.remote.RegistryClient;
 import io.gatehouse.registry.RegistryServer;
-import io.gatehouse.registry.auth.AuthFixture;
 import io.gatehouse.registry.auth.AuthWiring;
 import io.gatehouse.registry.auth.Http;
 import io.gatehouse.registry.auth.SecuredRegistry;
 import io.gatehouse.registry.config.RegistryConfig;
-import io.gatehouse.registry.trust.Trust;
 import io.gatehouse.testing.DistributionRegistry;
 import io.gatehouse.testing.ModelTestImages;
 import org.junit.jupiter.api.AfterAll;
@@ -22,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,13 +51,9 @@ class MirrorApiHttpTest {
         }
 
         RegistryConfig config = io.gatehouse.registry.TestDatabase.forTesting(Files.createDirectories(dir.resolve("ours")));
-        RegistryServer.Builder b = RegistryServer.builder(config);
-        AuthFixture.MutableClock clock = new AuthFixture.MutableClock(java.time.Instant.now());
-        AuthWiring w = SecuredRegistry.installAuth(b, config, clock, UnaryOperator.identity());
-        Trust.install(b, s -> w.module().api(), s -> w.module().auditLog());
-        Mirrors.install(b, s -> w.module().api(), s -> w.module().auditLog(), s -> w.module().tokens());
-        wiring = w;
-        server = b.build().start();
+        MirrorRegistry ours = MirrorRegistry.start(config);
+        wiring = ours.wiring();
+        server = ours.server();
         http = new Http(server.baseUrl());
     }
 
